@@ -1,0 +1,104 @@
+"""Run every check on a `Return` and turn the results into findings.
+
+Order of work: structural findings from normalising (R004), then each sheet's pandera
+schema (value rules), then the registered rule functions. Findings on a column that is
+missing from the workbook are dropped: R004 has already said the column is missing.
+"""
+from __future__ import annotations
+
+from ..findings import Finding, display_value
+from ..normalise import Return, SheetData
+from ..spec import RULES, Column, ValueType
+from . import notification_rules, placement_rules, provider_rules, pupil_rules  # noqa: F401 (registers)
+from .registry import REGISTRY, Hit
+from .schema import failures
+
+T = ValueType
+
+
+def value_message(code: str, column: Column, value) -> str:
+    """Plain words for a value-level (schema) finding."""
+    shown = display_value(value)
+    h = column.header
+    if code == "R003":
+        return f"{h} is missing. Please fill it in."
+    if code == "R002":
+        options = column.codes.codes
+        listed = f" Choose one of: {', '.join(column.codes.dropdown())}." if len(options) <= 10 else \
+            " Choose one from the dropdown list."
+        return f"'{shown}' is not one of the codes for {h}.{listed}"
+    if code == "R010":
+        from ..values import upn_problem
+
+        problem = upn_problem(value) if isinstance(value, str) else "is not a UPN"
+        return f"UPN {shown} {problem}: check it against the pupil's school record."
+    if code == "R012":
+        return f"'{shown}' is not a valid UK postcode. Check it against the pupil's address (e.g. UB8 1UW)."
+    if code == "R013":
+        return f"'{shown}' is not a valid email address. Check it (e.g. name@provider.org.uk)."
+    if code == "R014":
+        return f"DfE URN '{shown}' is not 6 digits. Check it on Get Information about Schools."
+    # R001: what the column's type wants
+    wants = {
+        T.DATE: "a date. Type it as a date, day first, e.g. 15/09/2024",
+        T.WHOLE: "a whole number of 0 or more (0, 1, 2 ...)",
+        T.NUMBER: "a number of 0 or more",
+        T.PERCENT: "a percentage between 0% and 100%",
+        T.YN: "Y or N",
+        T.URN: "a URN: 6 digits, e.g. 102345",
+        T.ACADEMIC_YEAR: "an academic year like 2024/25",
+    }.get(column.type, "of the right type")
+    return f"'{shown}' in {h} is not {wants}."
+
+
+def _finding(data: SheetData, code: str, key: str | None, index, message: str, value,
+             severity: str | None = None) -> Finding:
+    row, cell = data.locate(key, index)
+    return Finding(data.name, row, data.header(key), cell, code, severity or RULES[code].severity,
+                   message, value)
+
+
+def _schema_findings(data: SheetData) -> list[Finding]:
+    out = []
+    frame = data.frame
+    for code, key, index in failures(data.spec, frame):
+        value = None if code == "R003" else frame.at[index, key]
+        out.append(_finding(data, code, key, index, value_message(code, data.spec.column(key), value), value))
+    return out
+
+
+def _hit_finding(data: SheetData, code: str, hit: Hit) -> Finding:
+    return _finding(data, code, hit.column, hit.index, hit.message, hit.value, hit.severity)
+
+
+def run_checks(ret: Return) -> list[Finding]:
+    findings = list(ret.findings)
+    for data in ret.sheets.values():
+        findings += _schema_findings(data)
+    for rf in REGISTRY:
+        if rf.kind != ret.kind.kind:
+            continue
+        data = ret.sheets[rf.sheet]
+        findings += [_hit_finding(data, rf.code, hit) for hit in rf.fn(ret)]
+    findings = [f for f in findings if not _on_missing_column(ret, f)]
+    return sort_findings(ret, findings)
+
+
+def _on_missing_column(ret: Return, f: Finding) -> bool:
+    if f.code == "R004" or f.sheet not in ret.sheets:
+        return False
+    data = ret.sheets[f.sheet]
+    return any(data.spec.column(k).header == f.column for k in data.missing)
+
+
+def sort_findings(ret: Return, findings: list[Finding]) -> list[Finding]:
+    sheet_pos = {s.name: i for i, s in enumerate(ret.kind.sheets)}
+
+    def col_pos(f: Finding) -> int:
+        data = ret.sheets.get(f.sheet)
+        if data is None or f.column is None:
+            return -1
+        headers = [c.header for c in data.spec.columns]
+        return headers.index(f.column) if f.column in headers else len(headers)
+
+    return sorted(findings, key=lambda f: (sheet_pos.get(f.sheet, -1), f.row or 0, col_pos(f), f.code))

@@ -1,0 +1,80 @@
+"""Academic years, terms and ages, as the spec defines them.
+
+Terms: Autumn 1 Sep-31 Dec, Spring 1 Jan-31 Mar, Summer 1 Apr-31 Aug. Ages for school
+purposes are taken on 31 August before the academic year (the 1 September cut-off).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+from datetime import date
+
+_YEAR = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
+TERM_ORDER = {"Autumn": 0, "Spring": 1, "Summer": 2}
+
+
+def parse_academic_year(text: str) -> int | None:
+    """'2024/25' -> 2024 (the year it starts); None if not of that form or inconsistent."""
+    m = _YEAR.match(str(text).strip())
+    if not m:
+        return None
+    start, end = int(m.group(1)), m.group(2)
+    if int(end[-2:]) != (start + 1) % 100:
+        return None
+    return start
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Term:
+    start_year: int  # 2024 for 2024/25
+    term: str  # Autumn, Spring, Summer
+
+    def __lt__(self, other: "Term") -> bool:  # chronological, not alphabetical
+        return (self.start_year, TERM_ORDER[self.term]) < (other.start_year, TERM_ORDER[other.term])
+
+    @property
+    def academic_year(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.academic_year} {self.term}"
+
+    @property
+    def start(self) -> date:
+        y = self.start_year
+        return {"Autumn": date(y, 9, 1), "Spring": date(y + 1, 1, 1), "Summer": date(y + 1, 4, 1)}[self.term]
+
+    @property
+    def end(self) -> date:
+        y = self.start_year
+        return {"Autumn": date(y, 12, 31), "Spring": date(y + 1, 3, 31), "Summer": date(y + 1, 8, 31)}[self.term]
+
+    @classmethod
+    def parse(cls, label: str) -> "Term | None":
+        """'2024/25 Autumn' -> Term(2024, 'Autumn')."""
+        parts = str(label).split()
+        if len(parts) != 2:
+            return None
+        year = parse_academic_year(parts[0])
+        term = parts[1].capitalize()
+        if year is None or term not in TERM_ORDER:
+            return None
+        return cls(year, term)
+
+
+def age_on(born: date, on: date) -> int:
+    """Whole years of age on a date."""
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def school_age(born: date, academic_start_year: int) -> int:
+    """Age on 31 August before the academic year: the age that decides the NC year."""
+    return age_on(born, date(academic_start_year, 8, 31))
+
+
+def expected_nc_year(born: date, academic_start_year: int) -> int:
+    """NC year the date of birth gives: 0 is Reception (age 4 on 31 Aug), 7 is Year 7 (11)."""
+    return school_age(born, academic_start_year) - 4

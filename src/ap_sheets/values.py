@@ -1,0 +1,257 @@
+"""Normalisers: turn what a user typed into a typed value, once, on the way in.
+
+Each normaliser returns the typed value when it can read one (a `date`, an `int`, "Y",
+a canonical code ...) and otherwise the user's own text, stripped, so that the checks can
+say "not a date" and show exactly what was typed. Blank (None, "", spaces, zero-width
+characters) is always None. Rules never parse text again: they see these values.
+"""
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+
+from .spec.codes import CodeList, fold
+from .spec.workbooks import Column, ValueType
+
+# Characters that hide in pasted text: zero-width spaces/joiners, BOM, soft hyphen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"\s+")
+EXCEL_EPOCH = datetime(1899, 12, 30)
+# Excel serial numbers accepted as dates when a date cell lost its date format:
+# 1 Jan 1950 .. 31 Dec 2099. Outside this a number in a date column is not a date.
+_SERIAL_MIN, _SERIAL_MAX = 18264, 73050
+
+_DATE_FORMATS = (
+    "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d",
+    "%d %b %Y", "%d %B %Y", "%d-%b-%Y",
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
+)
+
+
+def clean_text(raw) -> str | None:
+    """Text with invisible characters removed, outer spaces stripped, runs of spaces folded."""
+    if raw is None:
+        return None
+    if isinstance(raw, float):
+        if math.isnan(raw):
+            return None
+        text = str(int(raw)) if raw.is_integer() else repr(raw)
+    elif isinstance(raw, datetime):
+        text = raw.strftime("%d/%m/%Y") if raw.time() == datetime.min.time() else raw.isoformat(sep=" ")
+    elif isinstance(raw, date):
+        text = raw.strftime("%d/%m/%Y")
+    else:
+        text = str(raw)
+    text = _SPACES.sub(" ", text.translate(_INVISIBLE).replace("\u00a0", " ")).strip()
+    return text or None
+
+
+def parse_date(raw):
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if isinstance(raw, float) and math.isnan(raw):
+            return None
+        if _SERIAL_MIN <= raw <= _SERIAL_MAX:
+            return (EXCEL_EPOCH + timedelta(days=int(raw))).date()
+        return clean_text(raw)
+    text = clean_text(raw)
+    if text is None:
+        return None
+    if "T" in text and text[:4].isdigit():  # ISO with zone, e.g. from Excel's web client
+        text = text.split(".")[0].rstrip("Z")
+    for fmt in _DATE_FORMATS:
+        try:
+            parsed = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        if parsed.year < 1900:
+            continue
+        return parsed.date()
+    return text
+
+
+def _number(raw) -> float | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, (int, float)):
+        return None if isinstance(raw, float) and math.isnan(raw) else float(raw)
+    text = clean_text(raw)
+    if text is None:
+        return None
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def parse_whole(raw):
+    value = _number(raw)
+    if value is not None and value.is_integer():
+        return int(value)
+    return clean_text(raw)
+
+
+def parse_number(raw):
+    value = _number(raw)
+    return value if value is not None else clean_text(raw)
+
+
+def parse_percent(raw):
+    """0.85 (a cell formatted as %), 85, '85%' -> 85.0 percentage points."""
+    text = clean_text(raw)
+    if text is None:
+        return None
+    if isinstance(raw, str) and text.endswith("%"):
+        value = _number(text[:-1])
+        return value if value is not None else text
+    value = _number(raw)
+    if value is None:
+        return text
+    return value * 100 if 0 <= value <= 1 else value
+
+
+_YES = {"y": "Y", "yes": "Y", "n": "N", "no": "N"}
+
+
+def parse_yn(raw):
+    text = clean_text(raw)
+    if text is None:
+        return None
+    return _YES.get(text.casefold(), text)
+
+
+@lru_cache(maxsize=None)
+def _lookup(codes: CodeList) -> dict:
+    return codes.lookup()
+
+
+def parse_code(raw, codes: CodeList):
+    if isinstance(raw, float) and not math.isnan(raw) and raw.is_integer():
+        raw = int(raw)
+    text = clean_text(raw)
+    if text is None:
+        return None
+    return _lookup(codes).get(fold(text), text)
+
+
+def parse_upn(raw):
+    text = clean_text(raw)
+    return None if text is None else text.replace(" ", "").upper()
+
+
+def parse_postcode(raw):
+    text = clean_text(raw)
+    if text is None:
+        return None
+    compact = text.replace(" ", "").upper()
+    if 5 <= len(compact) <= 7:
+        return f"{compact[:-3]} {compact[-3:]}"
+    return text.upper()
+
+
+def parse_urn(raw):
+    if isinstance(raw, float) and not math.isnan(raw) and raw.is_integer():
+        raw = int(raw)
+    text = clean_text(raw)
+    return None if text is None else text.replace(" ", "")
+
+
+def parse_academic_year(raw):
+    from .terms import parse_academic_year as year_of
+
+    text = clean_text(raw)
+    if text is None:
+        return None
+    start = year_of(text)
+    return f"{start}/{(start + 1) % 100:02d}" if start is not None else text
+
+
+def normalise(column: Column, raw):
+    """The one entry point: a raw cell value -> typed value (or the user's text if unreadable)."""
+    t = column.type
+    if t is ValueType.DATE:
+        return parse_date(raw)
+    if t is ValueType.WHOLE:
+        return parse_whole(raw)
+    if t is ValueType.NUMBER:
+        return parse_number(raw)
+    if t is ValueType.PERCENT:
+        return parse_percent(raw)
+    if t is ValueType.YN:
+        return parse_yn(raw)
+    if t is ValueType.CODE:
+        return parse_code(raw, column.codes)
+    if t is ValueType.UPN:
+        return parse_upn(raw)
+    if t is ValueType.POSTCODE:
+        return parse_postcode(raw)
+    if t is ValueType.URN:
+        return parse_urn(raw)
+    if t is ValueType.ACADEMIC_YEAR:
+        return parse_academic_year(raw)
+    if t is ValueType.EMAIL:
+        text = clean_text(raw)
+        return None if text is None else text.replace(" ", "")
+    return clean_text(raw)
+
+
+# ---- validity of identifiers (used by the schemas and by property tests) ----
+UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # I, O and S are never used
+_UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+
+
+def upn_check_letter(upn: str) -> str:
+    """DfE check letter: characters 2-13 weighted 2..13, mod 23, looked up in UPN_LETTERS.
+
+    A temporary UPN ends in a letter, which counts as its position in UPN_LETTERS.
+    """
+    total = 0
+    for weight, ch in enumerate(upn[1:13], start=2):
+        total += weight * (int(ch) if ch.isdigit() else UPN_LETTERS.index(ch))
+    return UPN_LETTERS[total % 23]
+
+
+def upn_problem(upn: str) -> str | None:
+    """None if valid, else a short reason in plain words."""
+    if len(upn) != 13:
+        return f"has {len(upn)} characters, not 13"
+    if not _UPN_SHAPE.match(upn) or (upn[12].isalpha() and upn[12] not in UPN_LETTERS):
+        return "is not a letter, 11 digits, then a digit or letter"
+    if upn[0] not in UPN_LETTERS:
+        return "starts with a letter a UPN never uses"
+    if upn_check_letter(upn) != upn[0]:
+        return "has the wrong check letter"
+    return None
+
+
+# UK postcode (ONS/Royal Mail shape), space optional on input; GIR 0AA is the one oddity.
+POSTCODE = re.compile(
+    r"^(GIR ?0AA|(?:[A-PR-UWYZ][0-9][0-9]?|[A-PR-UWYZ][A-HK-Y][0-9][0-9]?|"
+    r"[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY]) ?[0-9][ABD-HJLNP-UW-Z]{2})$"
+)
+EMAIL = re.compile(r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
+URN = re.compile(r"^[1-9]\d{5}$")
+
+
+def is_postcode(text: str) -> bool:
+    return bool(POSTCODE.match(text))
+
+
+def is_email(text: str) -> bool:
+    return bool(EMAIL.match(text)) and ".." not in text
+
+
+def is_urn(text: str) -> bool:
+    return bool(URN.match(text))
+
+
+def is_academic_year(text: str) -> bool:
+    from .terms import parse_academic_year as year_of
+
+    return year_of(text) is not None
