@@ -9,6 +9,7 @@ never a crash, and the checks skip what is missing rather than report every row.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -32,6 +33,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
+@lru_cache(maxsize=4096)
 def header_key(text) -> str:
     """How headers are compared: 'Date of birth (dd/mm/yyyy) *' -> 'date of birth'."""
     cleaned = values.clean_text(text) or ""
@@ -136,6 +138,8 @@ def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetD
         hits = sum(1 for v in grid.rows[r - 1] if header_key(v) in wanted)
         if hits > best_hits:
             best_row, best_hits = r, hits
+        if hits * 2 > len(wanted):
+            break
     positions: dict[str, int] = {}
     header_cells = grid.rows[best_row - 1] if grid.rows else []
     for i, text in enumerate(header_cells):
@@ -149,24 +153,21 @@ def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetD
                 "R004", f"The column '{c.header}' is missing from the {sheet.name} sheet (it may have been "
                 "renamed or deleted). Put the heading back exactly as in the standard workbook.",
                 sheet=sheet.name, column=c.header))
-    records: dict[int, dict] = {}
+    columns = [(c, positions.get(c.key)) for c in sheet.data_columns]
+    present = [i for i in positions.values()]
+    index, records = [], []
     for r in range(best_row + 1, len(grid.rows) + 1):
         cells = grid.rows[r - 1]
-        rec = {}
-        blank = True
-        for c in sheet.data_columns:
-            i = positions.get(c.key)
-            raw = cells[i] if i is not None and i < len(cells) else None
-            value = values.normalise(c, None if raw == "" else raw)
-            rec[c.key] = value
-            blank = blank and value is None
-        if not blank:
-            records[r] = rec
+        width = len(cells)
+        if all(i >= width or cells[i] in ("", None) for i in present):
+            continue  # quick path for the template's empty table rows
+        rec = [values.normalise(c, cells[i] if i is not None and i < width and cells[i] != "" else None)
+               for c, i in columns]
+        if any(v is not None for v in rec):  # a row of only spaces is blank too
+            index.append(r)
+            records.append(rec)
     keys = [c.key for c in sheet.data_columns]
-    frame = pd.DataFrame.from_dict(records, orient="index", columns=keys, dtype=object)
-    if frame.empty:
-        frame = pd.DataFrame(columns=keys, dtype=object)
-    frame = frame.astype(object).where(frame.notna(), None)
+    frame = pd.DataFrame(records, index=pd.Index(index, dtype="int64"), columns=keys, dtype=object)
     letters = {k: column_letter(i) for k, i in positions.items()}
     return SheetData(sheet, frame, letters=letters, missing=missing)
 

@@ -58,10 +58,10 @@ def _finding(data: SheetData, code: str, key: str | None, index, message: str, v
                    message, value)
 
 
-def _schema_findings(data: SheetData) -> list[Finding]:
-    out = []
+def _schema_findings(data: SheetData, fails) -> list[Finding]:
     frame = data.frame
-    for code, key, index in failures(data.spec, frame):
+    out = []
+    for code, key, index in fails:
         value = None if code == "R003" else frame.at[index, key]
         out.append(_finding(data, code, key, index, value_message(code, data.spec.column(key), value), value))
     return out
@@ -72,16 +72,28 @@ def _hit_finding(data: SheetData, code: str, hit: Hit) -> Finding:
 
 
 def run_checks(ret: Return) -> list[Finding]:
-    findings = list(ret.findings)
-    for data in ret.sheets.values():
-        findings += _schema_findings(data)
-    for rf in REGISTRY:
-        if rf.kind != ret.kind.kind:
-            continue
-        data = ret.sheets[rf.sheet]
-        findings += [_hit_finding(data, rf.code, hit) for hit in rf.fn(ret)]
-    findings = [f for f in findings if not _on_missing_column(ret, f)]
-    return sort_findings(ret, findings)
+    """All findings for one return, sorted by sheet, row and column."""
+    return run_checks_many([ret])[0]
+
+
+def run_checks_many(rets: list[Return]) -> list[list[Finding]]:
+    """All findings for each of many returns. Value rules run in one pandera pass per sheet."""
+    found = [list(ret.findings) for ret in rets]
+    by_sheet: dict[str, list[tuple[int, SheetData]]] = {}
+    for n, ret in enumerate(rets):
+        for name, data in ret.sheets.items():
+            by_sheet.setdefault(name, []).append((n, data))
+    for items in by_sheet.values():
+        fails = failures(items[0][1].spec, [data.frame for _, data in items])
+        for (n, data), fail in zip(items, fails):
+            found[n] += _schema_findings(data, fail)
+    for n, ret in enumerate(rets):
+        for rf in REGISTRY:
+            if rf.kind == ret.kind.kind:
+                data = ret.sheets[rf.sheet]
+                found[n] += [_hit_finding(data, rf.code, hit) for hit in rf.fn(ret)]
+    return [sort_findings(ret, [f for f in fs if not _on_missing_column(ret, f)])
+            for ret, fs in zip(rets, found)]
 
 
 def _on_missing_column(ret: Return, f: Finding) -> bool:

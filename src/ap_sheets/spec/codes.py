@@ -18,6 +18,9 @@ class CodeList:
     aliases: dict[str, str] = field(default_factory=dict)
     numeric: bool = False  # codes are small whole numbers (ratings, tiers)
 
+    def __reduce__(self):
+        return (code_list_named, (self.name,))
+
     def dropdown(self) -> list[str]:
         """What the workbook's dropdown offers: code, or "code - label" where a label helps."""
         return [f"{c} - {self.labels[c]}" if c in self.labels else c for c in self.codes]
@@ -148,3 +151,7 @@ ALL_CODE_LISTS = (
 def nc_year_number(code: str) -> int:
     """'R' -> 0, '9' -> 9."""
     return 0 if code == "R" else int(code)
+
+
+def code_list_named(name: str) -> CodeList:
+    return next(c for c in ALL_CODE_LISTS if c.name == name)

@@ -74,6 +74,11 @@ class Sheet:
         """Columns a user fills in (computed helper columns are never read)."""
         return tuple(c for c in self.columns if c.computed is None)
 
+    def __reduce__(self):
+        # Pickled by name (returns travel between worker processes): the one spec object
+        # stays the one spec object, so caches keyed on it keep working.
+        return (sheet_named, (self.name,))
+
     def column(self, key: str) -> Column:
         for col in self.columns:
             if col.key == key:
@@ -88,6 +93,9 @@ class WorkbookKind:
     filename: str
     sheets: tuple[Sheet, ...]
     record_sheet: str  # the one-record sheet that names the return and its term
+
+    def __reduce__(self):
+        return (kind_named, (self.kind,))
 
     def sheet(self, name: str) -> Sheet:
         for sheet in self.sheets:
@@ -274,3 +282,12 @@ SCHOOL_LOG = WorkbookKind(
     sheets=(SCHOOL_SHEET, PLACEMENTS_SHEET), record_sheet="School",
 )
 KINDS = {k.kind: k for k in (PROVIDER_RETURN, SCHOOL_LOG)}
+SHEETS = {s.name: s for k in KINDS.values() for s in k.sheets}  # sheet names are unique
+
+
+def kind_named(kind: str) -> WorkbookKind:
+    return KINDS[kind]
+
+
+def sheet_named(name: str) -> Sheet:
+    return SHEETS[name]
