@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from ap_sheets.validate import validate_file
-from conftest import make_upn, placement, pupil
+from conftest import UPN1, UPN3, make_upn, placement, pupil
 
 
 def found(filler, tmp_path, name="return.xlsm"):
@@ -386,6 +386,22 @@ def test_r040_council_need_not_hear_of_non_attendance(provider_filler, tmp_path)
     assert only(provider_filler, tmp_path) == [("R040", "Notifications", 3, "Referrer notified", "D3")]
 
 
+def test_r040_school_need_not_be_told_when_no_school_placed_the_child(provider_filler, tmp_path):
+    provider_filler.add_row("Notifications", {"upn": UPN3,
+                                              "event_type": "Serious incident", "event_date": date(2024, 11, 5),
+                                              "referrer_notified": date(2024, 11, 5)})
+    assert only(provider_filler, tmp_path) == []
+    provider_filler.add_row("Notifications", {"upn": UPN1, "event_type": "Serious incident",
+                                              "event_date": date(2024, 11, 5), "referrer_notified": date(2024, 11, 5)})
+    assert only(provider_filler, tmp_path) == [("R040", "Notifications", 5, "School notified", "E5")]
+
+
+def test_r001_impossible_date_says_so(provider_filler, tmp_path):
+    provider_filler.set_cell("Pupils", 2, "start_date", "31/02/2024")
+    report, issues = found(provider_filler, tmp_path)
+    assert [i[0] for i in issues] == ["R001"] and "not a real date" in report.issues[0].message
+
+
 def test_r041_notification_for_unknown_pupil(provider_filler, tmp_path):
     provider_filler.set_cell("Notifications", 3, "upn", make_upn(99))
     assert only(provider_filler, tmp_path) == [("R041", "Notifications", 3, "UPN", "A3")]
@@ -447,14 +463,31 @@ def test_r054_unregistered_hours(school_filler, tmp_path):
     ]
 
 
-def test_r055_last_visit(school_filler, tmp_path):
-    school_filler.set_cell("Placements", 2, "last_visit", date(2024, 11, 18))  # 6 weeks before 31/12 is 19/11
+def test_r055_last_visit_counts_school_weeks(school_filler, tmp_path):
+    # Autumn 2024's last teaching day is Friday 20/12; six school weeks before is 08/11.
+    school_filler.set_cell("Placements", 2, "last_visit", date(2024, 11, 7))
     school_filler.add_row("Placements", placement(upn=make_upn(14), start_date=date(2024, 12, 2), last_visit=None))
     school_filler.add_row("Placements", placement(upn=make_upn(15), last_visit=None))
+    school_filler.add_row("Placements", placement(upn=make_upn(16), last_visit=date(2024, 11, 8)))
     assert only(school_filler, tmp_path) == [
         ("R055", "Placements", 2, "Last visit", school_cell(school_filler, "last_visit", 2)),
         ("R055", "Placements", 5, "Last visit", school_cell(school_filler, "last_visit", 5)),
     ]
+
+
+def test_r055_summer_holiday_is_not_school_weeks(school_filler, tmp_path):
+    school_filler.set("School", "term", "Summer")
+    school_filler.set("School", "date_completed", date(2025, 7, 25))
+    for row, upn in ((2, None), (3, None)):
+        school_filler.set_cell("Placements", row, "start_date", date(2025, 4, 22))
+        school_filler.set_cell("Placements", row, "planned_end_date", date(2025, 7, 22))
+        school_filler.set_cell("Placements", row, "end_date", None)
+        school_filler.set_cell("Placements", row, "final_report_received", None)
+        school_filler.set_cell("Placements", row, "destination", None)
+    school_filler.set_cell("Placements", 2, "last_visit", date(2025, 6, 12))  # 6 school weeks before 22/07 is 10/06
+    school_filler.set_cell("Placements", 3, "last_visit", date(2025, 6, 9))
+    assert only(school_filler, tmp_path) == [
+        ("R055", "Placements", 3, "Last visit", school_cell(school_filler, "last_visit", 3))]
 
 
 def test_r056_ended_placement_records(school_filler, tmp_path):
@@ -470,6 +503,13 @@ def test_r057_dbs_not_confirmed(school_filler, tmp_path):
     school_filler.set_cell("Placements", 2, "dbs_confirmed", "No")
     assert only(school_filler, tmp_path) == [
         ("R057", "Placements", 2, "DBS confirmed", school_cell(school_filler, "dbs_confirmed", 2))]
+
+
+def test_r011_on_a_log_a_child_may_be_at_two_providers_at_once(school_filler, tmp_path):
+    school_filler.add_row("Placements", placement(provider_name="Green Shoots Farm", provider_id="AP-0012",
+                                                  provider_registered="N", provider_urn=None,
+                                                  hours_at_provider=6, hours_at_school=19))
+    assert only(school_filler, tmp_path) == []
 
 
 def test_placement_log_shares_the_child_rules(school_filler, tmp_path):

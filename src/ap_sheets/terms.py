@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import total_ordering
-from datetime import date
+from datetime import date, timedelta
 
 _YEAR = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
 TERM_ORDER = {"Autumn": 0, "Spring": 1, "Summer": 2}
@@ -51,6 +51,20 @@ class Term:
     def end(self) -> date:
         y = self.start_year
         return {"Autumn": date(y, 12, 31), "Spring": date(y + 1, 3, 31), "Summer": date(y + 1, 8, 31)}[self.term]
+
+    @property
+    def last_teaching_day(self) -> date:
+        """The last school day of the term, approximately: the last weekday on or before
+        20 December, 31 March or 22 July. The spec's terms run to 31 Dec / 31 Mar / 31 Aug,
+        holidays included; "school weeks" are counted back from here instead."""
+        y = self.start_year
+        day = {"Autumn": date(y, 12, 20), "Spring": date(y + 1, 3, 31), "Summer": date(y + 1, 7, 22)}[self.term]
+        while day.weekday() >= 5:
+            day -= timedelta(days=1)
+        return day
+
+    def school_weeks_before_end(self, weeks: int) -> date:
+        return self.last_teaching_day - timedelta(weeks=weeks)
 
     @classmethod
     def parse(cls, label: str) -> "Term | None":

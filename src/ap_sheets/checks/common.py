@@ -1,7 +1,7 @@
 """Small helpers the rule functions share: typed-value tests and wording."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from ..findings import display_value
 
@@ -24,10 +24,6 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:  # 29 February
         return day.replace(year=day.year - years, day=28)
-
-
-def weeks_before(day: date, weeks: int) -> date:
-    return day - timedelta(weeks=weeks)
 
 
 def rows(frame, *keys):

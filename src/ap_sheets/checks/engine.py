@@ -6,6 +6,8 @@ missing from the workbook are dropped: R004 has already said the column is missi
 """
 from __future__ import annotations
 
+import re
+
 from ..findings import Finding, display_value
 from ..normalise import Return, SheetData
 from ..spec import RULES, Column, ValueType
@@ -14,6 +16,7 @@ from .registry import REGISTRY, Hit
 from .schema import failures
 
 T = ValueType
+_DAY_MONTH_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}$")
 
 
 def value_message(code: str, column: Column, value) -> str:
@@ -38,6 +41,9 @@ def value_message(code: str, column: Column, value) -> str:
         return f"'{shown}' is not a valid email address. Check it (e.g. name@provider.org.uk)."
     if code == "R014":
         return f"DfE URN '{shown}' is not 6 digits. Check it on Get Information about Schools."
+    if column.type is T.DATE and isinstance(value, str) and _DAY_MONTH_YEAR.match(value):
+        return (f"'{shown}' in {h} is not a real date: check the day and month (day first, "
+                "e.g. 15/09/2024). US order (month first) is never used.")
     # R001: what the column's type wants
     wants = {
         T.DATE: "a date. Type it as a date, day first, e.g. 15/09/2024",

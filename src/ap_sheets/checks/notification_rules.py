@@ -30,12 +30,21 @@ EVENT_PHRASE = {
 }
 
 
+def _school_placed(ret) -> set[str]:
+    """UPNs of pupils a school placed: only for them is there a school to tell."""
+    pupils = ret.frame("Pupils")
+    return {u for u, t in zip(pupils["upn"], pupils["commissioner_type"]) if t == "School"}
+
+
 @rule("R040", KIND, "Notifications")
 def notified_same_day(ret):
     frame = ret.frame("Notifications")
-    for idx, r in rows(frame, "event_type", "event_date", *WHO):
+    school_placed = _school_placed(ret)
+    for idx, r in rows(frame, "upn", "event_type", "event_date", *WHO):
         event, when = r["event_type"], r["event_date"]
-        needed = MUST_NOTIFY.get(event, ())
+        needed = set(MUST_NOTIFY.get(event, ()))
+        if r["upn"] not in school_placed:
+            needed.discard("school_notified")  # e.g. a permanently excluded child placed by the LA
         for key, who in WHO.items():
             told = r[key]
             if told is None and key in needed:
@@ -43,7 +52,8 @@ def notified_same_day(ret):
                           "on the same day: give the date you told them.")
             elif is_date(told) and is_date(when) and told > when:
                 days = (told - when).days
-                yield Hit(idx, key, f"{who[0].upper() + who[1:]} was told on {d(told)}, {days} day"
+                verb = "were" if key == "parents_notified" else "was"
+                yield Hit(idx, key, f"{who[0].upper() + who[1:]} {verb} told on {d(told)}, {days} day"
                           f"{'s' if days != 1 else ''} after the event ({d(when)}). The duty is to tell them "
                           "on the same day.", told)
 

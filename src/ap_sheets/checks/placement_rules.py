@@ -1,7 +1,7 @@
 """Rules on a school's placement log (R050-R057, §6-§9 of the Hillingdon guidance)."""
 from __future__ import annotations
 
-from .common import d, hours, is_date, is_num, rows, weeks_before
+from .common import d, hours, is_date, is_num, rows
 from .registry import Hit, rule
 
 KIND, SHEET = "school-log", "Placements"
@@ -78,11 +78,12 @@ def unregistered_hours(ret):
 
 @rule("R055", KIND, SHEET)
 def visited_recently(ret):
-    """Open placements need a visit in the last 6 weeks of term; one that started within
-    those 6 weeks is not yet due a visit."""
+    """Open placements need a visit in the last 6 school weeks of term (counted back from
+    the last teaching day, so holidays don't count); one that started within those weeks
+    is not yet due a visit."""
     if ret.term is None:
         return
-    due_since = weeks_before(ret.term.end, VISIT_WEEKS)
+    due_since = ret.term.school_weeks_before_end(VISIT_WEEKS)
     for idx, r in _rows(ret, "start_date", "end_date", "last_visit"):
         end, visit, start = r["end_date"], r["last_visit"], r["start_date"]
         if is_date(end) and end <= ret.term.end:
@@ -92,8 +93,9 @@ def visited_recently(ret):
                 yield Hit(idx, "last_visit", "No date for your last visit to the pupil at the provider. Visit "
                           "pupils regularly (§7.2): at least every 6 school weeks.")
         elif is_date(visit) and visit < due_since:
-            yield Hit(idx, "last_visit", f"The last visit ({d(visit)}) was more than {VISIT_WEEKS} weeks before "
-                      f"the end of term ({d(ret.term.end)}). Visit pupils regularly (§7.2).", visit)
+            yield Hit(idx, "last_visit", f"The last visit ({d(visit)}) was more than {VISIT_WEEKS} school weeks "
+                      f"before the end of term (about {d(ret.term.last_teaching_day)}). Visit pupils regularly "
+                      "(§7.2).", visit)
 
 
 @rule("R056", KIND, SHEET)

@@ -34,20 +34,28 @@ def _bind(fn, sheet):
 
 @for_child_sheets("R011")
 def duplicate_upn_overlapping(ret, frame):
-    """The same UPN on two rows whose placements overlap: one child counted twice."""
-    seen: dict[str, list[tuple[object, date, date]]] = {}
-    for idx, r in rows(frame, "upn", "start_date", "end_date"):
+    """The same UPN on two rows whose placements overlap: one child counted twice.
+
+    On a school's log a child may be at two providers at once (part-time placements can
+    make up full time, §8.15), so there a duplicate is the same UPN at the same provider.
+    """
+    by_provider = "provider_id" in frame.columns
+    seen: dict[tuple, list[tuple[object, date, date]]] = {}
+    keys = ("upn", "start_date", "end_date") + (("provider_id",) if by_provider else ())
+    for idx, r in rows(frame, *keys):
         upn = r["upn"]
         if not isinstance(upn, str):
             continue
+        key = (upn, str(r["provider_id"] or "").casefold()) if by_provider else (upn,)
         start = r["start_date"] if is_date(r["start_date"]) else date.min
         end = r["end_date"] if is_date(r["end_date"]) else date.max
-        for other_idx, o_start, o_end in seen.get(upn, []):
+        for other_idx, o_start, o_end in seen.get(key, []):
             if start <= o_end and o_start <= end:
-                yield Hit(idx, "upn", f"UPN {upn} is also on row {other_idx} with placement dates that "
-                          "overlap. Keep one row per placement, or correct the dates.", upn)
+                where = " at the same provider" if by_provider else ""
+                yield Hit(idx, "upn", f"UPN {upn} is also on row {other_idx}{where} with placement dates "
+                          "that overlap. Keep one row per placement, or correct the dates.", upn)
                 break
-        seen.setdefault(upn, []).append((idx, start, end))
+        seen.setdefault(key, []).append((idx, start, end))
 
 
 @for_child_sheets("R020")

@@ -90,7 +90,7 @@ def failures(sheet: Sheet, frames: list) -> list[list[tuple[str, str, object]]]:
     if not frames:
         return out
     stacked = frames[0].reset_index(drop=True) if len(frames) == 1 else \
-        pd.concat(frames, ignore_index=True, copy=False)
+        pd.concat(frames, ignore_index=True)
     ends = np.cumsum([len(f) for f in frames])
     try:
         schema_for(sheet).validate(stacked, lazy=True)
