@@ -95,7 +95,7 @@ def list_values(path: Path, defined: str) -> list[str]:
 def test_sheets_in_order_with_states(blank, kind):
     spec = KINDS[kind]
     wb = load_workbook(blank[kind], keep_vba=True)
-    expected = [START_SHEET, *(s.name for s in spec.sheets), LISTS_SHEET, META_SHEET]
+    expected = [START_SHEET, *(s.name for s in spec.sheets), LISTS_SHEET, META_SHEET, "xlwings.conf"]
     assert wb.sheetnames == expected
     states = {ws.title: ws.sheet_state for ws in wb.worksheets}
     assert states.pop(LISTS_SHEET) == "hidden"

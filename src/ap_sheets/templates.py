@@ -32,6 +32,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
+from .excel_config import CONF_SHEET, xlwings_conf_notes, xlwings_conf_rows
 from .spec import (
     KINDS, LISTS_SHEET, META_SHEET, TEMPLATE_VERSION, Column, Layout, Need, Sheet, ValueType,
     WorkbookKind,
@@ -101,7 +102,7 @@ def build_workbook(kind: str, path, records: dict | None = None,
     vba = Path(vba_project) if vba_project is not None else VBA_PROJECT
     if not vba.is_file():
         raise FileNotFoundError(
-            f"VBA project not found: {vba} (run scripts/extract_xlwings_vba.py to create the default)")
+            f"VBA project not found: {vba} (run scripts/build_vba.py to build it from macros/)")
     records = _checked_records(spec, records or {})  # before any file is opened
 
     wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
@@ -112,6 +113,7 @@ def build_workbook(kind: str, path, records: dict | None = None,
     data_sheets = {sheet.name: wb.add_worksheet(sheet.name) for sheet in spec.sheets}
     lists = _write_lists(wb, wb.add_worksheet(LISTS_SHEET), spec, styles)
     _write_meta(wb.add_worksheet(META_SHEET), spec)
+    _write_xlwings_conf(wb.add_worksheet(CONF_SHEET))
     _write_start(start, spec, styles)
     for sheet in spec.sheets:
         if sheet.layout is Layout.FORM:
@@ -255,6 +257,19 @@ def _set_properties(wb: Workbook, spec: WorkbookKind) -> None:
     })
     wb.set_custom_property("ap_sheets_kind", spec.kind)
     wb.set_custom_property("ap_sheets_template_version", TEMPLATE_VERSION)
+
+
+def _write_xlwings_conf(ws: Worksheet) -> None:
+    """How the buttons find Python. xlwings reads keys from A1 down (no gaps) and values in
+    B, as text ("False" must stay text); C is a note for the user that xlwings ignores."""
+    notes = xlwings_conf_notes()
+    for row, (key, value) in enumerate(xlwings_conf_rows()):
+        ws.write_string(row, 0, key)
+        ws.write_string(row, 1, value)
+        ws.write_string(row, 2, notes[key])
+    ws.set_column(0, 0, 28)
+    ws.set_column(1, 1, 55)
+    ws.set_column(2, 2, 90)
 
 
 def _write_meta(ws: Worksheet, spec: WorkbookKind) -> None:
