@@ -17,6 +17,7 @@ import pandas as pd
 from . import values
 from .findings import Finding, whole_return
 from .read import RawSheet, RawWorkbook
+from .safety import read_findings
 from .spec import KINDS, SUPPORTED_VERSIONS, Layout, Sheet, WorkbookKind, fold
 from .terms import Term, parse_academic_year
 
@@ -204,7 +205,7 @@ def _term_of(record: dict) -> Term | None:
 def to_return(raw: RawWorkbook) -> Return:
     """Normalise a raw workbook. Raises NotAReturn if it is not a known kind and version."""
     kind = identify(raw)
-    findings: list[Finding] = []
+    findings: list[Finding] = read_findings(raw)  # reading limits (R001/R004) and macros (R060)
     sheets: dict[str, SheetData] = {}
     for sheet in kind.sheets:
         grid = _find_sheet(raw, sheet.name)

@@ -3,17 +3,34 @@
 This module knows how to get values out of a file (python-calamine, a fast Rust reader);
 the xlwings handlers build the same `RawWorkbook` from a live Excel book. Nothing here
 interprets the values: that is `normalise`'s job.
+
+Before calamine sees a file, `safety.inspect` has read it once (read-only, bounded) and
+checked it: calamine then reads that in-memory copy, never the path. What is read is
+bounded too: rows 1..LIMITS.rows and columns up to LIMITS.columns of each sheet, and at
+most LIMITS.cell_text characters per cell. Whatever lies beyond is reported as a finding
+(`RawWorkbook.findings`), never silently dropped.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import io
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .spec import KINDS, META_SHEET
+from .findings import Finding
+from .safety import LIMITS, REASONS, Inspection, Refused, SheetExtent, column_letters, inspect, vba_digest
+from .spec import KINDS, META_SHEET, RULES
 
 
 class UnreadableWorkbook(Exception):
-    """The file cannot be read as a workbook; the message says why, for a clerk."""
+    """The file cannot be read as a workbook; the message says why, for a clerk.
+
+    `code` names the reason for scripts and tests ("encrypted", "xls", "damaged", ...).
+    """
+
+    def __init__(self, reason: str, code: str = "unreadable"):
+        super().__init__(reason)
+        self.reason = reason
+        self.code = code
 
 
 @dataclass
@@ -34,7 +51,8 @@ class RawWorkbook:
     source: str  # the file name shown in messages
     sheets: dict[str, RawSheet]
     meta: dict[str, str] = field(default_factory=dict)  # from the hidden meta sheet
-    vba_digest: str | None = None  # hash of the workbook's macros, if any
+    vba_digest: str | None = None  # digest of the workbook's macros (safety.vba_digest), if any
+    findings: list[Finding] = field(default_factory=list)  # found while reading: data out of range, long text
 
 
 def wanted_sheets() -> set[str]:
@@ -55,25 +73,95 @@ def read_meta(sheet: RawSheet | None) -> dict[str, str]:
     return meta
 
 
-def read_workbook(path: str | Path, max_rows: int = 5000, max_cols: int = 80) -> RawWorkbook:
-    """Read the sheets ap-sheets knows from an .xlsx/.xlsm file. Never writes to the file."""
+def _is_wanted(name: str, wanted: set[str]) -> bool:
+    return name.strip() in wanted or name.strip().casefold() in {w.casefold() for w in wanted}
+
+
+def read_workbook(path: str | Path, max_rows: int = LIMITS.rows, max_cols: int = LIMITS.columns) -> RawWorkbook:
+    """Read the sheets ap-sheets knows from an .xlsx/.xlsm file. Never writes to the file.
+
+    Raises `UnreadableWorkbook` (with a reason for a clerk) for anything that is not a
+    workbook ap-sheets can read safely; see `safety` for what is checked first.
+    """
     import python_calamine as calamine
 
     path = Path(path)
+    limits = replace(LIMITS, rows=max_rows, columns=max_cols)
     try:
-        book = calamine.CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types for each format fault
-        raise UnreadableWorkbook(f"could not be opened as an Excel workbook ({exc})") from exc
+        checked = inspect(path, limits)
+    except Refused as exc:
+        raise UnreadableWorkbook(exc.reason, exc.code) from exc
     wanted = wanted_sheets()
+    findings: list[Finding] = []
     sheets: dict[str, RawSheet] = {}
     try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
+    except Exception as exc:  # calamine raises its own error types for each format fault
+        raise UnreadableWorkbook(REASONS["damaged"].format(detail=f"it cannot be opened: {_short(exc)}"),
+                                 "damaged") from exc
+    try:
         for name in book.sheet_names:
-            if name.strip() not in wanted and name.strip().casefold() not in {w.casefold() for w in wanted}:
+            if not _is_wanted(name, wanted):
                 continue
-            grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=max_rows + 1)
-            sheets[name.strip()] = RawSheet(name.strip(), [r[:max_cols] for r in grid])
+            extent = checked.sheets.get(name)
+            if extent is None:  # a sheet the pre-flight could not place: never parse it blind
+                raise UnreadableWorkbook(REASONS["damaged"].format(
+                    detail=f"the sheet '{name}' cannot be found inside it"), "damaged")
+            _check_extent(extent, limits)
+            grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=max_rows)
+            rows = [_capped_row(r[:max_cols], name.strip(), i, limits, findings) for i, r in enumerate(grid, 1)]
+            sheets[name.strip()] = RawSheet(name.strip(), rows)
+            if extent.outside_count:
+                findings.append(_outside_finding(name.strip(), extent, limits))
+    except UnreadableWorkbook:
+        raise
     except Exception as exc:
-        raise UnreadableWorkbook(f"a sheet could not be read ({exc})") from exc
+        raise UnreadableWorkbook(REASONS["damaged"].format(detail=f"a sheet cannot be read: {_short(exc)}"),
+                                 "damaged") from exc
     finally:
         book.close()
-    return RawWorkbook(source=path.name, sheets=sheets, meta=read_meta(sheets.get(META_SHEET)))
+    return RawWorkbook(source=path.name, sheets=sheets, meta=read_meta(sheets.get(META_SHEET)),
+                       vba_digest=digest_of(checked), findings=findings)
+
+
+def digest_of(checked: Inspection) -> str | None:
+    return vba_digest(checked.vba, checked.macro_sheets, checked.vba_oversized)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) < 80 else text[:77] + "..."
+
+
+def _check_extent(extent: SheetExtent, limits) -> None:
+    """Refuse a sheet whose last value is so far out that reading it would need a huge grid."""
+    if extent.area > limits.cells:
+        raise UnreadableWorkbook(REASONS["far-data"].format(sheet=extent.name.strip(), cell=extent.far),
+                                 "far-data")
+
+
+def _capped_row(row: list, sheet: str, excel_row: int, limits, findings: list[Finding]) -> list:
+    for i, v in enumerate(row):
+        if isinstance(v, str) and len(v) > limits.cell_text:
+            row[i] = v[: limits.cell_text]
+            cell = f"{column_letters(i + 1)}{excel_row}"
+            findings.append(Finding(
+                sheet, excel_row, None, cell, "R001", RULES["R001"].severity,
+                f"Cell {cell} holds {len(v):,} characters, more than an Excel cell can hold "
+                f"({limits.cell_text:,}); only the first {limits.cell_text:,} were read. Shorten it.",
+                v[:50] + "..."))
+    return row
+
+
+def _outside_finding(sheet: str, extent: SheetExtent, limits) -> Finding:
+    """R004 for typed values outside the area read: named, so nothing is silently dropped."""
+    row, col = extent.first_outside or (None, None)
+    cells = ", ".join(extent.outside)
+    more = extent.outside_count - len(extent.outside)
+    listed = f"{cells} and {more:,} more cell{'s' * (more != 1)}" if more > 0 else cells
+    last = f"{column_letters(limits.columns)}"
+    return Finding(
+        sheet, row, None, f"{column_letters(col)}{row}" if row else None, "R004", RULES["R004"].severity,
+        f"The {sheet} sheet has data outside the area ap-sheets reads (rows 1 to {limits.rows:,}, columns A "
+        f"to {last}): {listed}. It was not checked. If it was typed by mistake, delete it; if your return "
+        f"really needs more rows or columns, contact the council's AP team.")

@@ -9,14 +9,21 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from .spec.codes import CodeList, fold
 from .spec.workbooks import Column, ValueType
 
-# Characters that hide in pasted text: zero-width spaces/joiners, BOM, soft hyphen.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+# Characters that hide in pasted text: zero-width spaces/joiners, BOM, soft hyphen; also
+# direction marks and bidi overrides (which can make text display differently from what it
+# is), invisible operators, and control characters that are not whitespace.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+                                    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                                    "\u2061\u2062\u2063\u2064\u180e"), None)
+_INVISIBLE.update(dict.fromkeys(
+    (c for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)] if not chr(c).isspace()), None))
 _SPACES = re.compile(r"\s+")
 EXCEL_EPOCH = datetime(1899, 12, 30)
 # Excel serial numbers accepted as dates when a date cell lost its date format:
@@ -43,9 +50,24 @@ def clean_text(raw) -> str | None:
     elif isinstance(raw, date):
         text = raw.strftime("%d/%m/%Y")
     else:
-        text = str(raw)
-    text = _SPACES.sub(" ", text.translate(_INVISIBLE).replace("\u00a0", " ")).strip()
+        try:
+            text = str(raw)
+        except (ValueError, OverflowError):  # e.g. an integer too long to write out
+            text = "(a number too long to show)"
+    # NFC: an accent typed as a separate mark compares equal to the accented letter.
+    text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
+    text = _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
     return text or None
+
+
+def clean_identifier(raw) -> str | None:
+    """`clean_text` plus compatibility folding (NFKC) for codes and identifiers, so that
+    full-width letters and digits from some keyboards read as the plain ones."""
+    text = clean_text(raw)
+    if text is None:
+        return None
+    text = unicodedata.normalize("NFKC", text)
+    return _SPACES.sub(" ", text).strip() or None
 
 
 def parse_date(raw):
@@ -59,7 +81,7 @@ def parse_date(raw):
         if _SERIAL_MIN <= raw <= _SERIAL_MAX:
             return (EXCEL_EPOCH + timedelta(days=int(raw))).date()
         return clean_text(raw)
-    text = clean_text(raw)
+    text = clean_identifier(raw)
     if text is None:
         return None
     if "T" in text and text[:4].isdigit():  # ISO with zone, e.g. from Excel's web client
@@ -67,7 +89,7 @@ def parse_date(raw):
     for fmt in _DATE_FORMATS:
         try:
             parsed = datetime.strptime(text, fmt)
-        except ValueError:
+        except (ValueError, OverflowError):
             continue
         if parsed.year < 1900:
             continue
@@ -79,7 +101,12 @@ def _number(raw) -> float | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, (int, float)):
-        return None if isinstance(raw, float) and math.isnan(raw) else float(raw)
+        if isinstance(raw, float):
+            return None if math.isnan(raw) else raw
+        try:
+            return float(raw)
+        except OverflowError:  # an integer too big for any column
+            return None
     text = clean_text(raw)
     if text is None:
         return None
@@ -104,7 +131,7 @@ def parse_number(raw):
 
 def parse_percent(raw):
     """0.85 (a cell formatted as %), 85, '85%' -> 85.0 percentage points."""
-    text = clean_text(raw)
+    text = clean_identifier(raw)
     if text is None:
         return None
     if isinstance(raw, str) and text.endswith("%"):
@@ -120,7 +147,7 @@ _YES = {"y": "Y", "yes": "Y", "n": "N", "no": "N"}
 
 
 def parse_yn(raw):
-    text = clean_text(raw)
+    text = clean_identifier(raw)
     if text is None:
         return None
     return _YES.get(text.casefold(), text)
@@ -137,16 +164,20 @@ def parse_code(raw, codes: CodeList):
     text = clean_text(raw)
     if text is None:
         return None
-    return _lookup(codes).get(fold(text), text)
+    table = _lookup(codes)
+    found = table.get(fold(text))
+    if found is None:
+        found = table.get(fold(clean_identifier(text) or ""))
+    return text if found is None else found
 
 
 def parse_upn(raw):
-    text = clean_text(raw)
+    text = clean_identifier(raw)
     return None if text is None else text.replace(" ", "").upper()
 
 
 def parse_postcode(raw):
-    text = clean_text(raw)
+    text = clean_identifier(raw)
     if text is None:
         return None
     compact = text.replace(" ", "").upper()
@@ -158,14 +189,14 @@ def parse_postcode(raw):
 def parse_urn(raw):
     if isinstance(raw, float) and not math.isnan(raw) and raw.is_integer():
         raw = int(raw)
-    text = clean_text(raw)
+    text = clean_identifier(raw)
     return None if text is None else text.replace(" ", "")
 
 
 def parse_academic_year(raw):
     from .terms import parse_academic_year as year_of
 
-    text = clean_text(raw)
+    text = clean_identifier(raw)
     if text is None:
         return None
     start = year_of(text)
@@ -196,14 +227,14 @@ def normalise(column: Column, raw):
     if t is ValueType.ACADEMIC_YEAR:
         return parse_academic_year(raw)
     if t is ValueType.EMAIL:
-        text = clean_text(raw)
+        text = clean_identifier(raw)
         return None if text is None else text.replace(" ", "")
     return clean_text(raw)
 
 
 # ---- validity of identifiers (used by the schemas and by property tests) ----
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # I, O and S are never used
-_UPN_SHAPE = re.compile(r"^[A-Z]\d{11}[0-9A-Z]$")
+_UPN_SHAPE = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")  # ASCII digits only, not any Unicode digit
 
 
 def upn_check_letter(upn: str) -> str:
@@ -213,7 +244,7 @@ def upn_check_letter(upn: str) -> str:
     """
     total = 0
     for weight, ch in enumerate(upn[1:13], start=2):
-        total += weight * (int(ch) if ch.isdigit() else UPN_LETTERS.index(ch))
+        total += weight * ("0123456789".index(ch) if ch in "0123456789" else UPN_LETTERS.index(ch))
     return UPN_LETTERS[total % 23]
 
 
@@ -221,7 +252,7 @@ def upn_problem(upn: str) -> str | None:
     """None if valid, else a short reason in plain words."""
     if len(upn) != 13:
         return f"has {len(upn)} characters, not 13"
-    if not _UPN_SHAPE.match(upn) or (upn[12].isalpha() and upn[12] not in UPN_LETTERS):
+    if not _UPN_SHAPE.fullmatch(upn) or (upn[12].isalpha() and upn[12] not in UPN_LETTERS):
         return "is not a letter, 11 digits, then a digit or letter"
     if upn[0] not in UPN_LETTERS:
         return "starts with a letter a UPN never uses"
@@ -236,19 +267,19 @@ POSTCODE = re.compile(
     r"[A-PR-UWYZ][0-9][A-HJKPSTUW]|[A-PR-UWYZ][A-HK-Y][0-9][ABEHMNPRVWXY]) ?[0-9][ABD-HJLNP-UW-Z]{2})$"
 )
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
-URN = re.compile(r"^[1-9]\d{5}$")
+URN = re.compile(r"^[1-9][0-9]{5}$")
 
 
 def is_postcode(text: str) -> bool:
-    return bool(POSTCODE.match(text))
+    return bool(POSTCODE.fullmatch(text))
 
 
 def is_email(text: str) -> bool:
-    return bool(EMAIL.match(text)) and ".." not in text
+    return bool(EMAIL.fullmatch(text)) and ".." not in text
 
 
 def is_urn(text: str) -> bool:
-    return bool(URN.match(text))
+    return bool(URN.fullmatch(text))
 
 
 def is_academic_year(text: str) -> bool:
