@@ -203,8 +203,65 @@ def parse_academic_year(raw):
     return f"{start}/{(start + 1) % 100:02d}" if start is not None else text
 
 
+_PARSERS = {
+    ValueType.DATE: parse_date, ValueType.WHOLE: parse_whole, ValueType.NUMBER: parse_number,
+    ValueType.PERCENT: parse_percent, ValueType.YN: parse_yn, ValueType.UPN: parse_upn,
+    ValueType.POSTCODE: parse_postcode, ValueType.URN: parse_urn,
+    ValueType.ACADEMIC_YEAR: parse_academic_year,
+}
+# Memo of (column, raw value) -> normalised value for coded, dated and numeric columns,
+# where a return repeats a few distinct values many times. Free text is not memoised.
+_MEMO: dict = {}
+_MEMO_MAX = 200_000
+_MEMO_TYPES = frozenset({ValueType.DATE, ValueType.WHOLE, ValueType.NUMBER, ValueType.PERCENT,
+                         ValueType.YN, ValueType.CODE})
+
+
+class _Plan:
+    """How one column's values are normalised: memoised or not, under a serial number that
+    is never reused (so a memo entry can never answer for another column)."""
+
+    __slots__ = ("column", "memo", "serial")
+    _next = 0
+
+    def __init__(self, column: Column):
+        self.column = column
+        self.memo = column.type in _MEMO_TYPES
+        _Plan._next += 1
+        self.serial = _Plan._next
+
+
+_PLANS: dict[int, _Plan] = {}
+
+
+def _plan(column: Column) -> _Plan:
+    plan = _PLANS.get(id(column))
+    if plan is None or plan.column is not column:
+        plan = _PLANS[id(column)] = _Plan(column)
+    return plan
+
+
 def normalise(column: Column, raw):
     """The one entry point: a raw cell value -> typed value (or the user's text if unreadable)."""
+    if raw is None:
+        return None
+    plan = _plan(column)
+    if not plan.memo:
+        return _normalise(column, raw)
+    key = (plan.serial, raw.__class__, raw)  # the class keeps 1, 1.0 and True apart
+    try:
+        return _MEMO[key]
+    except KeyError:
+        pass
+    except TypeError:  # an unhashable value: never from a reader, but never crash
+        return _normalise(column, raw)
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    value = _MEMO[key] = _normalise(column, raw)
+    return value
+
+
+def _normalise(column: Column, raw):
     t = column.type
     if t is ValueType.DATE:
         return parse_date(raw)
