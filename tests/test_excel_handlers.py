@@ -305,7 +305,7 @@ def test_a_failure_is_a_plain_message_and_the_log_holds_no_pupil_data(provider_f
     def broken(raw):
         raise ValueError(secret)
 
-    monkeypatch.setattr(excel, "check_workbook", broken)
+    monkeypatch.setattr(excel.validation, "check_workbook", broken)
     assert client.click(excel.validate_book) is None
     grid = client.sheet(VALIDATION_SHEET)
     assert grid[0][0] == "Validate did not finish"
@@ -322,7 +322,7 @@ def test_a_failure_keeps_the_marks_list_so_the_next_run_can_clear(tmp_path, monk
     filler.set_cell("Placements", 3, "upn", BAD_UPN)
     client, _ = client_for(filler, tmp_path)
     client.click(excel.validate_book)
-    monkeypatch.setattr(excel, "check_workbook", lambda raw: 1 / 0)
+    monkeypatch.setattr(excel.validation, "check_workbook", lambda raw: 1 / 0)
     client.click(excel.validate_book)
     assert client.actions_named("setRangeColor") == []  # failed before touching the cells
     monkeypatch.undo()

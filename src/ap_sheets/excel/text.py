@@ -1,0 +1,15 @@
+"""Text as the buttons write it into cells: never taken for a formula, and counts in words."""
+from __future__ import annotations
+
+
+def as_text(value):
+    """Text that Excel must not take for a formula (a leading =, +, - or @) gets a leading
+    apostrophe, which Excel hides; other values pass through."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def counted(n: int, word: str) -> str:
+    plural = "queries" if word == "query" else word + "s"
+    return f"{n} {word if n == 1 else plural}"

@@ -1,0 +1,88 @@
+"""The macro check (R060): a digest of a workbook's macros, compared with the council's template."""
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+from .limits import Limits
+from .vba import VbaError, vba_modules
+
+TEMPLATE_VBA = Path(__file__).parent.parent / "assets" / "vbaProject.bin"
+
+
+def normalise_vba(code: str) -> str:
+    """Source as compared: line endings unified, trailing spaces and blank lines gone,
+    and the `Attribute VB_...` header lines (module metadata, not code) left out."""
+    lines = (ln.rstrip() for ln in code.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    return "\n".join(ln for ln in lines if ln and not ln.lstrip().casefold().startswith("attribute vb_"))
+
+
+def vba_digest(vba: bytes | None, macro_sheets: dict[str, bytes] | None = None,
+               oversized: bool = False, limits: Limits | None = None) -> str | None:
+    """A digest of a workbook's macros, or None if it has none.
+
+    Over the normalised source of every module that has code (an empty module, like the one
+    Excel adds for each new sheet, does not count), in sorted order, so that saving in another
+    Excel, renaming a sheet or adding a sheet does not change it; editing, adding or removing
+    code does. Excel 4.0 macro sheets always count as different.
+    """
+    if vba is None and not macro_sheets and not oversized:
+        return None
+    if oversized:
+        return "oversized"
+    h = hashlib.sha256()
+    if vba is not None:
+        try:
+            codes = sorted(c for c in (normalise_vba(s) for s in vba_modules(vba, limits).values()) if c)
+        except VbaError:
+            return "unreadable:" + hashlib.sha256(vba).hexdigest()[:16]
+        for code in codes:
+            h.update(code.encode("utf-8") + b"\x00")
+    for name in sorted(macro_sheets or {}):
+        h.update(b"xlm:" + name.encode() + hashlib.sha256(macro_sheets[name]).digest())
+    return "sha256:" + h.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _template_digest(path: str, size: int, mtime: float) -> str | None:
+    return vba_digest(Path(path).read_bytes())
+
+
+def template_vba_digest(path: Path | None = None) -> str | None:
+    """The digest of the official template's macros, from the packaged vbaProject.bin (cached)."""
+    path = path or TEMPLATE_VBA
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return _template_digest(str(path), st.st_size, st.st_mtime)
+
+
+MACROS_DIFFER = ("This workbook's macros are not the ones in the council's standard workbook (they have been "
+                 "changed or added to). ap-sheets never runs macros, but please copy your data into a fresh "
+                 "copy of the standard workbook, or tell the council why the macros were changed.")
+MACROS_UNREADABLE = ("This workbook's macros could not be inspected ({why}), so they cannot be confirmed as the "
+                     "council's. ap-sheets never runs macros, but please copy your data into a fresh copy of the "
+                     "standard workbook.")
+
+
+def macro_findings(digest: str | None, template: str | None = None) -> list:
+    """[R060] when a workbook carries macros that differ from the template's; else []."""
+    from ..findings import whole_return
+
+    if digest is None:
+        return []
+    template = template_vba_digest() if template is None else template
+    if digest == template:
+        return []
+    if digest == "oversized":
+        return [whole_return("R060", MACROS_UNREADABLE.format(why="the macro project is unusually large"))]
+    if digest.startswith("unreadable:"):
+        return [whole_return("R060", MACROS_UNREADABLE.format(why="the macro project is damaged"))]
+    return [whole_return("R060", MACROS_DIFFER)]
+
+
+def read_findings(raw) -> list:
+    """Findings made while reading a workbook (limits, macros): add these where findings are assembled."""
+    return list(getattr(raw, "findings", [])) + macro_findings(getattr(raw, "vba_digest", None))

@@ -1,0 +1,95 @@
+"""Which part of the zip is the workbook, and which part holds each sheet, from the package's
+relationships (read small, with DTDs refused), so the sheet checked is the sheet the reader reads."""
+from __future__ import annotations
+
+import zipfile
+from pathlib import PurePosixPath
+
+from .limits import MB, Limits
+from .refusals import refuse
+from .xmlscan import DTD, short_error
+from .zipparts import read_part
+
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+WORKBOOK_PART = "xl/workbook.xml"
+_OFFICE_DOC = "/officeDocument"
+
+
+def _parse_small_xml(zf: zipfile.ZipFile, name: str, limits: Limits):
+    """An ElementTree of a small part (rels, workbook.xml), with DTDs refused outright."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import fromstring
+
+    data = read_part(zf, name, min(limits.part_bytes, 10 * MB))
+    if DTD.search(data[:4096]) or DTD.search(data.replace(b"\x00", b"")[:8192]):
+        raise refuse("dtd", part=name)
+    try:
+        return fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise refuse("dtd", part=name) from None
+    except Exception as exc:  # ParseError and friends
+        raise refuse("damaged", detail=f"the part {name} is not well-formed: {short_error(exc)}") from None
+
+
+def _rels_of(part: str) -> str:
+    p = PurePosixPath(part)
+    return str(p.parent / "_rels" / (p.name + ".rels")).lstrip("/") if str(p.parent) != "." else f"_rels/{p.name}.rels"
+
+
+def _resolve(base_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    parts: list[str] = []
+    for piece in (str(PurePosixPath(base_part).parent) + "/" + target).split("/"):
+        if piece in ("", "."):
+            continue
+        if piece == "..":
+            if parts:
+                parts.pop()
+        else:
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def find_workbook_part(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> str | None:
+    if "_rels/.rels" in names:
+        root = _parse_small_xml(zf, "_rels/.rels", limits)
+        for rel in root.iter(f"{{{_REL_NS}}}Relationship"):
+            if rel.get("Type", "").endswith(_OFFICE_DOC):
+                target = _resolve("", rel.get("Target", ""))
+                if target in names:
+                    return target
+    return "xl/workbook.xml" if "xl/workbook.xml" in names else None
+
+
+def find_sheet_parts(zf: zipfile.ZipFile, workbook: str, names: set[str], limits: Limits) -> dict[str, str]:
+    """Sheet name -> worksheet part, from the workbook part and its relationships."""
+    root = _parse_small_xml(zf, workbook, limits)
+    rels_name = _rels_of(workbook)
+    raw_targets: dict[str, str] = {}
+    if rels_name in names:
+        for rel in _parse_small_xml(zf, rels_name, limits).iter(f"{{{_REL_NS}}}Relationship"):
+            if rel.get("TargetMode") != "External":
+                raw_targets[rel.get("Id", "")] = rel.get("Target", "")
+    out: dict[str, str] = {}
+    seen: set[str] = set()
+    for el in root.iter():
+        if el.tag.rsplit("}", 1)[-1] != "sheet":
+            continue
+        rid = next((v for k, v in el.attrib.items() if k.rsplit("}", 1)[-1] == "id"), None)
+        target = raw_targets.get(rid or "")
+        name = el.get("name")
+        if name is None or target is None:
+            continue
+        if name.strip().casefold() in seen:
+            raise refuse("damaged", detail=f"it has two sheets called '{name.strip()}'")
+        seen.add(name.strip().casefold())
+        # Readers resolve a target in different ways; every way must lead to the same part,
+        # so that the sheet checked here is the sheet the reader reads.
+        ways = {_resolve(workbook, target), target.lstrip("/"), "xl/" + target.lstrip("/")}
+        found = {w for w in ways if w in names}
+        if len(found) > 1:
+            raise refuse("damaged", detail=f"the sheet '{name}' points to more than one part")
+        if found:
+            out[name] = found.pop()
+    return out

@@ -1,0 +1,214 @@
+"""The bounded XML scanner: every XML part streamed through expat with no DTD allowed, and,
+for a worksheet, where its values really are (so a stray value far out is found from the XML)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from xml.parsers import expat
+
+from .limits import Deadline, Limits
+from .refusals import refuse
+
+DTD = re.compile(rb"<!\s*(?:doctype|entity)", re.IGNORECASE)  # a DOCTYPE or ENTITY declaration
+
+
+@dataclass
+class SheetExtent:
+    """Where a worksheet's values are, from its XML (1-based Excel rows and columns)."""
+
+    name: str
+    part: str
+    last_row: int = 0  # last row holding any value (0: none)
+    last_col: int = 0  # last column holding any value
+    outside: list[str] = field(default_factory=list)  # first few typed values outside the read area (A1)
+    outside_count: int = 0
+    first_outside: tuple[int, int] | None = None  # (row, col) of the first of them
+    far: str | None = None  # the cell furthest out (A1), for messages
+
+    @property
+    def area(self) -> int:
+        """Cells the reader would hold for this sheet: a dense grid from A1 to the last value."""
+        return self.last_row * self.last_col
+
+
+def short_error(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    return text if len(text) < 80 else text[:77] + "..."
+
+
+# The way Excel, XlsxWriter, openpyxl and LibreOffice write a cell: `<c r="B12" ...`.
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
+_CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+_PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.\-]*:c[\s/>]")
+
+
+def locate_values(data: bytes, extent: SheetExtent, limits: Limits, deadline: Deadline) -> None:
+    """Fill in `extent` for a worksheet that has already passed the XML checks.
+
+    Quick bound first: the furthest reference of any cell (value or not). When every cell
+    is written the usual way and that bound is inside the read area, nothing more is needed.
+    Otherwise (cells far out, even if only formatted; cells without references; unusual
+    markup) a precise pass finds which cells really hold values.
+    """
+    tags = sum(data.count(b"<c" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+    if not _PREFIXED_CELL.search(data):
+        rows = _CELL_ROW.findall(data)
+        if len(rows) == tags:
+            last_row = max(map(int, rows), default=0)
+            last_col = max((column_number(c.decode()) for c in set(_CELL_COL.findall(data))), default=0)
+            if last_row <= limits.rows and last_col <= limits.columns:
+                extent.last_row, extent.last_col = last_row, last_col
+                extent.far = f"{column_letters(last_col)}{last_row}" if rows else None
+                return
+    deadline.check()
+    scanner = XmlScan(extent.part, extent, limits, essential=True)
+    scanner.feed(data)
+    scanner.close()
+
+
+_ESSENTIAL = re.compile(r"^(\[content_types\]\.xml|_rels/\.rels|xl/[^/]+\.xml|xl/_rels/[^/]+\.rels|"
+                        r"xl/worksheets/[^/]+\.xml)$")
+_REF = re.compile(r"^([A-Za-z]{1,3})([0-9]{1,7})$")
+
+
+def column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + (ord(ch) - 64)
+    return n
+
+
+def column_letters(n: int) -> str:
+    out = ""
+    while n:
+        n, rem = divmod(n - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+class _Dtd(Exception):
+    pass
+
+
+class XmlScan:
+    """A streaming expat pass over one XML part: no DTDs, and (for a worksheet) where values are."""
+
+    def __init__(self, part: str, extent: SheetExtent | None, limits: Limits, essential: bool = False):
+        self.part = part
+        self.extent = extent
+        self.limits = limits
+        self.essential = essential or bool(_ESSENTIAL.match(part.casefold())) or extent is not None
+        self.failed: str | None = None
+        self.head = b""
+        p = expat.ParserCreate()
+        p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        p.StartDoctypeDeclHandler = self._dtd
+        p.EntityDeclHandler = self._dtd
+        p.ExternalEntityRefHandler = self._dtd
+        if extent is not None:
+            p.buffer_text = True
+            p.StartElementHandler = self._start
+            p.EndElementHandler = self._end
+            p.CharacterDataHandler = self._text
+            self.row = 0
+            self.col = 0
+            self.cell: tuple[int, int] | None = None
+            self.has_value = False
+            self.typed = False  # a value that is not the result of a formula
+            self.formula = False
+            self.in_value = False
+            self.far_area = 0
+        self.parser = p
+
+    def _dtd(self, *args):
+        raise _Dtd()
+
+    # --- worksheet cell tracking (local names, so prefixed SpreadsheetML reads too) ---
+    def _start(self, name: str, attrs: dict):
+        local = name.rsplit(":", 1)[-1]
+        if local == "c":
+            ref = attrs.get("r")
+            if ref:
+                m = _REF.match(ref)
+                # a reference that is not A1 style: assume the worst
+                row, col = (int(m.group(2)), column_number(m.group(1))) if m else (1_048_576, 16_384)
+            else:  # no reference: the next cell along, as readers place it
+                row, col = max(self.row, 1), self.col + 1
+            self.row, self.col = row, col
+            self.cell = (row, col)
+            self.has_value = self.typed = self.formula = False
+        elif local == "row":
+            r = attrs.get("r")
+            if r is None:
+                self.row += 1
+            else:
+                self.row = int(r) if r.isdigit() and len(r) <= 7 else 1_048_576
+            self.col = 0
+        elif self.cell is not None:
+            if local in ("v", "is"):
+                self.in_value = True
+                self.has_value = True
+            elif local == "f":
+                self.formula = True
+
+    def _text(self, data: str):
+        if self.in_value and not self.typed and not data.isspace():
+            self.typed = True
+
+    def _end(self, name: str):
+        local = name.rsplit(":", 1)[-1]
+        if local in ("v", "is"):
+            self.in_value = False
+        elif local == "c" and self.cell is not None:
+            if self.has_value:
+                self._value_at(*self.cell, typed=self.typed and not self.formula)
+            self.cell = None
+
+    def _value_at(self, row: int, col: int, typed: bool):
+        e = self.extent
+        if row > e.last_row:
+            e.last_row = row
+        if col > e.last_col:
+            e.last_col = col
+        if row * col > self.far_area:
+            self.far_area = row * col
+            e.far = f"{column_letters(col)}{row}"
+        if typed and (row > self.limits.rows or col > self.limits.columns):
+            e.outside_count += 1
+            if len(e.outside) < self.limits.cells_named:
+                e.outside.append(f"{column_letters(col)}{row}")
+            if e.first_outside is None:
+                e.first_outside = (row, col)
+
+    # --- feeding ---
+    def feed(self, chunk: bytes):
+        if len(self.head) < 8192:
+            self.head += chunk[: 8192 - len(self.head)]
+            if DTD.search(self.head.replace(b"\x00", b"")):
+                raise refuse("dtd", part=self.part)
+        if self.failed:
+            return
+        try:
+            self.parser.Parse(chunk, False)
+        except _Dtd:
+            raise refuse("dtd", part=self.part) from None
+        except expat.ExpatError as exc:
+            self._broken(exc)
+
+    def close(self):
+        if self.failed:
+            return
+        try:
+            self.parser.Parse(b"", True)
+        except _Dtd:
+            raise refuse("dtd", part=self.part) from None
+        except expat.ExpatError as exc:
+            self._broken(exc)
+
+    def _broken(self, exc: Exception):
+        if self.essential:
+            raise refuse("damaged", detail=f"the part {self.part} is not well-formed XML: {short_error(exc)}")
+        # Parts the reader never parses (drawings, VML: often not well-formed from Excel itself)
+        # are only held to the no-DTD rule, which the head check above covers.
+        self.failed = str(exc)
+
