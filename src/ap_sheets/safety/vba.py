@@ -5,8 +5,10 @@ refused by budget instead of inflated.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import struct
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from .limits import LIMITS, Limits
@@ -40,6 +42,10 @@ def vba_decompress(buf: bytes, budget: int) -> bytes:
             while pos < chunk_end:
                 flags = buf[pos]
                 pos += 1
+                if flags == 0 and pos + 8 <= chunk_end:  # eight literal bytes: copy them at once
+                    out += buf[pos:pos + 8]
+                    pos += 8
+                    continue
                 for bit in range(8):
                     if pos >= chunk_end:
                         break
@@ -65,6 +71,25 @@ def vba_decompress(buf: bytes, budget: int) -> bytes:
         if len(out) > budget:
             raise VbaError("VBA source too large to inspect")
     return bytes(out)
+
+
+_DECOMPRESSED: OrderedDict[bytes, bytes] = OrderedDict()  # sha256 of compressed source -> source
+_DECOMPRESSED_MAX = 64
+
+
+def _decompress_cached(raw: bytes, budget: int) -> bytes:
+    """vba_decompress, remembered by content: in a batch, most returns carry the same modules
+    (the template's, as Excel saved them), and decompressing in Python costs ~10 ms a module."""
+    key = hashlib.sha256(raw).digest()
+    hit = _DECOMPRESSED.get(key)
+    if hit is not None and len(hit) <= budget:
+        _DECOMPRESSED.move_to_end(key)
+        return hit
+    source = vba_decompress(raw, budget)
+    _DECOMPRESSED[key] = source
+    if len(_DECOMPRESSED) > _DECOMPRESSED_MAX:
+        _DECOMPRESSED.popitem(last=False)
+    return source
 
 
 def _codec(codepage: int) -> str:
@@ -149,7 +174,7 @@ def vba_modules(vba: bytes, limits: Limits | None = None) -> dict[str, str]:
         left = limits.vba_source_bytes
         for m in modules:
             raw = _stream(ole, m.stream)[m.offset:]
-            source = vba_decompress(raw, left) if raw else b""
+            source = _decompress_cached(raw, left) if raw else b""
             left -= len(source)
             out[m.name] = source.decode(codec, "replace")
         return out
