@@ -107,6 +107,85 @@ def demo(directory: Path):
 
 
 @main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for council_report.xlsx, council_report_shareable.xlsx and summary.json.")
+@click.option("--term", "term", metavar='"2024/25 Autumn"',
+              help="The term to report on. Default: the term most returns are for.")
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TOML or JSON settings: national attendance comparator, KPI targets, suppression.")
+@click.option("--suppress-below", type=click.IntRange(min=1), default=None,
+              help="In the shareable report, show counts below this as c (default 5).")
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: one per core).")
+def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Path | None,
+                suppress_below: int | None, jobs: int | None):
+    """Check every return in DIRECTORY and write the council's termly report.
+
+    Every file under DIRECTORY (and its subfolders) is checked as `validate` would. Accepted
+    returns for the term go into the figures; rejected and unreadable files are listed in
+    the report's Data quality sheet and left out. Exit status 0 when the report was written,
+    even if some files were rejected; 2 for a usage mistake.
+    """
+    from .consolidate import consolidate as run
+    from .report.config import ConfigError, load_config
+    from .terms import Term
+
+    parsed = None
+    if term is not None:
+        parsed = Term.parse(term)
+        if parsed is None:
+            raise click.BadParameter(f"'{term}' is not a term: write it like \"2024/25 Autumn\"",
+                                     param_hint="--term")
+    try:
+        config = load_config(config_file).with_overrides(suppress_below=suppress_below)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc), param_hint="--config") from None
+    if outdir.exists() and not outdir.is_dir():
+        raise click.BadParameter(f"{outdir} is a file, not a folder", param_hint="-o")
+    try:
+        outcome = run(directory, outdir, term=parsed, config=config, jobs=jobs)
+    except OSError as exc:  # the output folder cannot be written, the disk is full ...
+        click.echo(f"Could not write the report: {exc}", err=True)
+        sys.exit(1)
+    click.echo(render_consolidation(outcome))
+
+
+def render_consolidation(outcome) -> str:
+    """The end-of-run summary: what went in, what was left out, where the report is."""
+    s = outcome.summary
+    files = s["files"]
+    total = s["files_detail"]["total"]
+    lines = []
+    if s["term"] is None:
+        lines.append(f"No return could be read for a term: {total} file{'s' * (total != 1)} checked.")
+    else:
+        how = "as asked" if s["term_chosen"] == "given" else "the term most returns are for"
+        lines.append(f"Term {s['term']} ({how}): {total} file{'s' * (total != 1)} - {files['accepted']} accepted, "
+                     f"{files['rejected']} rejected, {files['unreadable']} unreadable.")
+        lines.append(f"In the figures: {s['providers']} provider return{'s' * (s['providers'] != 1)}, "
+                     f"{s['schools']} school log{'s' * (s['schools'] != 1)}; {s['children']:,} children "
+                     f"({s['with_ehcp']:,} with an EHC plan, {s['looked_after']:,} looked after).")
+        recon = ", ".join(f"{code} {n}" for code, n in s["reconciliation"].items())
+        lines.append(f"Reconciliation: {recon}.")
+    detail = s["files_detail"]
+    left_out = [f"{len(detail['rejected'])} rejected", f"{len(detail['unreadable'])} unreadable"]
+    if detail["other_terms"]:
+        left_out.append(f"{sum(detail['other_terms'].values())} for other terms (Trends only)")
+    if detail["superseded"]:
+        left_out.append(f"{len(detail['superseded'])} duplicate{'s' * (len(detail['superseded']) != 1)} (X005)")
+    lines.append("Left out of the figures: " + ", ".join(left_out) + ".")
+    for label, names in (("Rejected", detail["rejected"]), ("Unreadable", detail["unreadable"])):
+        if names:
+            shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+            lines.append(f"  {label}: {shown}")
+    out = outcome.outputs
+    lines.append(f"Wrote {out['report'].name} (restricted: holds the register), {out['shareable'].name} and "
+                 f"{out['summary'].name} to {out['report'].parent} in {outcome.seconds:.1f} s.")
+    return "\n".join(lines)
+
+
+@main.command()
 def rules():
     """List every rule code with its severity."""
     for rule in RULES.values():

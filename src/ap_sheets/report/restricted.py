@@ -1,0 +1,486 @@
+"""`council_report.xlsx`: the AP team's full report, register included (OFFICIAL-SENSITIVE).
+
+Sheets: Overview (headline figures, KPIs against targets, destinations, charts), Providers,
+Commissioners, Register (every child once, §11.5), Reconciliation (X001-X005), Data
+quality (every file), Findings (every finding in every file), Trends (term by term, chart).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from ..findings import display_value
+from ..spec import KINDS, RULES
+from . import measures as M
+from .overview import destination_rows, headline_rows, kpi_rows, term_note
+from .xlsx import Col, Styles, new_workbook, put, sheet_setup, title_block, write_table
+
+COMPLIANCE_HEADERS = {
+    "R030": "R030 over 18 h (unregistered)",
+    "R031": "R031 must register",
+    "R032": "R032 Ofsted RI/Inadequate",
+    "R033": "R033 QA visit due",
+    "R034": "R034 staff DBS",
+    "R035": "R035 insurance or CP training",
+}
+SHORT_COMMISSIONER = {
+    "School": "By schools", "LA SEND": "LA SEND", "LA Virtual School": "LA Virtual School",
+    "LA Exclusions and Reintegration": "LA Exclusions and Reintegration",
+    "LA Medical Needs": "LA Medical Needs", "Parent": "Parents", M.NOT_RECORDED: "Commissioner not recorded",
+}
+
+
+def write_council_report(batch, path) -> None:
+    cfg = batch.config
+    marking = cfg.restricted_marking
+    wb = new_workbook(path)
+    styles = Styles(wb)
+    term_label = batch.term.label if batch.term else "no term"
+    wb.set_properties({
+        "title": f"Alternative provision: council termly report, {term_label}",
+        "subject": "Consolidated AP returns: register, figures, reconciliation and data quality",
+        "author": "ap-sheets",
+        "company": cfg.council_name,
+        "category": marking,
+        "keywords": f"{marking}, alternative provision, termly report",
+        "comments": f"{marking}: holds personal data about children (the Register). Do not share outside "
+                    "the council's AP team; share council_report_shareable.xlsx instead.",
+        "created": batch.produced,
+    })
+    wb.set_custom_property("Classification", marking)
+    wb.set_custom_property("Contains personal data", True)
+    summary = M.batch_term_measures(batch)
+    mline = (f"{marking}: holds personal data about children. For the council's AP team only; share "
+             "council_report_shareable.xlsx instead.")
+
+    _overview(wb, styles, batch, summary, marking, mline)
+    _providers(wb, styles, batch, marking, mline)
+    _commissioners(wb, styles, batch, marking, mline)
+    _register(wb, styles, batch, marking, mline)
+    _reconciliation(wb, styles, batch, marking, mline)
+    _data_quality(wb, styles, batch, marking, mline)
+    _findings(wb, styles, batch, marking, mline)
+    _trends(wb, styles, batch, marking, mline)
+    wb.close()
+
+
+# ---- Overview -------------------------------------------------------------------------------
+def _overview(wb, styles, batch, summary, marking, mline):
+    cfg = batch.config
+    ws = wb.add_worksheet("Overview")
+    sheet_setup(ws, marking, landscape=False)
+    term = batch.term.label if batch.term else "(no returns could be read)"
+    r = title_block(ws, styles, f"Alternative provision: council termly report, {term}", mline,
+                    [term_note(batch), f"Produced {batch.produced:%d/%m/%Y %H:%M} by ap-sheets from "
+                     f"{len(batch.results)} file{'s' * (len(batch.results) != 1)}."])
+    for col, width in enumerate((46, 16, 22, 18, 14, 95)):
+        ws.set_column(col, col, width)
+    ws.write_string(r, 0, "Headline figures", styles.heading)
+    rows = headline_rows(batch, summary)
+    last = write_table(ws, styles, r + 1, 0, "tblHeadline",
+                       [Col("Measure", "text"), Col("Value", "int"), Col("About", "indent")],
+                       [(label, value, note) for label, value, note, _ in rows], set_widths=False)
+    _formats_by_row(ws, styles, r + 2, 1, [kind for *_, kind in rows], [v for _, v, _, _ in rows])
+
+    r = last + 2
+    ws.write_string(r, 0, "Key performance indicators", styles.heading)
+    kpis = kpi_rows(summary, cfg)
+    kpi_top = r + 1
+    last = write_table(ws, styles, kpi_top, 0, "tblKPIs", [
+        Col("Indicator", "text"), Col("Value", "pct"), Col("Target or comparator", "pct"),
+        Col("Difference (points)", "points"), Col("Status", "text"), Col("How it is measured", "text"),
+    ], [(k.label, k.value, k.target, k.difference, k.status, k.basis) for k in kpis], set_widths=False)
+    for i, k in enumerate(kpis):
+        if k.status in ("Met", "Above comparator"):
+            ws.write_string(kpi_top + 1 + i, 4, k.status, styles.good)
+        elif k.status in ("Not met", "Below comparator"):
+            ws.write_string(kpi_top + 1 + i, 4, k.status, styles.bad)
+
+    r = last + 2
+    ws.write_string(r, 0, "Destinations of ended placements", styles.heading)
+    dest = destination_rows(summary.overall)
+    dest_top = r + 1
+    last = write_table(ws, styles, dest_top, 0, "tblDestinations",
+                       [Col("Destination"), Col("Ended placements", "int"), Col("Share", "pct")],
+                       dest, set_widths=False)
+
+    r = last + 2
+    ws.write_string(r, 0, "Placements by commissioner", styles.heading)
+    om = summary.overall
+    comm = [(ctype, om.commissioner_children.get(ctype, 0), om.commissioner_placements.get(ctype, 0))
+            for ctype in om.commissioner_placements]
+    last = write_table(ws, styles, r + 1, 0, "tblCommissionerSummary",
+                       [Col("Commissioner type"), Col("Children", "int"), Col("Placements", "int")],
+                       comm, set_widths=False)
+
+    r = last + 2
+    ws.write_string(r, 0, "How the figures are worked out", styles.heading)
+    for i, line in enumerate(DEFINITIONS):
+        ws.write_string(r + 1 + i, 0, line, styles.note)
+
+    # Charts: KPIs against their targets, and destinations.
+    n = len(kpis)
+    chart = wb.add_chart({"type": "bar"})
+    chart.add_series({"name": "Value", "categories": ["Overview", kpi_top + 1, 0, kpi_top + n, 0],
+                      "values": ["Overview", kpi_top + 1, 1, kpi_top + n, 1], "fill": {"color": "#1F4E78"}})
+    chart.add_series({"name": "Target or comparator", "categories": ["Overview", kpi_top + 1, 0, kpi_top + n, 0],
+                      "values": ["Overview", kpi_top + 1, 2, kpi_top + n, 2], "fill": {"color": "#A6A6A6"}})
+    chart.set_title({"name": "Indicators against targets"})
+    chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True}})
+    chart.set_y_axis({"reverse": True})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 620, "height": 320})
+    ws.insert_chart(4, 3, chart, {"x_offset": 10})
+    nd = len(dest)
+    chart2 = wb.add_chart({"type": "column"})
+    chart2.add_series({"name": "Ended placements", "categories": ["Overview", dest_top + 1, 0, dest_top + nd, 0],
+                       "values": ["Overview", dest_top + 1, 1, dest_top + nd, 1], "fill": {"color": "#2E75B6"},
+                       "data_labels": {"value": True}})
+    chart2.set_title({"name": "Destinations of ended placements"})
+    chart2.set_legend({"none": True})
+    chart2.set_size({"width": 620, "height": 320})
+    ws.insert_chart(22, 3, chart2, {"x_offset": 10})
+    ws.activate()
+
+
+def _formats_by_row(ws, styles, first_row, col, kinds, values):
+    for i, (kind, value) in enumerate(zip(kinds, values)):
+        if kind == "pct":
+            put(ws, first_row + i, col, value, styles.pct, styles)
+
+
+DEFINITIONS = (
+    "Only accepted returns for the term are in the figures; one return per provider or school (X005).",
+    "Children are counted once each by UPN across all accepted provider returns.",
+    "EHC plan / looked after: SEN provision E / Looked after = Y on any of the child's rows.",
+    "Attendance: sessions attended / sessions possible over all placements (weighted by sessions).",
+    "Zero suspensions: children whose suspensions this term, over all their placements, are 0.",
+    "Zero permanent exclusions: children with no Permanent exclusion notification this term.",
+    "Ended placement: End date on or before the end of the term. Reintegration: ended placements whose "
+    "destination is Returned to home school or New mainstream school.",
+    "On track: progress towards outcomes rated 3 (Mostly) or 4 (On track or better), of placements with a rating.",
+)
+
+
+# ---- Providers ------------------------------------------------------------------------------
+PROVIDER_COLS = [
+    Col("Provider", "text", 30), Col("Provider ID", "text", 12), Col("Return status", "text", 16),
+    Col("Registered school", "text", 10), Col("Ofsted judgement", "text", 16),
+    Col("Children", "int", 10), Col("Placements", "int", 10), Col("EHC plan", "int", 9),
+    Col("Looked after", "int", 9),
+] + [Col(SHORT_COMMISSIONER[t], "int", 11) for t in M.COMMISSIONER_TYPES] + [
+    Col("Attendance", "pct", 11), Col("Outcomes on track (3-4)", "pct", 11),
+    Col("Fully on track (4)", "pct", 10), Col("Zero suspensions", "pct", 11),
+    Col("Qualifications entered", "int", 11), Col("Qualifications achieved", "int", 11),
+    Col("Ended placements", "int", 10),
+] + [Col(d, "int", 11) for d in M.DESTINATIONS] + [
+    Col("Destination not recorded", "int", 11), Col("Reintegration", "pct", 11),
+    Col("Notifications", "int", 11), Col("Notified on time", "pct", 10),
+    Col("Complaints", "int", 10), Col("Compliments", "int", 10),
+] + [Col(COMPLIANCE_HEADERS[c], "int", 12) for c in M.COMPLIANCE_CODES] + [
+    Col("Errors", "int", 8), Col("Queries", "int", 8), Col("Placements on school logs", "int", 11),
+    Col("File", "text", 40),
+]
+
+
+def provider_row(line: M.ProviderLine) -> list:
+    m = line.measures
+    base = [line.name, line.provider_id, line.status, line.registered, line.ofsted]
+    if m is None:
+        figures = [None] * (4 + len(M.COMMISSIONER_TYPES) + 7 + len(M.DESTINATIONS) + 2 + 4)
+    else:
+        figures = [m.children, m.placements, m.with_ehcp, m.looked_after]
+        figures += [m.commissioner_placements.get(t, 0) for t in M.COMMISSIONER_TYPES]
+        figures += [m.attendance, m.on_track_rate, M.rate(m.fully_on_track, m.outcomes_rated),
+                    m.zero_suspensions_rate, m.quals_entered, m.quals_achieved, m.ended]
+        figures += [m.destinations.get(d, 0) for d in M.DESTINATIONS]
+        figures += [m.destinations.get(M.NOT_RECORDED, 0), m.reintegration_rate]
+        figures += [line.notifications, M.rate(line.notifications_on_time, line.notifications),
+                    line.complaints, line.compliments]
+    compliance = [line.compliance.get(c) if line.compliance else None for c in M.COMPLIANCE_CODES]
+    tail = [line.errors, line.queries, line.on_school_logs, line.file]
+    return base + figures + compliance + tail
+
+
+def _providers(wb, styles, batch, marking, mline):
+    ws = wb.add_worksheet("Providers")
+    sheet_setup(ws, marking, wide=True)
+    r = title_block(ws, styles, "Providers", mline, [
+        "One row per provider return for the term. Figures only for returns in the figures (accepted, "
+        "one per provider); compliance flags (R030-R035) and error counts for every return.",
+        "Providers that schools name on their placement logs but that sent no return are listed last.",
+    ])
+    lines = M.provider_lines(batch)
+    last = write_table(ws, styles, r, 0, "tblProviders", PROVIDER_COLS, (provider_row(ln) for ln in lines))
+    headers = [c.header for c in PROVIDER_COLS]
+    first_flag = headers.index(COMPLIANCE_HEADERS["R030"])
+    errors = headers.index("Errors")
+    ws.conditional_format(r + 1, first_flag, last, errors, {  # compliance flags and errors stand out
+        "type": "cell", "criteria": ">", "value": 0, "format": styles.bad})
+    ws.freeze_panes(r + 1, 1)
+    ws.repeat_rows(r)
+    ws.set_row(r, 45, styles.wrap)
+
+
+# ---- Commissioners -----------------------------------------------------------------------------
+TYPE_COLS = [
+    Col("Commissioner type", "text", 30), Col("Children", "int", 10), Col("Placements", "int", 10),
+    Col("EHC plan", "int", 9), Col("Looked after", "int", 9), Col("Attendance", "pct", 11),
+    Col("Zero suspensions", "pct", 11), Col("Outcomes on track (3-4)", "pct", 11),
+    Col("Ended placements", "int", 10), Col("Reintegrated", "int", 11), Col("Reintegration", "pct", 11),
+]
+SCHOOL_COLS = [
+    Col("School", "text", 30), Col("School URN", "text", 10), Col("Placement log", "text", 14),
+    Col("Children placed", "int", 10),
+    Col("Placements on provider returns", "int", 12), Col("EHC plan", "int", 9),
+    Col("Looked after", "int", 9), Col("Attendance", "pct", 11), Col("Ended placements", "int", 10),
+    Col("Reintegrated", "int", 11), Col("Placements on own log", "int", 11),
+    Col("X001 not on the school's log", "int", 12), Col("X002 not on a provider return", "int", 12),
+    Col("Log file", "text", 36),
+]
+
+
+def type_row(ctype: str, m: M.Measures) -> list:
+    return [SHORT_COMMISSIONER.get(ctype, ctype), m.children,
+            m.placements, m.with_ehcp, m.looked_after, m.attendance, m.zero_suspensions_rate, m.on_track_rate,
+            m.ended, m.reintegrated, m.reintegration_rate]
+
+
+def school_row(s: M.SchoolLine) -> list:
+    m = s.measures
+    return [s.name, s.urn, s.log_status, m.children, m.placements, m.with_ehcp, m.looked_after,
+            m.attendance, m.ended, m.reintegrated, s.log_placements, s.x001, s.x002, s.log_file]
+
+
+def _commissioners(wb, styles, batch, marking, mline):
+    ws = wb.add_worksheet("Commissioners")
+    sheet_setup(ws, marking, wide=True)
+    r = title_block(ws, styles, "Commissioners", mline, [
+        "Left: by commissioner type (schools and the council's teams, §5). Right: each school that placed "
+        "children (Commissioner type School on provider returns) or sent a placement log.",
+    ])
+    types = M.commissioner_type_measures(batch)
+    write_table(ws, styles, r, 0, "tblCommissionerTypes", TYPE_COLS,
+                (type_row(t, m) for t, m in types.items()))
+    left = len(TYPE_COLS) + 1
+    write_table(ws, styles, r, left, "tblSchools", SCHOOL_COLS, (school_row(s) for s in M.school_lines(batch)))
+    ws.set_column(len(TYPE_COLS), len(TYPE_COLS), 3)
+    ws.freeze_panes(r + 1, 0)
+    ws.repeat_rows(r)
+    ws.set_row(r, 45, styles.wrap)
+
+
+# ---- Register ---------------------------------------------------------------------------------
+REGISTER_COLS = [
+    Col("UPN", "text", 15), Col("Surname", "text", 16), Col("Forename", "text", 14),
+    Col("Date of birth", "date", 12), Col("NC year", "text", 8), Col("Sex", "text", 6),
+    Col("Ethnicity", "text", 9), Col("SEN provision", "text", 9), Col("Looked after", "text", 8),
+    Col("Placements", "int", 10), Col("Providers", "text", 30), Col("Placement details", "text", 70),
+    Col("Commissioners", "text", 26), Col("First start", "date", 12), Col("Open placement", "text", 9),
+    Col("Attendance", "pct", 11), Col("Suspensions", "int", 10), Col("Permanent exclusion", "text", 10),
+    Col("Progress towards outcomes", "int", 10), Col("Destination", "text", 22),
+    Col("On school logs", "text", 30), Col("Source", "text", 24), Col("Reconciliation queries", "text", 14),
+]
+
+
+def _d(v) -> str:
+    return display_value(v) if isinstance(v, date) else (str(v) if v else "")
+
+
+def placement_text(pl: M.Placement) -> str:
+    when = f"from {_d(pl.start)}" + (f" to {_d(pl.end)}" if pl.end else " (open)")
+    bits = [f"{pl.provider or 'provider'} ({pl.provider_id or '?'}) {when}"]
+    if pl.attendance is not None:
+        bits.append(f"attendance {pl.attendance:.0%}")
+    if isinstance(pl.destination, str):
+        bits.append(f"destination {pl.destination}")
+    return ", ".join(bits)
+
+
+def register_row(e: M.RegisterEntry, term) -> list:
+    providers = sorted({pl.provider or pl.provider_id or "?" for pl in e.placements})
+    commissioners = sorted({pl.commissioner for pl in e.placements if pl.commissioner})
+    starts = [pl.start for pl in e.placements if isinstance(pl.start, date)]
+    open_now = any(not isinstance(pl.end, date) or (term is not None and pl.end > term.end) for pl in e.placements)
+    ended = [pl for pl in e.placements if isinstance(pl.end, date) and isinstance(pl.destination, str)]
+    destination = max(ended, key=lambda pl: pl.end).destination if ended else None
+    schools = sorted({name or "school" for name, _, _ in e.school_placements})
+    if not e.placements:  # only on school logs
+        providers = sorted({f"{row.provider_name or row.provider_id or '?'}" for _, _, row in e.school_placements})
+        starts = [row.start_date for _, _, row in e.school_placements if isinstance(row.start_date, date)]
+    return [
+        e.upn, e.surname, e.forename, e.date_of_birth, e.nc_year, e.sex, e.ethnicity, e.sen, e.looked_after,
+        len(e.placements) or len(e.school_placements), "; ".join(providers),
+        "; ".join(placement_text(pl) for pl in e.placements), "; ".join(commissioners),
+        min(starts) if starts else None, ("Y" if open_now else "N") if e.placements else None,
+        e.attendance, e.suspensions, ("Y" if e.permanently_excluded else "N") if e.placements else None,
+        e.progress, destination, "; ".join(schools), e.source, " ".join(e.queries),
+    ]
+
+
+def _register(wb, styles, batch, marking, mline):
+    ws = wb.add_worksheet("Register")
+    sheet_setup(ws, marking, wide=True)
+    entries = M.register(batch)
+    r = title_block(ws, styles, "Register of children in alternative provision", mline, [
+        "Every child in AP this term, once (§11.5): from accepted provider returns, then children only on "
+        "accepted school logs. Children on rejected returns appear once the return is corrected.",
+    ])
+    write_table(ws, styles, r, 0, "tblRegister", REGISTER_COLS, (register_row(e, batch.term) for e in entries))
+    ws.freeze_panes(r + 1, 3)
+    ws.repeat_rows(r)
+
+
+# ---- Reconciliation ------------------------------------------------------------------------------
+RECON_COLS = [
+    Col("Code", "text", 7), Col("Severity", "text", 8), Col("UPN", "text", 15), Col("Message", "text", 100),
+    Col("File", "text", 28), Col("Sheet", "text", 11), Col("Row", "int", 6), Col("Other file", "text", 28),
+    Col("Other sheet", "text", 11), Col("Other row", "int", 7),
+]
+
+
+def _reconciliation(wb, styles, batch, marking, mline):
+    ws = wb.add_worksheet("Reconciliation")
+    sheet_setup(ws, marking, wide=True)
+    counts = {c: sum(f.code == c for f in batch.cross) for c in ("X001", "X002", "X003", "X004", "X005")}
+    r = title_block(ws, styles, "Reconciliation of provider returns with school placement logs", mline, [
+        "  ".join(f"{c}: {n}" for c, n in counts.items()) + ".  " + "; ".join(
+            f"{c} {RULES[c].title.lower()}" for c in counts),
+        "Checked across the term's returns that could be read (accepted or rejected), one per provider or school.",
+    ])
+    write_table(ws, styles, r, 0, "tblReconciliation", RECON_COLS, (
+        (f.code, f.severity, f.upn, f.message, f.file, f.sheet, f.row, f.other_file, f.other_sheet, f.other_row)
+        for f in batch.cross))
+    ws.freeze_panes(r + 1, 0)
+    ws.repeat_rows(r)
+
+
+# ---- Data quality and Findings -----------------------------------------------------------------
+def _codes_seen(batch) -> list[str]:
+    seen = {f.code for r in batch.results for f in r.report.issues} | {f.code for f in batch.cross}
+    return [c for c in RULES if c in seen] + sorted(seen - set(RULES))
+
+
+def file_name_and_id(r) -> tuple:
+    rec = r.record
+    if r.kind == "provider-return":
+        return rec.get("provider_name"), rec.get("provider_id")
+    if r.kind == "school-log":
+        return rec.get("school_name"), rec.get("school_urn")
+    return None, None
+
+
+def _data_quality(wb, styles, batch, marking, mline):
+    ws = wb.add_worksheet("Data quality")
+    sheet_setup(ws, marking, wide=True)
+    codes = _codes_seen(batch)
+    statuses = {s: sum(r.status == s for r in batch.results) for s in ("accepted", "rejected", "unreadable")}
+    r = title_block(ws, styles, "Data quality: every file", mline, [
+        f"{len(batch.results)} files: {statuses['accepted']} accepted, {statuses['rejected']} rejected, "
+        f"{statuses['unreadable']} unreadable. Counts by rule code on the right (X codes against the file "
+        "they are about); every finding is on the Findings sheet, every X finding on Reconciliation.",
+    ])
+    cols = [Col("File", "text", 30), Col("Kind", "text", 22), Col("Name", "text", 26), Col("ID or URN", "text", 10),
+            Col("Term", "text", 15), Col("Status", "text", 10), Col("In the figures", "text", 34),
+            Col("Errors", "int", 7), Col("Queries", "int", 7), Col("Why unreadable", "text", 60)]
+    cols += [Col(c, "int", 7) for c in codes]
+
+    cross = Counter((f.file, f.code) for f in batch.cross)  # X findings count against the file they are about
+
+    def rows():
+        for res in batch.results:
+            name, ident = file_name_and_id(res)
+            counts = res.report.counts_by_code()
+            counts.update({code: n for (file, code), n in cross.items() if file == res.file})
+            yield [res.file, KINDS[res.kind].title if res.kind in KINDS else None, name, ident,
+                   res.term.label if res.term else None, res.status, batch.decisions.get(res.file),
+                   len(res.report.errors), len(res.report.queries), res.report.reason] + \
+                  [counts.get(c) for c in codes]
+
+    write_table(ws, styles, r, 0, "tblFiles", cols, rows())
+    ws.freeze_panes(r + 1, 1)
+    ws.repeat_rows(r)
+
+
+FINDING_COLS = [
+    Col("File", "text", 30), Col("Status", "text", 10), Col("Sheet", "text", 12), Col("Row", "int", 6),
+    Col("Column", "text", 22), Col("Cell", "text", 7), Col("Code", "text", 7), Col("Severity", "text", 8),
+    Col("Message", "text", 100), Col("Value", "text", 20),
+]
+
+
+def _findings(wb, styles, batch, marking, mline):
+    ws = wb.add_worksheet("Findings")
+    sheet_setup(ws, marking, wide=True)
+    total = sum(len(r.report.issues) for r in batch.results)
+    r = title_block(ws, styles, "Every finding in every file", mline, [
+        f"{total} findings. The same list `ap-sheets validate` and the workbook's Validate button give.",
+    ])
+
+    def rows():
+        for res in batch.results:
+            for f in res.report.issues:
+                yield [res.file, res.status, f.sheet, f.row, f.column, f.cell, f.code, f.severity, f.message,
+                       display_value(f.value) if f.value is not None else None]
+
+    write_table(ws, styles, r, 0, "tblFindings", FINDING_COLS, rows())
+    ws.freeze_panes(r + 1, 0)
+    ws.repeat_rows(r)
+
+
+# ---- Trends ------------------------------------------------------------------------------------
+TREND_COLS = [
+    Col("Term", "text", 27), Col("Returns in the figures", "int", 10), Col("Providers", "int", 10),
+    Col("Schools", "int", 9), Col("Children", "int", 10), Col("EHC plan", "int", 9), Col("Looked after", "int", 9),
+    Col("Placements", "int", 10), Col("Attendance", "pct", 11), Col("National comparator", "pct", 11),
+    Col("Zero suspensions", "pct", 11), Col("Zero permanent exclusions", "pct", 11),
+    Col("Ended placements", "int", 10), Col("Reintegration", "pct", 11), Col("NEET", "pct", 9),
+    Col("Outcomes on track (3-4)", "pct", 11),
+]
+
+
+def trend_rows(batch) -> list:
+    cfg = batch.config
+    out = []
+    for term, accepted in batch.trend_terms.items():
+        tm = M.batch_term_measures(batch, term)
+        m = tm.overall
+        out.append([term.label + (" (this report)" if term == batch.term else ""), len(accepted), tm.providers,
+                    tm.schools, m.children, m.with_ehcp, m.looked_after, m.placements, m.attendance,
+                    cfg.national_attendance_pct / 100, m.zero_suspensions_rate, m.zero_permanent_exclusions_rate,
+                    m.ended, m.reintegration_rate, m.neet_rate, m.on_track_rate])
+    return out
+
+
+def _trends(wb, styles, batch, marking, mline):
+    ws = wb.add_worksheet("Trends")
+    sheet_setup(ws, marking)
+    r = title_block(ws, styles, "Trends: the headline figures term by term", mline, [
+        "One row per term with accepted returns in the folder (earlier terms' returns, when given). "
+        "Same definitions as the Overview.",
+    ])
+    rows = trend_rows(batch)
+    write_table(ws, styles, r, 0, "tblTrends", TREND_COLS, rows)
+    ws.freeze_panes(r + 1, 1)
+    ws.repeat_rows(r)
+    ws.set_row(r, 45, styles.wrap)
+    n = max(len(rows), 1)
+    line = wb.add_chart({"type": "line"})
+    for col, name, colour in ((8, "Attendance", "#1F4E78"), (9, "National comparator", "#A6A6A6"),
+                              (10, "Zero suspensions", "#548235"), (13, "Reintegration", "#C55A11")):
+        line.add_series({"name": name, "categories": ["Trends", r + 1, 0, r + n, 0],
+                         "values": ["Trends", r + 1, col, r + n, col],
+                         "line": {"color": colour, "width": 2.25}, "marker": {"type": "circle"}})
+    line.set_title({"name": "Attendance, suspensions and reintegration by term"})
+    line.set_y_axis({"min": 0, "max": 1, "num_format": "0%"})
+    line.set_legend({"position": "bottom"})
+    line.set_size({"width": 640, "height": 340})
+    ws.insert_chart(r + n + 3, 0, line)
+    col = wb.add_chart({"type": "column"})
+    for c, name, colour in ((4, "Children", "#1F4E78"), (5, "EHC plan", "#2E75B6"), (6, "Looked after", "#9DC3E6")):
+        col.add_series({"name": name, "categories": ["Trends", r + 1, 0, r + n, 0],
+                        "values": ["Trends", r + 1, c, r + n, c], "fill": {"color": colour}})
+    col.set_title({"name": "Children in AP by term"})
+    col.set_legend({"position": "bottom"})
+    col.set_size({"width": 640, "height": 340})
+    ws.insert_chart(r + n + 3, 8, col)
