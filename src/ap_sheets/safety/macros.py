@@ -5,7 +5,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-from .limits import Limits
+from .limits import LIMITS, Limits
 from .vba import VbaError, vba_modules
 
 TEMPLATE_VBA = Path(__file__).parent.parent / "assets" / "vbaProject.bin"
@@ -31,6 +31,14 @@ def vba_digest(vba: bytes | None, macro_sheets: dict[str, bytes] | None = None,
         return None
     if oversized:
         return "oversized"
+    return _digest(vba, tuple(sorted((macro_sheets or {}).items())), limits or LIMITS)
+
+
+@lru_cache(maxsize=64)
+def _digest(vba: bytes | None, macro_sheets: tuple, limits: Limits) -> str:
+    """Remembered by content: in a batch most returns carry the very same VBA project, and
+    decompressing and normalising its ~200 KB of source costs several ms a file."""
+    macro_sheets = dict(macro_sheets)
     h = hashlib.sha256()
     if vba is not None:
         try:
