@@ -28,7 +28,8 @@ def pupil(row: int, n: int, **kw) -> PupilRow:
                 start_date=date(2024, 9, 9), planned_end_date=date(2025, 1, 31), end_date=None, hours_per_week=12,
                 sessions_possible=100, sessions_attended=80, sessions_authorised=10, engagement=3,
                 progress_outcomes=3, progress_learning=3, quals_entered=0, quals_achieved=0, suspensions=0,
-                safeguarding_concerns=0, behaviour_incidents=0, reintegration_plan="Y", destination=None)
+                safeguarding_concerns=0, behaviour_incidents=0, reintegration_plan="Y", destination=None,
+                postcode="UB8 1UW")
     base.update(kw)
     return PupilRow(**base)
 

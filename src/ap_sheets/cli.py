@@ -118,8 +118,13 @@ def demo(directory: Path):
               help="In the shareable report, show counts below this as c (default 5).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: one per core).")
+@click.option("--pseudonymised-register", "pseudonymised", is_flag=True,
+              help="Also write register_pseudonymised.csv for analysts (salted pupil IDs, birth month, "
+                   "postcode sector; no names). Needs the council's salt: --salt-file or AP_SHEETS_SALT.")
+@click.option("--salt-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="File holding the council's secret salt (make one with `ap-sheets new-salt`).")
 def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Path | None,
-                suppress_below: int | None, jobs: int | None):
+                suppress_below: int | None, jobs: int | None, pseudonymised: bool, salt_file: Path | None):
     """Check every return in DIRECTORY and write the council's termly report.
 
     Every file under DIRECTORY (and its subfolders) is checked as `validate` would. Accepted
@@ -143,12 +148,47 @@ def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Pa
         raise click.BadParameter(str(exc), param_hint="--config") from None
     if outdir.exists() and not outdir.is_dir():
         raise click.BadParameter(f"{outdir} is a file, not a folder", param_hint="-o")
+    salt = _salt(salt_file) if pseudonymised else None
     try:
-        outcome = run(directory, outdir, term=parsed, config=config, jobs=jobs)
+        outcome = run(directory, outdir, term=parsed, config=config, jobs=jobs, pseudonymise_salt=salt)
     except OSError as exc:  # the output folder cannot be written, the disk is full ...
         click.echo(f"Could not write the report: {exc}", err=True)
         sys.exit(1)
     click.echo(render_consolidation(outcome))
+
+
+def _salt(salt_file: Path | None) -> str:
+    """The council's secret salt: from --salt-file, else the AP_SHEETS_SALT environment variable."""
+    import os
+
+    from .privacy import MIN_SALT_BYTES
+
+    salt = salt_file.read_text(encoding="utf-8").strip() if salt_file else os.environ.get("AP_SHEETS_SALT", "")
+    if len(salt.encode()) < MIN_SALT_BYTES:
+        raise click.UsageError(
+            "The pseudonymised register needs the council's secret salt (at least "
+            f"{MIN_SALT_BYTES} characters), from --salt-file FILE or the AP_SHEETS_SALT environment "
+            "variable. Make one once with `ap-sheets new-salt -o FILE`, keep it safe, and reuse it so "
+            "pupil IDs stay the same from term to term.")
+    return salt
+
+
+@main.command("new-salt")
+@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to keep the salt (readable only by you). Never share it with the register.")
+def new_salt(output: Path):
+    """Make the council's secret salt for pseudonymised registers."""
+    import os
+
+    from .privacy import new_salt as make
+
+    if output.exists():
+        raise click.UsageError(f"{output} exists: a salt is reused, not replaced (pupil IDs would change)")
+    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(make() + "\n")
+    click.echo(f"Wrote a new salt to {output}. Keep it secret and keep it: the same salt gives the same "
+               "pupil IDs every term.")
 
 
 def render_consolidation(outcome) -> str:
@@ -182,6 +222,8 @@ def render_consolidation(outcome) -> str:
     out = outcome.outputs
     lines.append(f"Wrote {out['report'].name} (restricted: holds the register), {out['shareable'].name} and "
                  f"{out['summary'].name} to {out['report'].parent} in {outcome.seconds:.1f} s.")
+    if "pseudonymised" in out:
+        lines.append(f"Wrote {out['pseudonymised'].name} (pseudonymised: no names, salted pupil IDs).")
     return "\n".join(lines)
 
 

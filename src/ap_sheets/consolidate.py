@@ -88,6 +88,7 @@ class PupilRow(NamedTuple):
     behaviour_incidents: object
     reintegration_plan: object
     destination: object
+    postcode: object  # only for the pseudonymised register's postcode sector
 
 
 class PlacementRow(NamedTuple):
@@ -587,13 +588,15 @@ class Outcome:
 
 
 def consolidate(directory, outdir, term: Term | str | None = None, config=None, jobs: int | None = None,
-                progress: bool | None = None, in_process: bool = False) -> Outcome:
+                progress: bool | None = None, in_process: bool = False,
+                pseudonymise_salt: str | bytes | None = None) -> Outcome:
     """Check every file under `directory` and write the council's report into `outdir`.
 
     `term`: a Term or "2024/25 Autumn"; default the most common term among the returns.
     `jobs`: worker processes (default: the number of cores). `progress`: show a progress
     bar (default: when stderr is a terminal). `in_process`: check in this process (no crash
-    protection; for profiling).
+    protection; for profiling). `pseudonymise_salt`: also write the pseudonymised register
+    (CSV) for analysts, its pupil IDs keyed by this secret salt (never written anywhere).
     """
     from .report import build_summary, write_council_report, write_shareable_report
     from .report.config import ReportConfig
@@ -635,6 +638,12 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
         "report": write_atomic(outdir / REPORT_NAME, lambda p: write_council_report(batch, p), private=True),
         "shareable": write_atomic(outdir / SHAREABLE_NAME, lambda p: write_shareable_report(batch, p)),
     }
+    if pseudonymise_salt is not None:
+        from .report.pseudonymised import PSEUDONYMISED_NAME, write_pseudonymised_register
+
+        outputs["pseudonymised"] = write_atomic(
+            outdir / PSEUDONYMISED_NAME, lambda p: write_pseudonymised_register(batch, p, pseudonymise_salt),
+            private=True)
     summary = build_summary(batch)
     outputs["summary"] = write_atomic(
         outdir / SUMMARY_NAME,

@@ -480,6 +480,7 @@ class RegisterEntry:
     permanently_excluded: bool = False
     source: str = ""
     queries: tuple = ()  # X codes about this child
+    postcode: object = None  # for the pseudonymised register's postcode sector only
 
     @property
     def attendance(self) -> float | None:
@@ -513,6 +514,7 @@ def _register(batch) -> list[RegisterEntry]:
                 latest[row.upn] = start
                 e.surname, e.forename, e.date_of_birth = row.surname, row.forename, row.date_of_birth
                 e.nc_year, e.sex, e.ethnicity = row.nc_year, row.sex, row.ethnicity
+                e.postcode = row.postcode
                 e.progress = row.progress_outcomes
             if row.sen == "E" or e.sen is None or (row.sen == "K" and e.sen == "N"):
                 e.sen = row.sen
