@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .findings import UNREADABLE, FileReport, display_value
+from .findings import UNREADABLE, FileReport
 from .spec import KINDS, RULES
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}

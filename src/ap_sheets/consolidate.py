@@ -37,11 +37,10 @@ from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
 from . import cross_rules
-from .checks.engine import run_checks, run_checks_many
-from .findings import ACCEPTED, REJECTED, UNREADABLE, FileReport, status_for, unreadable
-from .normalise import NotAReturn, Return, to_return
-from .read import UnreadableWorkbook, read_workbook
+from .findings import ACCEPTED, REJECTED, UNREADABLE, FileReport, unreadable
+from .normalise import Return
 from .terms import Term
+from .validate import check_files, check_workbooks, internal_error
 
 REPORT_NAME = "council_report.xlsx"
 SHAREABLE_NAME = "council_report_shareable.xlsx"
@@ -191,55 +190,24 @@ def _extract(file: str, report: FileReport, ret: Return | None, stat: os.stat_re
     return result
 
 
-def _internal_error(file: str, exc: BaseException) -> FileReport:
-    return unreadable(file, f"ap-sheets could not check this file ({type(exc).__name__}: {exc}). "
-                            "Please report this to the ap-sheets maintainers with a copy of the file.")
-
-
 def check_chunk(items: list[tuple[str, str]]) -> list[FileResult]:
-    """Worker task: read, normalise and check some files; one `FileResult` each, in order.
-
-    The same steps as `validate.check_file` (read_workbook -> to_return -> checks), with the
-    value checks of the chunk's returns run together (`run_checks_many`). Never raises for
-    a bad file.
-    """
-    results: list[FileResult | None] = [None] * len(items)
-    pending: list[tuple[int, str, Return, os.stat_result | None]] = []
-    for i, (path, shown) in enumerate(items):
-        stat = None
+    """Worker task: read, normalise and check some files (`validate.check_files`, whose value
+    checks of the chunk's returns run together); one `FileResult` each, in order."""
+    stats = [_stat(path) for path, _ in items]
+    results = []
+    for (_, shown), stat, checked in zip(items, stats, check_files(items)):
         try:
-            stat = os.stat(path)
-            raw = read_workbook(path)
-            raw.source = shown
-            ret = to_return(raw)
-        except UnreadableWorkbook as exc:
-            results[i] = _extract(shown, unreadable(shown, str(exc)), None, stat)
-            continue
-        except NotAReturn as exc:
-            results[i] = _extract(shown, FileReport(shown, exc.kind, REJECTED, [exc.finding]), None, stat)
-            continue
+            results.append(_extract(shown, checked.report, checked.ret, stat))
         except Exception as exc:  # a bug must cost one file, not the batch
-            results[i] = _extract(shown, _internal_error(shown, exc), None, stat)
-            continue
-        pending.append((i, shown, ret, stat))
+            results.append(_extract(shown, internal_error(shown, exc), None, stat))
+    return results
+
+
+def _stat(path: str) -> os.stat_result | None:
     try:
-        issue_lists = run_checks_many([ret for _, _, ret, _ in pending])
-    except Exception:
-        issue_lists = []
-        for _, _, ret, _ in pending:  # find the one return that fails, check the others
-            try:
-                issue_lists.append(run_checks(ret))
-            except Exception as exc:
-                issue_lists.append(exc)
-    for (i, shown, ret, stat), issues in zip(pending, issue_lists):
-        try:
-            if isinstance(issues, Exception):
-                raise issues
-            report = FileReport(shown, ret.kind.kind, status_for(issues), issues)
-            results[i] = _extract(shown, report, ret, stat)
-        except Exception as exc:
-            results[i] = _extract(shown, _internal_error(shown, exc), None, stat)
-    return results  # type: ignore[return-value]
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 # ---- finding the files ------------------------------------------------------------------
@@ -303,8 +271,8 @@ def warm_up() -> None:
                     rows = [[c.header for c in cols], ["x"] * len(cols)]
                 sheets[sheet.name] = RawSheet(sheet.name, rows)
             raw = RawWorkbook("warm-up", sheets, meta={"kind": kind.kind, "template_version": TEMPLATE_VERSION})
-            rets.append(to_return(raw))
-        run_checks_many(rets)
+            rets.append(raw)
+        check_workbooks(rets)
     except Exception:  # only an optimisation: the workers would do it themselves
         pass
 
@@ -440,7 +408,7 @@ def _run_alone(item: tuple[str, str], task, per_file: float, grace: float, ctx, 
         stuck = True
         results = [FileResult(shown, _too_slow(shown, per_file))]
     except Exception as exc:
-        results = [FileResult(shown, _internal_error(shown, exc))]
+        results = [FileResult(shown, internal_error(shown, exc))]
     finally:
         if stuck:
             _stop(pool)

@@ -346,7 +346,7 @@ def _instructions(spec: WorkbookKind) -> list[tuple[str, str]]:
          "each row is for."),
         ("Blank rows", "Blank rows are fine, in the middle or at the end: they are ignored. "
          "If you need more rows, just carry on typing below the last one."),
-        ("Dates", f"Type dates as day/month/year, e.g. 15/09/2024. Dates are always read the UK "
+        ("Dates", "Type dates as day/month/year, e.g. 15/09/2024. Dates are always read the UK "
          "way round: 05/09/2024 is 5 September."),
         ("Codes", "Where a cell shows a dropdown arrow, pick from the list. You can also type "
          f"the code itself{_code_example(spec)}: capital letters and extra spaces do not matter."),

@@ -1,13 +1,14 @@
-"""Validate one return: the function behind `ap-sheets validate`, the Excel Validate button
-and the batch. read -> normalise -> check -> findings.
+"""Check returns: the functions behind `ap-sheets validate`, the Excel Validate button and the
+batch. read -> normalise -> check -> findings. A bad file never raises: it comes back
+'unreadable' (or 'rejected') with a reason, and a bug in ap-sheets costs one file, not a run.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks.engine import run_checks
-from .findings import FileReport, status_for, unreadable
+from .checks.engine import run_checks, run_checks_many
+from .findings import REJECTED, FileReport, status_for, unreadable
 from .normalise import NotAReturn, Return, to_return
 from .read import RawWorkbook, UnreadableWorkbook, read_workbook
 
@@ -20,27 +21,69 @@ class Checked:
     ret: Return | None = None
 
 
-def check_workbook(raw: RawWorkbook) -> Checked:
-    """Check a workbook already read into grids (from a file, or from Excel via xlwings)."""
+def internal_error(file: str, exc: BaseException) -> FileReport:
+    return unreadable(file, f"ap-sheets could not check this file ({type(exc).__name__}). Please report "
+                            "this to the ap-sheets maintainers with a copy of the file.")
+
+
+def check_workbooks(raws: list[RawWorkbook]) -> list[Checked]:
+    """Check workbooks already read into grids; the value checks of all of them run together."""
+    out: list[Checked | None] = [None] * len(raws)
+    pending: list[tuple[int, Return]] = []
+    for i, raw in enumerate(raws):
+        try:
+            pending.append((i, to_return(raw)))
+        except NotAReturn as exc:
+            out[i] = Checked(FileReport(raw.source, exc.kind, REJECTED, [exc.finding]))
+        except Exception as exc:  # a bug must cost one file
+            out[i] = Checked(internal_error(raw.source, exc))
     try:
-        ret = to_return(raw)
-    except NotAReturn as exc:
-        return Checked(FileReport(raw.source, exc.kind, "rejected", [exc.finding]))
-    issues = run_checks(ret)
-    return Checked(FileReport(raw.source, ret.kind.kind, status_for(issues), issues), ret)
+        found = run_checks_many([ret for _, ret in pending])
+    except Exception:  # find the return that fails; check the others
+        found = [_checks_or_error(ret) for _, ret in pending]
+    for (i, ret), issues in zip(pending, found):
+        if isinstance(issues, Exception):
+            out[i] = Checked(internal_error(ret.source, issues))
+        else:
+            out[i] = Checked(FileReport(ret.source, ret.kind.kind, status_for(issues), issues), ret)
+    return out  # type: ignore[return-value]
+
+
+def _checks_or_error(ret: Return):
+    try:
+        return run_checks(ret)
+    except Exception as exc:
+        return exc
+
+
+def check_workbook(raw: RawWorkbook) -> Checked:
+    """Check one workbook already read into grids (from a file, or from Excel via xlwings)."""
+    return check_workbooks([raw])[0]
+
+
+def check_files(items: list[tuple[str | Path, str]]) -> list[Checked]:
+    """Read and check files, given as (path, name shown in messages)."""
+    out: list[Checked | None] = [None] * len(items)
+    readable: list[tuple[int, RawWorkbook]] = []
+    for i, (path, shown) in enumerate(items):
+        try:
+            raw = read_workbook(path)
+        except UnreadableWorkbook as exc:
+            out[i] = Checked(unreadable(shown, str(exc)))
+            continue
+        except Exception as exc:
+            out[i] = Checked(internal_error(shown, exc))
+            continue
+        raw.source = shown
+        readable.append((i, raw))
+    for (i, _), checked in zip(readable, check_workbooks([raw for _, raw in readable])):
+        out[i] = checked
+    return out  # type: ignore[return-value]
 
 
 def check_file(path: str | Path, name: str | None = None) -> Checked:
-    """Read and check one file. Never raises for a bad file: it comes back 'unreadable'."""
-    path = Path(path)
-    shown = name or path.name
-    try:
-        raw = read_workbook(path)
-    except UnreadableWorkbook as exc:
-        return Checked(unreadable(shown, str(exc)))
-    raw.source = shown
-    checked = check_workbook(raw)
-    return checked
+    """Read and check one file."""
+    return check_files([(path, name or Path(path).name)])[0]
 
 
 def validate_file(path: str | Path, name: str | None = None) -> FileReport:

@@ -9,7 +9,7 @@ from datetime import date
 from ..spec.codes import nc_year_number
 from ..spec.rules import QUERY
 from ..terms import age_on, expected_nc_year, school_age
-from .common import d, is_date, is_num, rows
+from .common import d, is_date, rows
 from .registry import Hit, rule
 
 CHILD_SHEETS = (("provider-return", "Pupils"), ("school-log", "Placements"))
