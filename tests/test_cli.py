@@ -106,3 +106,19 @@ def test_validate_never_writes_to_its_inputs(tmp_path):
     before = (path.read_bytes(), path.stat().st_mtime_ns)
     run("validate", path)
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_terminal_output_never_repeats_names_dates_of_birth_or_postcodes(tmp_path):
+    f = provider_return()
+    f.set_cell("Pupils", 2, "postcode", "UB8 1Q")  # R012
+    f.set_cell("Pupils", 3, "date_of_birth", "31/02/2009")  # R001
+    f.set_cell("Pupils", 4, "nc_year", 9)  # R020 against 10/05/2008
+    f.set_cell("Pupils", 4, "sen", "K")  # R021 query
+    f.set_cell("Pupils", 2, "ethnicity", "Martian")  # R002 on a special-category column
+    result = run("validate", f.save(tmp_path / "p.xlsm"))
+    codes = {line.split()[1] for line in result.output.splitlines() if line.startswith("    ")}
+    assert {"R012", "R001", "R020", "R021", "R002"} <= codes
+    for personal in ("UB8 1Q", "31/02/2009", "10/05/2008", "Martian", "Okafor", "Nowak", "Begum", "Daniel"):
+        assert personal not in result.output
+    doc = json.loads(run("validate", "--format", "json", tmp_path / "p.xlsm").output)
+    assert "UB8 1Q" in [i["value"] for i in doc["files"][0]["issues"]]  # the contract's value field keeps it

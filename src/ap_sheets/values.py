@@ -181,9 +181,10 @@ def parse_postcode(raw):
     if text is None:
         return None
     compact = text.replace(" ", "").upper()
-    if 5 <= len(compact) <= 7:
-        return f"{compact[:-3]} {compact[-3:]}"
-    return text.upper()
+    formatted = f"{compact[:-3]} {compact[-3:]}"
+    if 5 <= len(compact) <= 7 and is_postcode(formatted):
+        return formatted
+    return text  # not a postcode: keep what was typed, so the finding shows it as typed
 
 
 def parse_urn(raw):

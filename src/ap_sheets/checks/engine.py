@@ -10,6 +10,7 @@ import re
 
 from ..findings import Finding, display_value
 from ..normalise import Return, SheetData
+from ..privacy import PERSONAL_KEYS
 from ..spec import RULES, Column, ValueType
 from . import notification_rules, placement_rules, provider_rules, pupil_rules  # noqa: F401 (registers)
 from .registry import REGISTRY, Hit
@@ -20,8 +21,14 @@ _DAY_MONTH_YEAR = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{4}$")
 
 
 def value_message(code: str, column: Column, value) -> str:
-    """Plain words for a value-level (schema) finding."""
-    shown = display_value(value)
+    """Plain words for a value-level (schema) finding.
+
+    A personal value (UPN, name, date of birth, postcode ... as `privacy.TREATMENTS`
+    declares) is never repeated in a message, which may reach a terminal or a log: the
+    finding's cell and its `value` field say which it is.
+    """
+    personal = column.key in PERSONAL_KEYS
+    shown = f"'{display_value(value)}'"
     h = column.header
     if code == "R003":
         return f"{h} is missing. Please fill it in."
@@ -29,21 +36,22 @@ def value_message(code: str, column: Column, value) -> str:
         options = column.codes.codes
         listed = f" Choose one of: {', '.join(column.codes.dropdown())}." if len(options) <= 10 else \
             " Choose one from the dropdown list."
-        return f"'{shown}' is not one of the codes for {h}.{listed}"
+        return f"{'This value' if personal else shown} is not one of the codes for {h}.{listed}"
     if code == "R010":
         from ..values import upn_problem
 
         problem = upn_problem(value) if isinstance(value, str) else "is not a UPN"
-        return f"UPN {shown} {problem}: check it against the pupil's school record."
+        return f"The UPN {problem}: check it against the pupil's school record."
     if code == "R012":
-        return f"'{shown}' is not a valid UK postcode. Check it against the pupil's address (e.g. UB8 1UW)."
+        return "The postcode is not a valid UK postcode. Check it against the pupil's address (e.g. UB8 1UW)."
     if code == "R013":
-        return f"'{shown}' is not a valid email address. Check it (e.g. name@provider.org.uk)."
+        return f"{shown} is not a valid email address. Check it (e.g. name@provider.org.uk)."
     if code == "R014":
-        return f"DfE URN '{shown}' is not 6 digits. Check it on Get Information about Schools."
+        return f"DfE URN {shown} is not 6 digits. Check it on Get Information about Schools."
+    what = f"{h}" if personal else f"{shown} in {h}"
     if column.type is T.DATE and isinstance(value, str) and _DAY_MONTH_YEAR.match(value):
-        return (f"'{shown}' in {h} is not a real date: check the day and month (day first, "
-                "e.g. 15/09/2024). US order (month first) is never used.")
+        return (f"{what} is not a real date: check the day and month (day first, e.g. 15/09/2024). "
+                "US order (month first) is never used.")
     # R001: what the column's type wants
     wants = {
         T.DATE: "a date. Type it as a date, day first, e.g. 15/09/2024",
@@ -54,7 +62,7 @@ def value_message(code: str, column: Column, value) -> str:
         T.URN: "a URN: 6 digits, e.g. 102345",
         T.ACADEMIC_YEAR: "an academic year like 2024/25",
     }.get(column.type, "of the right type")
-    return f"'{shown}' in {h} is not {wants}."
+    return f"{what} is not {wants}."
 
 
 def _finding(data: SheetData, code: str, key: str | None, index, message: str, value,

@@ -67,5 +67,5 @@ def upn_on_pupils_sheet(ret):
     for idx, r in rows(ret.frame("Notifications"), "upn"):
         upn = r["upn"]
         if isinstance(upn, str) and upn not in known:
-            yield Hit(idx, "upn", f"UPN {upn} is not on the Pupils sheet. Every notification must be about a "
+            yield Hit(idx, "upn", "This UPN is not on the Pupils sheet. Every notification must be about a "
                       "pupil on this return: check the UPN, or add the pupil.", upn)

@@ -52,7 +52,7 @@ def duplicate_upn_overlapping(ret, frame):
         for other_idx, o_start, o_end in seen.get(key, []):
             if start <= o_end and o_start <= end:
                 where = " at the same provider" if by_provider else ""
-                yield Hit(idx, "upn", f"UPN {upn} is also on row {other_idx}{where} with placement dates "
+                yield Hit(idx, "upn", f"This UPN is also on row {other_idx}{where} with placement dates "
                           "that overlap. Keep one row per placement, or correct the dates.", upn)
                 break
         seen.setdefault(key, []).append((idx, start, end))
@@ -70,7 +70,7 @@ def nc_year_matches_birth_date(ret, frame):
         if not 0 <= expected <= 14 or nc_year_number(nc) == expected:
             continue
         want = "Reception" if expected == 0 else f"Year {expected}"
-        yield Hit(idx, "nc_year", f"NC year {nc} does not match the date of birth {d(born)}, which gives "
+        yield Hit(idx, "nc_year", f"NC year {nc} does not match the date of birth, which gives "
                   f"{want} in {ret.term.academic_year}. Check both; if the pupil is taught out of their "
                   "year group, say so when you send the return.", nc)
 
@@ -88,10 +88,10 @@ def age_in_range(ret, frame):
             continue
         age = age_on(born, ret.term.start)
         if age < 4 or age > 25:
-            yield Hit(idx, "date_of_birth", f"Date of birth {d(born)} makes the pupil {age} at the start of "
-                      "term; AP is for ages 4 to 25. Check the date of birth (day first, e.g. 15/09/2011).", born)
+            yield Hit(idx, "date_of_birth", f"The date of birth makes the pupil {age} at the start of term; "
+                      "AP is for ages 4 to 25. Check the date of birth (day first, e.g. 15/09/2011).", born)
         elif school_age(born, ret.term.start_year) >= 16 and r["sen"] in ("K", "N"):
-            yield Hit(idx, "date_of_birth", f"Date of birth {d(born)} makes the pupil over compulsory school "
+            yield Hit(idx, "date_of_birth", "The date of birth makes the pupil over compulsory school "
                       "age, and they have no EHC plan. Check the date of birth and SEN provision.",
                       born, severity=QUERY)
 
