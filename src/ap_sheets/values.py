@@ -263,28 +263,12 @@ def normalise(column: Column, raw):
 
 
 def _normalise(column: Column, raw):
-    t = column.type
-    if t is ValueType.DATE:
-        return parse_date(raw)
-    if t is ValueType.WHOLE:
-        return parse_whole(raw)
-    if t is ValueType.NUMBER:
-        return parse_number(raw)
-    if t is ValueType.PERCENT:
-        return parse_percent(raw)
-    if t is ValueType.YN:
-        return parse_yn(raw)
-    if t is ValueType.CODE:
+    parse = _PARSERS.get(column.type)
+    if parse is not None:
+        return parse(raw)
+    if column.type is ValueType.CODE:
         return parse_code(raw, column.codes)
-    if t is ValueType.UPN:
-        return parse_upn(raw)
-    if t is ValueType.POSTCODE:
-        return parse_postcode(raw)
-    if t is ValueType.URN:
-        return parse_urn(raw)
-    if t is ValueType.ACADEMIC_YEAR:
-        return parse_academic_year(raw)
-    if t is ValueType.EMAIL:
+    if column.type is ValueType.EMAIL:
         text = clean_identifier(raw)
         return None if text is None else text.replace(" ", "")
     return clean_text(raw)
