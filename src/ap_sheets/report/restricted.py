@@ -13,7 +13,7 @@ from ..findings import display_value
 from ..spec import KINDS, RULES
 from . import measures as M
 from .overview import destination_rows, headline_rows, kpi_rows, term_note
-from .xlsx import Col, Styles, new_workbook, put, sheet_setup, title_block, write_table
+from .xlsx import Col, Styles, add_trend_line_chart, new_workbook, put, sheet_setup, title_block, write_table
 
 COMPLIANCE_HEADERS = {
     "R030": "R030 over 18 h (unregistered)",
@@ -465,17 +465,7 @@ def _trends(wb, styles, batch, marking, mline):
     ws.repeat_rows(r)
     ws.set_row(r, 45, styles.wrap)
     n = max(len(rows), 1)
-    line = wb.add_chart({"type": "line"})
-    for col, name, colour in ((8, "Attendance", "#1F4E78"), (9, "National comparator", "#A6A6A6"),
-                              (10, "Zero suspensions", "#548235"), (13, "Reintegration", "#C55A11")):
-        line.add_series({"name": name, "categories": ["Trends", r + 1, 0, r + n, 0],
-                         "values": ["Trends", r + 1, col, r + n, col],
-                         "line": {"color": colour, "width": 2.25}, "marker": {"type": "circle"}})
-    line.set_title({"name": "Attendance, suspensions and reintegration by term"})
-    line.set_y_axis({"min": 0, "max": 1, "num_format": "0%"})
-    line.set_legend({"position": "bottom"})
-    line.set_size({"width": 640, "height": 340})
-    ws.insert_chart(r + n + 3, 0, line)
+    add_trend_line_chart(wb, ws, r, n, TREND_COLS)
     col = wb.add_chart({"type": "column"})
     for c, name, colour in ((4, "Children", "#1F4E78"), (5, "EHC plan", "#2E75B6"), (6, "Looked after", "#9DC3E6")):
         col.add_series({"name": name, "categories": ["Trends", r + 1, 0, r + n, 0],

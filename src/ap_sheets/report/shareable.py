@@ -23,7 +23,7 @@ from . import measures as M
 from .overview import X_CODES, kpi_rows, term_note
 from .restricted import SHORT_COMMISSIONER
 from .suppression import SUPPRESSED, Line, is_small, rate_hidden, suppress
-from .xlsx import Col, Styles, new_workbook, sheet_setup, title_block, write_table
+from .xlsx import Col, Styles, add_trend_line_chart, new_workbook, sheet_setup, title_block, write_table
 
 
 class Suppressor:
@@ -314,17 +314,7 @@ def _trends(wb, styles, batch, sup: Suppressor, marking, mline):
     ws.repeat_rows(r)
     ws.set_row(r, 45, styles.wrap)
     n = max(len(rows), 1)
-    chart = wb.add_chart({"type": "line"})
-    for col, name, colour in ((7, "Attendance", "#1F4E78"), (8, "National comparator", "#A6A6A6"),
-                              (9, "Zero suspensions", "#548235"), (10, "Reintegration", "#C55A11")):
-        chart.add_series({"name": name, "categories": ["Trends", r + 1, 0, r + n, 0],
-                          "values": ["Trends", r + 1, col, r + n, col],
-                          "line": {"color": colour, "width": 2.25}, "marker": {"type": "circle"}})
-    chart.set_title({"name": "Attendance, suspensions and reintegration by term"})
-    chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%"})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 640, "height": 340})
-    ws.insert_chart(r + n + 3, 0, chart)
+    add_trend_line_chart(wb, ws, r, n, cols)
 
 
 def _data_quality(wb, styles, batch, sup: Suppressor, marking, mline):

@@ -149,3 +149,25 @@ def title_block(ws: Worksheet, styles: Styles, title: str, marking_line: str, no
     for i, note in enumerate(notes):
         ws.write_string(2 + i, 0, note, styles.note)
     return 3 + len(notes) + 1
+
+
+TREND_LINES = (("Attendance", "#1F4E78"), ("National comparator", "#A6A6A6"),
+               ("Zero suspensions", "#548235"), ("Reintegration", "#C55A11"))
+
+
+def add_trend_line_chart(wb: xlsxwriter.Workbook, ws: Worksheet, header_row: int, n_rows: int,
+                         cols: list[Col]) -> None:
+    """The Trends sheet's line chart of rates by term, the same in both reports: its series
+    are the columns named in TREND_LINES, found by header. Placed under the table."""
+    headers = [c.header for c in cols]
+    chart = wb.add_chart({"type": "line"})
+    for name, colour in TREND_LINES:
+        col = headers.index(name)
+        chart.add_series({"name": name, "categories": [ws.name, header_row + 1, 0, header_row + n_rows, 0],
+                          "values": [ws.name, header_row + 1, col, header_row + n_rows, col],
+                          "line": {"color": colour, "width": 2.25}, "marker": {"type": "circle"}})
+    chart.set_title({"name": "Attendance, suspensions and reintegration by term"})
+    chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%"})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 640, "height": 340})
+    ws.insert_chart(header_row + n_rows + 3, 0, chart)
