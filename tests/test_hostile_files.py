@@ -748,15 +748,33 @@ def test_inputs_are_never_changed(corpus, clean_return, tmp_path):
     for p in files:
         validate_file(p)
     assert {p: _fingerprint(p) for p in files} == before
+    from click.testing import CliRunner
+
     from ap_sheets import cli
 
-    if "consolidate" in getattr(cli.main, "commands", {}):
-        from click.testing import CliRunner
+    result = CliRunner().invoke(cli.main, ["consolidate", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert sorted(folder.iterdir()) == files  # nothing written beside the returns
+    assert {p: _fingerprint(p) for p in files} == before
 
-        result = CliRunner().invoke(cli.main, ["consolidate", str(folder), "-o", str(tmp_path / "out")])
-        assert result.exit_code == 0, result.output
-        assert sorted(folder.iterdir()) == files  # nothing written beside the returns
-        assert {p: _fingerprint(p) for p in files} == before
+
+def test_a_batch_of_good_and_hostile_files_reports_the_good_and_names_each_bad(corpus, clean_return, tmp_path):
+    from ap_sheets.consolidate import consolidate
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    (folder / "clean.xlsm").write_bytes(clean_return)
+    for case, path in corpus.items():
+        shutil.copy2(path, folder / f"{case}-{path.name}")
+    outcome = consolidate(folder, tmp_path / "out", progress=False)
+    summary = outcome.summary
+    assert summary["files"] == {"accepted": 1, "rejected": 0, "unreadable": len(corpus)}
+    assert (summary["children"], summary["with_ehcp"], summary["looked_after"], summary["providers"]) == (3, 2, 1, 1)
+    by_file = {r.file: r for r in outcome.consolidation.results}
+    for case, path in corpus.items():
+        result = by_file[f"{case}-{path.name}"]
+        assert result.status == UNREADABLE and CORPUS[case][3] in result.report.reason, case
+    assert all(p.exists() for p in outcome.outputs.values() if isinstance(p, Path))
 
 
 # ======================================================================================
