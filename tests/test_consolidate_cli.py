@@ -130,3 +130,8 @@ def test_a_stuck_worker_is_stopped_and_the_rest_carries_on(tmp_path):
     assert len(results) == len(names)
     assert by_name.pop("hang.xlsm") == "unreadable"
     assert set(by_name.values()) == {"accepted"}
+
+
+def test_output_folder_must_not_be_the_returns_folder(small_term):
+    result = CliRunner().invoke(main, ["consolidate", str(small_term), "-o", str(small_term)])
+    assert result.exit_code == 2 and "folder of returns itself" in result.output

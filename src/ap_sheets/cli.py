@@ -123,15 +123,23 @@ def demo(directory: Path):
                    "postcode sector; no names). Needs the council's salt: --salt-file or AP_SHEETS_SALT.")
 @click.option("--salt-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="File holding the council's secret salt (make one with `ap-sheets new-salt`).")
+@click.option("--feedback", is_flag=True,
+              help="Also write, for each rejected return, a copy with the Validation sheet and marked cells "
+                   "(as the Validate button gives) to OUTDIR/feedback/, under the same path as in DIRECTORY. "
+                   "They hold the children's data: send each only to the provider or school that sent it.")
 def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Path | None,
-                suppress_below: int | None, jobs: int | None, pseudonymised: bool, salt_file: Path | None):
+                suppress_below: int | None, jobs: int | None, pseudonymised: bool, salt_file: Path | None,
+                feedback: bool):
     """Check every return in DIRECTORY and write the council's termly report.
 
     Every file under DIRECTORY (and its subfolders) is checked as `validate` would. Accepted
     returns for the term go into the figures; rejected and unreadable files are listed in
-    the report's Data quality sheet and left out. Exit status 0 when the report was written,
-    even if some files were rejected; 2 for a usage mistake.
+    the report's Data quality sheet and left out. With --feedback, each rejected return also
+    gets a marked copy under OUTDIR/feedback (a copy that cannot be written is named at the
+    end; the run carries on). Exit status 0 when the report was written, even if some files
+    were rejected or a feedback copy could not be written; 2 for a usage mistake.
     """
+    from .consolidate import FEEDBACK_DIR
     from .consolidate import consolidate as run
     from .report.config import ConfigError, load_config
     from .terms import Term
@@ -148,9 +156,16 @@ def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Pa
         raise click.BadParameter(str(exc), param_hint="--config") from None
     if outdir.exists() and not outdir.is_dir():
         raise click.BadParameter(f"{outdir} is a file, not a folder", param_hint="-o")
+    if outdir.resolve() == directory.resolve():
+        raise click.BadParameter(f"{outdir} is the folder of returns itself: the report would be read back as a "
+                                 "return next time. Choose another output folder.", param_hint="-o")
+    if feedback and (outdir / FEEDBACK_DIR).resolve() == directory.resolve():
+        raise click.BadParameter(f"the feedback copies would go to {outdir / FEEDBACK_DIR}, the folder of returns "
+                                 "itself: choose another output folder", param_hint="-o")
     salt = _salt(salt_file) if pseudonymised else None
     try:
-        outcome = run(directory, outdir, term=parsed, config=config, jobs=jobs, pseudonymise_salt=salt)
+        outcome = run(directory, outdir, term=parsed, config=config, jobs=jobs, pseudonymise_salt=salt,
+                      feedback=feedback)
     except OSError as exc:  # the output folder cannot be written, the disk is full ...
         click.echo(f"Could not write the report: {exc}", err=True)
         sys.exit(1)
@@ -224,6 +239,16 @@ def render_consolidation(outcome) -> str:
                  f"{out['summary'].name} to {out['report'].parent} in {outcome.seconds:.1f} s.")
     if "pseudonymised" in out:
         lines.append(f"Wrote {out['pseudonymised'].name} (pseudonymised: no names, salted pupil IDs).")
+    if "feedback" in out:
+        from .consolidate import FEEDBACK_DIR
+
+        n = len(out["feedback"])
+        lines.append(f"Wrote {n} feedback cop{'y' if n == 1 else 'ies'} to {out['report'].parent / FEEDBACK_DIR}"
+                     + (" (restricted: each holds its return's children's data)." if n else "."))
+    problems = getattr(outcome, "feedback_problems", {})
+    if problems:
+        shown = "; ".join(f"{name} ({why})" for name, why in problems.items())
+        lines.append(f"Could not write {len(problems)} feedback cop{'y' if len(problems) == 1 else 'ies'}: {shown}.")
     return "\n".join(lines)
 
 

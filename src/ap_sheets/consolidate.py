@@ -17,6 +17,11 @@ stops the run.
 
 Inputs are only read. Outputs are written to a temporary file in the output folder and
 renamed into place, so a half-written report never replaces a good one.
+
+Feedback copies (`feedback=True`): after the report, each rejected return is copied to
+`outdir/feedback/<its path under the folder>` with the Validation sheet and marked cells the
+Validate button would give it (`feedback.write_feedback`), on the same worker pool; a copy
+that cannot be written is named in `Outcome.feedback_problems` and the rest carry on.
 """
 from __future__ import annotations
 
@@ -46,6 +51,7 @@ REPORT_NAME = "council_report.xlsx"
 SHAREABLE_NAME = "council_report_shareable.xlsx"
 SUMMARY_NAME = "summary.json"
 OUTPUT_NAMES = (REPORT_NAME, SHAREABLE_NAME, SUMMARY_NAME)
+FEEDBACK_DIR = "feedback"  # under the output folder: copies of rejected returns, marked
 # Files never treated as returns: Excel's lock files and operating-system clutter.
 IGNORED_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
 MAX_CHUNK = 24  # files per worker task
@@ -211,17 +217,20 @@ def _stat(path: str) -> os.stat_result | None:
 
 
 # ---- finding the files ------------------------------------------------------------------
-def find_files(directory: Path, exclude: Path | None = None) -> list[Path]:
+def find_files(directory: Path, exclude: Path | Iterable[Path] | None = None) -> list[Path]:
     """Every file under `directory` (recursively), sorted, except Excel lock files (~$...),
-    hidden files and folders (.name), operating-system clutter, and `exclude` (the output
-    folder, when it is inside the input folder). Not filtered by extension: a CSV or PDF sent
-    by mistake is reported as unreadable rather than silently missed."""
+    hidden files and folders (.name), operating-system clutter, and the folders in `exclude`
+    (the output folder and its feedback folder, when inside the input folder). Not filtered
+    by extension: a CSV or PDF sent by mistake is reported as unreadable rather than silently
+    missed."""
     out = []
-    exclude = exclude.resolve() if exclude is not None else None
+    if isinstance(exclude, (str, os.PathLike)):
+        exclude = [exclude]
+    skip = {Path(p).resolve() for p in exclude or ()}
     for dirpath, dirnames, filenames in os.walk(directory):
         here = Path(dirpath)
         dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and (exclude is None or (here / d).resolve() != exclude))
+                             and (not skip or (here / d).resolve() not in skip))
         for name in filenames:
             if name.startswith(("~$", ".")) or name.casefold() in IGNORED_NAMES:
                 continue
@@ -328,10 +337,10 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
 
 
-def run_workers(items: list[tuple[str, str]], jobs: int, on_done: Callable[[list[FileResult]], None],
+def run_workers(items: list[tuple], jobs: int, on_done: Callable[[list], None],
                 task: Callable | None = None, per_file: float | None = None,
-                grace: float = GRACE_SECONDS) -> None:
-    """Check (path, shown name) items on `jobs` worker processes; `on_done` gets each
+                grace: float = GRACE_SECONDS, fallback: Callable[[str, FileReport], object] | None = None) -> None:
+    """Check (path, shown name, ...) items on `jobs` worker processes; `on_done` gets each
     chunk's results as it finishes.
 
     A worker that dies (BrokenProcessPool) or is stuck (nothing finishes for `per_file`
@@ -339,8 +348,13 @@ def run_workers(items: list[tuple[str, str]], jobs: int, on_done: Callable[[list
     flight are put aside, the rest carries on in a fresh pool, and each file put aside
     is then checked alone in a fresh one-worker pool. A file that crashes its worker
     again, or takes longer than `per_file` seconds alone, is reported unreadable.
+
+    `task` (default `check_chunk`) turns a chunk of items into one result each;
+    `fallback(shown, report)` makes the result for a file whose task failed alone, from the
+    unreadable verdict saying why (default: a `FileResult` with that verdict).
     """
     task = task or check_chunk
+    fallback = fallback or FileResult
     per_file = per_file or seconds_per_file()
     ctx = _pool_context()
     forked = ctx.get_start_method() == "fork"
@@ -350,13 +364,13 @@ def run_workers(items: list[tuple[str, str]], jobs: int, on_done: Callable[[list
         # collections walk (and so copy, page by page) all of them. ~15% of a 300-file run.
         gc.freeze()
     try:
-        _run_pools(items, jobs, on_done, task, per_file, grace, ctx)
+        _run_pools(items, jobs, on_done, task, per_file, grace, ctx, fallback)
     finally:
         if forked:
             gc.unfreeze()
 
 
-def _run_pools(items, jobs, on_done, task, per_file: float, grace: float, ctx) -> None:
+def _run_pools(items, jobs, on_done, task, per_file: float, grace: float, ctx, fallback=FileResult) -> None:
     queue = deque(_chunks(items, jobs))
     suspects: list[tuple[str, str]] = []
     while queue:
@@ -392,10 +406,10 @@ def _run_pools(items, jobs, on_done, task, per_file: float, grace: float, ctx) -
             else:
                 pool.shutdown(wait=True)
     for item in suspects:
-        _run_alone(item, task, per_file, grace, ctx, on_done)
+        _run_alone(item, task, per_file, grace, ctx, on_done, fallback)
 
 
-def _run_alone(item: tuple[str, str], task, per_file: float, grace: float, ctx, on_done) -> None:
+def _run_alone(item: tuple, task, per_file: float, grace: float, ctx, on_done, fallback=FileResult) -> None:
     """One file in a fresh one-worker pool: its verdict, or unreadable if it kills or hangs it."""
     shown = item[1]
     pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx)
@@ -403,12 +417,12 @@ def _run_alone(item: tuple[str, str], task, per_file: float, grace: float, ctx, 
     try:
         results = pool.submit(task, [item]).result(timeout=per_file + grace)
     except BrokenProcessPool:
-        results = [FileResult(shown, _crashed(shown))]
+        results = [fallback(shown, _crashed(shown))]
     except FuturesTimeout:
         stuck = True
-        results = [FileResult(shown, _too_slow(shown, per_file))]
+        results = [fallback(shown, _too_slow(shown, per_file))]
     except Exception as exc:
-        results = [FileResult(shown, internal_error(shown, exc))]
+        results = [fallback(shown, internal_error(shown, exc))]
     finally:
         if stuck:
             _stop(pool)
@@ -547,17 +561,23 @@ def _produced_at():
 
 @dataclass
 class Outcome:
-    """What a run produced: the consolidation, the summary (as written) and the files."""
+    """What a run produced: the consolidation, the summary (as written) and the files.
+
+    `outputs`: name -> file ("report", "shareable", "summary", maybe "pseudonymised"), and
+    with feedback, "feedback" -> the feedback copies written (a list, sorted).
+    `feedback_problems`: file (as in the report) -> why its feedback copy could not be
+    written (no pupil data)."""
 
     consolidation: Consolidation
     summary: dict
-    outputs: dict[str, Path]
+    outputs: dict[str, Path | list[Path]]
     seconds: float
+    feedback_problems: dict[str, str] = field(default_factory=dict)
 
 
 def consolidate(directory, outdir, term: Term | str | None = None, config=None, jobs: int | None = None,
                 progress: bool | None = None, in_process: bool = False,
-                pseudonymise_salt: str | bytes | None = None) -> Outcome:
+                pseudonymise_salt: str | bytes | None = None, feedback: bool = False) -> Outcome:
     """Check every file under `directory` and write the council's report into `outdir`.
 
     `term`: a Term or "2024/25 Autumn"; default the most common term among the returns.
@@ -565,6 +585,8 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
     bar (default: when stderr is a terminal). `in_process`: check in this process (no crash
     protection; for profiling). `pseudonymise_salt`: also write the pseudonymised register
     (CSV) for analysts, its pupil IDs keyed by this secret salt (never written anywhere).
+    `feedback`: also write a feedback copy of each rejected return under
+    `outdir/feedback/` (see the module doc); ValueError if that folder is `directory` itself.
     """
     from .report import build_summary, write_council_report, write_shareable_report
     from .report.config import ReportConfig
@@ -579,8 +601,15 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
             raise ValueError(f"'{term}' is not a term: write it like '2024/25 Autumn'")
         term = parsed
     config = config or ReportConfig()
+    feedback_dir = outdir / FEEDBACK_DIR
+    if outdir.resolve() == directory.resolve():
+        raise ValueError(f"the report would be written into {outdir}, the folder of returns itself, and "
+                         "read back as a return next time: choose another output folder")
+    if feedback and feedback_dir.resolve() == directory.resolve():
+        raise ValueError(f"the feedback copies would go to {feedback_dir}, the folder of returns itself: "
+                         "choose another output folder")
     outdir.mkdir(parents=True, exist_ok=True)
-    files = find_files(directory, exclude=outdir)
+    files = find_files(directory, exclude=[outdir, feedback_dir])
     items = [(str(p), p.relative_to(directory).as_posix()) for p in files]
     results: list[FileResult] = []
     bar = _progress_bar(len(items), progress)
@@ -616,7 +645,77 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
     outputs["summary"] = write_atomic(
         outdir / SUMMARY_NAME,
         lambda p: p.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
-    return Outcome(batch, summary, outputs, time.perf_counter() - started)
+    problems: dict[str, str] = {}
+    if feedback:
+        outputs["feedback"], problems = write_feedback_copies(batch, directory, feedback_dir, jobs, in_process)
+    return Outcome(batch, summary, outputs, time.perf_counter() - started, problems)
+
+
+# ---- feedback copies of rejected returns -----------------------------------------------------
+class FeedbackResult(NamedTuple):
+    """One rejected return's feedback copy: where it was written, or why it was not."""
+
+    file: str  # as FileResult.file
+    path: Path | None
+    problem: str | None = None  # no pupil data: safe for the terminal
+
+
+def write_feedback_copies(batch: Consolidation, directory: Path, folder: Path, jobs: int | None = None,
+                          in_process: bool = False) -> tuple[list[Path], dict[str, str]]:
+    """A feedback copy of each rejected return in the batch, at `folder/<its path under
+    directory>`, as of the report's time. Written on worker processes (a file that crashes or
+    hangs a worker costs only its own copy). Returns the copies written (sorted) and, per file
+    whose copy could not be written, why."""
+    import openpyxl  # noqa: F401 (here, so forked workers inherit it)
+
+    from . import feedback  # noqa: F401
+
+    when = batch.produced
+    items = [(str(directory / r.file), r.file, str(folder / r.file), r.report, when)
+             for r in batch.results if r.status == REJECTED]
+    results: list[FeedbackResult] = []
+    if in_process:
+        results = feedback_chunk(items)
+    elif items:
+        jobs = max(1, min(jobs or os.cpu_count() or 1, len(items)))
+        run_workers(items, jobs, results.extend, task=feedback_chunk, fallback=_feedback_stopped)
+    results.sort(key=lambda r: r.file)
+    return ([r.path for r in results if r.path is not None],
+            {r.file: r.problem or "not written" for r in results if r.path is None})
+
+
+def feedback_chunk(items: list[tuple]) -> list[FeedbackResult]:
+    """Worker task: write the feedback copy of each (path, shown name, target, report, time)."""
+    from .feedback import FeedbackError, same_file, write_feedback
+
+    out = []
+    for path, shown, target, report, when in items:
+        try:
+            target = Path(target)
+            if same_file(Path(path), target):
+                raise FeedbackError("the copy would replace the return itself")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, lambda p: write_feedback(path, report, p, now=when), private=True)
+            out.append(FeedbackResult(shown, target))
+        except Exception as exc:  # one copy, not the run
+            out.append(FeedbackResult(shown, None, feedback_problem(exc)))
+    return out
+
+
+def feedback_problem(exc: BaseException) -> str:
+    """Why a copy could not be written, for the terminal: never the exception's own words
+    from openpyxl (they can quote a cell's value), only its type; the file system's reason."""
+    from .feedback import FeedbackError
+
+    if isinstance(exc, FeedbackError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return f"the workbook could not be copied ({type(exc).__name__})"
+
+
+def _feedback_stopped(shown: str, report: FileReport) -> FeedbackResult:
+    return FeedbackResult(shown, None, "writing it crashed or took too long")
 
 
 def _progress_bar(total: int, progress: bool | None):

@@ -9,7 +9,9 @@ same grids `read.read_workbook` makes from a file), checks it with the engine
   per finding, each linked to its cell; and the cells at fault filled (one colour for
   errors, one for queries). The filled cells are listed on the Validation sheet, with the
   fill each had before, so the next check can put them back first. Nothing else in the
-  user's sheets changes.
+  user's sheets changes. What the sheet says comes from plain functions of the report
+  (`verdict`, `header_lines`, `finding_rows`, `mark_fills`, `mark_rows`), which the batch's
+  feedback copies (`ap_sheets.feedback`, openpyxl) use too.
 - Summary: a "Summary" sheet with the return's figures (`figures.return_figures`) and charts.
 
 Handlers take an `xlwings.Book` and use only xlwings' public API, so they run on the
@@ -26,11 +28,16 @@ Everything the VBA and the tests use is importable from `ap_sheets.excel` itself
 """
 from __future__ import annotations
 
-from .book import find_sheet, fresh_sheet, read_book, sheet_grid, sheet_names, write_lines
+from .book import find_sheet, fresh_sheet, names_by_fold, read_book, sheet_grid, sheet_names, write_lines
 from .buttons import summary, validate
 from .failures import LOG_ENV, LOG_FILE, LOG_MAX_BYTES, log_dir, log_failure, show_failure
-from .layout import FINDING_HEADERS, FINDING_WIDTHS, MARK_HEADERS, MARKS_COLUMN, TABLE_ROW, VALIDATION_SHEET
-from .marks import ERROR_FILL, QUERY_FILL, Mark, apply, marks_for, read_marks, restore, write_marks
+from .layout import (
+    FINDING_HEADERS, FINDING_WIDTHS, MARK_HEADERS, MARKS_COLUMN, MARKS_NOTE, TABLE_ROW, VALIDATION_SHEET,
+)
+from .marks import (
+    ERROR_FILL, QUERY_FILL, Mark, apply, before_fill, mark_fills, mark_rows, marks_for, marks_in_grid, read_marks,
+    restore, write_marks,
+)
 from .summary_sheet import (
     CHART_COLUMN,
     CHART_ROWS,
@@ -42,15 +49,19 @@ from .summary_sheet import (
     write_blocks,
 )
 from .summary_tables import Block, summary_blocks
-from .validation import validate_book, verdict, write_findings, write_header
+from .validation import (
+    Link, finding_rows, header_lines, sorted_findings, validate_book, verdict, write_findings, write_header,
+)
 
 __all__ = [
     "CHART_COLUMN", "CHART_ROWS", "CHART_SIZE", "ERROR_FILL", "FINDING_HEADERS", "FINDING_WIDTHS", "LOG_ENV",
-    "LOG_FILE", "LOG_MAX_BYTES", "MARK_HEADERS", "MARKS_COLUMN", "QUERY_FILL", "SUMMARY_SHEET", "TABLE_ROW",
-    "VALIDATION_SHEET",
-    "Block", "Mark",
-    "apply", "draw_charts", "find_sheet", "fresh_sheet", "log_dir", "log_failure", "marks_for", "read_book",
-    "read_marks", "restore", "sheet_grid", "sheet_names", "show_failure", "summary", "summary_blocks",
-    "summary_book", "summary_heading", "validate", "validate_book", "verdict", "write_blocks", "write_findings",
-    "write_header", "write_lines", "write_marks",
+    "LOG_FILE", "LOG_MAX_BYTES", "MARK_HEADERS", "MARKS_COLUMN", "MARKS_NOTE", "QUERY_FILL", "SUMMARY_SHEET",
+    "TABLE_ROW", "VALIDATION_SHEET",
+    "Block", "Link", "Mark",
+    "apply", "before_fill", "draw_charts", "find_sheet", "finding_rows", "fresh_sheet", "header_lines", "log_dir",
+    "log_failure", "mark_fills", "mark_rows", "marks_for", "marks_in_grid", "names_by_fold", "read_book",
+    "read_marks", "restore", "sheet_grid", "sheet_names", "show_failure", "sorted_findings", "summary",
+    "summary_blocks", "summary_book", "summary_heading", "validate", "validate_book", "verdict", "write_blocks",
+    "write_findings", "write_header",
+    "write_lines", "write_marks",
 ]

@@ -2,6 +2,8 @@
 found, emptied and written to."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..read import RawSheet, RawWorkbook, read_meta, wanted_sheets
 from ..safety import LIMITS
 from ..spec import META_SHEET, fold
@@ -37,7 +39,13 @@ def find_sheet(book, name: str):
 def sheet_names(book) -> dict[str, str]:
     """Each sheet's name as findings give it (folded) -> its name in the workbook, read once
     (on the desktop every name is a call to Excel)."""
-    return {fold(s.name.strip()): s.name for s in book.sheets}
+    return names_by_fold(s.name for s in book.sheets)
+
+
+def names_by_fold(names: Iterable[str]) -> dict[str, str]:
+    """Sheet names as findings give them (case and outer spaces ignored) -> the names as they
+    are in the workbook."""
+    return {fold(name.strip()): name for name in names}
 
 
 def fresh_sheet(book, name: str):

@@ -7,3 +7,4 @@ FINDING_WIDTHS = (9, 7, 14, 8, 26, 18, 100)
 MARK_HEADERS = ("Marked sheet", "Marked cell", "Fill before")
 TABLE_ROW = 5  # Excel row of the findings table's headings; the marks list sits beside it
 MARKS_COLUMN = len(FINDING_HEADERS) + 3  # 1-based: J, after a gap column
+MARKS_NOTE = "Cells coloured by Validate. It uses this list to remove the colours next time: please leave it."

@@ -1,15 +1,20 @@
 """Marks: the cells Validate fills (red for errors, amber for queries), the list of them kept on
-the Validation sheet with each cell's fill before, and putting those fills back next time."""
+the Validation sheet with each cell's fill before, and putting those fills back next time.
+
+Which cells get which fill (`mark_fills`), the list as written (`mark_rows`) and the list read
+back (`marks_in_grid`) are plain functions, shared with the feedback copies
+(`ap_sheets.feedback`); the rest reads and sets fills through xlwings."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from ..findings import FileReport
 from ..spec import ERROR, fold
 from .book import find_sheet, sheet_grid, sheet_names
 from .failures import log_failure
-from .layout import MARK_HEADERS, MARKS_COLUMN, TABLE_ROW
+from .layout import MARK_HEADERS, MARKS_COLUMN, MARKS_NOTE, TABLE_ROW
 
 ERROR_FILL = "#FFC7CE"  # Excel's own "Bad" red
 QUERY_FILL = "#FFEB9C"  # Excel's own "Neutral" amber
@@ -25,10 +30,12 @@ class Mark:
     before: str | None = None  # "#RRGGBB" the cell had before marking, None for no fill
 
 
-def marks_for(book, report: FileReport) -> list[Mark]:
-    """The cells to fill, one mark per cell (an error outranks a query), with each cell's
-    fill as it is now, read before it is marked."""
-    names = sheet_names(book)
+def mark_fills(report: FileReport, names: Mapping[str, str]) -> dict[tuple[str, str], str]:
+    """The cells to fill: (sheet's name in the workbook, A1) -> ERROR_FILL or QUERY_FILL, one
+    entry per cell (an error outranks a query), in the order the findings name them.
+
+    `names`: each sheet's name folded (`spec.fold`) -> its name in the workbook; findings on a
+    sheet the workbook does not have, or with no cell, mark nothing."""
     fills: dict[tuple[str, str], str] = {}
     for f in report.issues:
         name = names.get(fold(f.sheet)) if f.sheet and f.cell else None
@@ -37,25 +44,49 @@ def marks_for(book, report: FileReport) -> list[Mark]:
         key = (name, f.cell)
         if f.severity == ERROR or key not in fills:
             fills[key] = ERROR_FILL if f.severity == ERROR else QUERY_FILL
+    return fills
+
+
+def marks_for(book, report: FileReport) -> list[Mark]:
+    """The cells to fill (`mark_fills`), with each cell's fill as it is now, read before it
+    is marked."""
     return [Mark(name, cell, fill, _fill_of(book.sheets[name].range(cell)))
-            for (name, cell), fill in fills.items()]
+            for (name, cell), fill in mark_fills(report, sheet_names(book)).items()]
+
+
+def mark_rows(marks: list[Mark]) -> list[list[str]]:
+    """The marks list as written at (TABLE_ROW, MARKS_COLUMN): headings, then one row a mark."""
+    return [list(MARK_HEADERS)] + [[m.sheet, m.cell, m.before or ""] for m in marks]
+
+
+def before_fill(color: str | None) -> str | None:
+    """A cell's fill as the marks list keeps it: "#RRGGBB", or None for no fill. A fill in
+    one of our own mark colours is a mark whose list was lost, so it counts as no fill."""
+    if not color:
+        return None
+    value = color.upper()
+    return None if value in (ERROR_FILL, QUERY_FILL) else value
 
 
 def write_marks(sheet, marks: list[Mark]) -> None:
     """The list the next check reads to put the cells back (`read_marks`)."""
-    rows = [list(MARK_HEADERS)] + [[m.sheet, m.cell, m.before or ""] for m in marks]
+    rows = mark_rows(marks)
     sheet.range((TABLE_ROW, MARKS_COLUMN), (TABLE_ROW + len(rows) - 1, MARKS_COLUMN + 2)).number_format = "@"
     sheet.range((TABLE_ROW, MARKS_COLUMN)).value = rows
     sheet.range((TABLE_ROW, MARKS_COLUMN), (TABLE_ROW, MARKS_COLUMN + 2)).font.bold = True
-    sheet.range((TABLE_ROW - 1, MARKS_COLUMN)).value = (
-        "Cells coloured by Validate. It uses this list to remove the colours next time: please leave it.")
+    sheet.range((TABLE_ROW - 1, MARKS_COLUMN)).value = MARKS_NOTE
 
 
 def read_marks(sheet) -> list[Mark]:
     """Marks listed on a Validation sheet by an earlier check (none if there is no list)."""
     if sheet is None:
         return []
-    grid = sheet_grid(sheet)
+    return marks_in_grid(sheet_grid(sheet))
+
+
+def marks_in_grid(grid: list[list]) -> list[Mark]:
+    """Marks listed in a Validation sheet's values (rows[0] is Excel row 1); none if there is
+    no list. Only well-formed entries count: a cell reference and, for the fill, "#RRGGBB"."""
     c = MARKS_COLUMN - 1
     heads = [tuple(_cell(row, c + i) for i in range(3)) for row in grid]
     try:
@@ -101,17 +132,15 @@ def _fill_cells(book, fills: list[tuple[str, str, str | None]], problems: list[s
 
 
 def _fill_of(rng) -> str | None:
-    """A cell's fill as "#RRGGBB", or None for none. Engines that cannot read fills (the
-    remote engine) give None, so the cell is later cleared to no fill. A fill in one of our
-    own mark colours is a mark whose list was lost, so it counts as no fill too."""
+    """A cell's fill as "#RRGGBB", or None for none (`before_fill`). Engines that cannot read
+    fills (the remote engine) give None, so the cell is later cleared to no fill."""
     try:
         color = rng.color
     except NotImplementedError:
         return None
     if color is None:
         return None
-    value = color if isinstance(color, str) else "#{:02X}{:02X}{:02X}".format(*color)
-    return None if value.upper() in (ERROR_FILL, QUERY_FILL) else value.upper()
+    return before_fill(color if isinstance(color, str) else "#{:02X}{:02X}{:02X}".format(*color))
 
 
 def _cell(row: list, i: int):

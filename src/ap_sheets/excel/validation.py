@@ -1,7 +1,16 @@
 """The Validate button: check the workbook, then write the Validation sheet (verdict and one
-linked line per finding) and mark the cells at fault."""
+linked line per finding) and mark the cells at fault.
+
+What the sheet says comes from plain functions of the report, shared with the batch's
+feedback copies (`ap_sheets.feedback`, written with openpyxl): `header_lines` (the verdict
+lines), `finding_rows` (the findings table: text, and a `Link` for each cell reference) and,
+in `marks`, `mark_fills` and `mark_rows` (which cells get which fill, and the list of them).
+This module and `marks` only add the xlwings side: reading fills, writing ranges.
+"""
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from ..findings import FileReport, display_value
@@ -34,6 +43,22 @@ def validate_book(book, now: datetime | None = None) -> FileReport | None:
         return None
 
 
+# ---- what the sheet says (no xlwings: shared with the feedback copies) ---------------------
+@dataclass(frozen=True)
+class Link:
+    """A cell of the findings table that jumps to the finding's cell: the only formula on the
+    Validation sheet. Everything else on it is plain text."""
+
+    sheet: str  # the sheet's name as it is in the workbook
+    cell: str  # A1
+
+    @property
+    def formula(self) -> str:
+        """HYPERLINK works in desktop Excel and Excel on the web."""
+        target = "'" + self.sheet.replace("'", "''") + "'!" + self.cell
+        return f'=HYPERLINK("#{target.replace(chr(34), chr(34) * 2)}","{self.cell}")'
+
+
 def verdict(report: FileReport, when: datetime) -> list[str]:
     """The two header lines: verdict with counts and time; what to do next."""
     errors, queries = len(report.errors), len(report.queries)
@@ -51,33 +76,49 @@ def verdict(report: FileReport, when: datetime) -> list[str]:
     return [line, advice]
 
 
+def header_lines(lines: list[str], problems: list[str]) -> list[str]:
+    """The sheet's first lines (A1 down): the verdict lines, then any cells that could not be
+    coloured (an empty line when there were none)."""
+    return lines + [" ".join(problems)]
+
+
+def sorted_findings(report: FileReport) -> list:
+    """The findings in the table's order: errors first (the engine's order within each)."""
+    return sorted(report.issues, key=lambda f: f.severity != ERROR)
+
+
+def finding_rows(report: FileReport, names: Mapping[str, str]) -> list[list]:
+    """The findings table under `FINDING_HEADERS`, one row per finding: plain text, and a
+    `Link` in the Cell column when the finding has a cell on a sheet the workbook has.
+
+    `names`: each sheet's name folded (`spec.fold`) -> its name in the workbook.
+    Text is as found (no apostrophes): each writer makes sure none of it becomes a formula.
+    """
+    rows = []
+    for f in sorted_findings(report):
+        name = names.get(fold(f.sheet)) if f.sheet else None
+        link = Link(name, f.cell) if name and f.cell else ""
+        rows.append([f.severity.capitalize(), f.code, f.sheet or "", link, f.column or "",
+                     display_value(f.value), f.message])
+    return rows
+
+
+# ---- writing it through xlwings -------------------------------------------------------------
 def write_header(sheet, lines: list[str], problems: list[str]) -> None:
-    write_lines(sheet, lines + [" ".join(problems)])
+    write_lines(sheet, header_lines(lines, problems))
 
 
 def write_findings(book, sheet, report: FileReport) -> None:
     """One line per finding, errors first (the engine's order within each)."""
-    findings = sorted(report.issues, key=lambda f: f.severity != ERROR)
     sheet.range((TABLE_ROW, 1)).value = [list(FINDING_HEADERS)]
     sheet.range((TABLE_ROW, 1), (TABLE_ROW, len(FINDING_HEADERS))).font.bold = True
     for i, width in enumerate(FINDING_WIDTHS, start=1):
         sheet.range((TABLE_ROW, i)).column_width = width
-    if not findings:
+    if not report.issues:
         return
-    first, last = TABLE_ROW + 1, TABLE_ROW + len(findings)
+    rows = finding_rows(report, sheet_names(book))
+    first, last = TABLE_ROW + 1, TABLE_ROW + len(rows)
     value_col = FINDING_HEADERS.index("Value") + 1
     sheet.range((first, value_col), (last, value_col)).number_format = "@"  # "01/02/2024" stays text
-    names = sheet_names(book)
-    rows = []
-    for f in findings:
-        name = names.get(fold(f.sheet)) if f.sheet else None
-        link = _link(name, f.cell) if name and f.cell else ""
-        rows.append([f.severity.capitalize(), f.code, f.sheet or "", link, f.column or "",
-                     as_text(display_value(f.value)), as_text(f.message)])
-    sheet.range((first, 1)).value = rows
-
-
-def _link(sheet_name: str, cell: str) -> str:
-    """A formula that jumps to the cell; HYPERLINK works in desktop Excel and Excel on the web."""
-    target = "'" + sheet_name.replace("'", "''") + "'!" + cell
-    return f'=HYPERLINK("#{target.replace(chr(34), chr(34) * 2)}","{cell}")'
+    sheet.range((first, 1)).value = [[v.formula if isinstance(v, Link) else as_text(v) for v in row]
+                                     for row in rows]
