@@ -26,7 +26,7 @@ from ap_sheets.excel import ERROR_FILL, QUERY_FILL, SUMMARY_SHEET, VALIDATION_SH
 from ap_sheets.figures import return_figures
 from ap_sheets.findings import FileReport, Finding
 from ap_sheets.normalise import column_letter
-from ap_sheets.validate import check_file
+from ap_sheets.validate import check_file, check_workbook
 from conftest import UPN1, UPN3, make_upn, placement, provider_return, pupil, school_log
 
 xw = pytest.importorskip("xlwings")
@@ -189,6 +189,17 @@ def test_excel_reading_matches_file_reading(make, tmp_path):
     by_file = check_file(path).report
     assert [f.to_json() for f in by_excel.issues] == [f.to_json() for f in by_file.issues]
     assert any(f.code == "R001" and f.cell.endswith(str(row)) for f in by_excel.issues)
+
+
+@pytest.mark.parametrize("cell", ["A5003", "CD2"])
+def test_excel_reading_reports_data_outside_the_area_read_as_the_file_does(cell, tmp_path):
+    filler = provider_return()
+    filler.book["Pupils"][cell] = "stray note"
+    client, path = client_for(filler, tmp_path)
+    by_excel = check_workbook(excel.read_book(xw.Book(json=client.payload))).report
+    by_file = check_file(path).report
+    assert [f.to_json() for f in by_excel.issues] == [f.to_json() for f in by_file.issues]
+    assert [(f.code, f.sheet, f.cell) for f in by_excel.issues] == [("R004", "Pupils", cell)]
 
 
 # ---------------------------------------------------------------- Validate

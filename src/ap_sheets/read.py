@@ -109,10 +109,10 @@ def read_workbook(path: str | Path, max_rows: int = LIMITS.rows, max_cols: int =
                     detail=f"the sheet '{name}' cannot be found inside it"), "damaged")
             _check_extent(extent, limits)
             grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=max_rows)
-            rows = [_capped_row(r[:max_cols], name.strip(), i, limits, findings) for i, r in enumerate(grid, 1)]
+            rows = [capped_row(r[:max_cols], name.strip(), i, limits, findings) for i, r in enumerate(grid, 1)]
             sheets[name.strip()] = RawSheet(name.strip(), rows)
             if extent.outside_count:
-                findings.append(_outside_finding(name.strip(), extent, limits))
+                findings.append(outside_finding(name.strip(), extent, limits))
     except UnreadableWorkbook:
         raise
     except Exception as exc:
@@ -140,7 +140,7 @@ def _check_extent(extent: SheetExtent, limits) -> None:
                                  "far-data")
 
 
-def _capped_row(row: list, sheet: str, excel_row: int, limits, findings: list[Finding]) -> list:
+def capped_row(row: list, sheet: str, excel_row: int, limits, findings: list[Finding]) -> list:
     for i, v in enumerate(row):
         if isinstance(v, str) and len(v) > limits.cell_text:
             row[i] = v[: limits.cell_text]
@@ -153,7 +153,7 @@ def _capped_row(row: list, sheet: str, excel_row: int, limits, findings: list[Fi
     return row
 
 
-def _outside_finding(sheet: str, extent: SheetExtent, limits) -> Finding:
+def outside_finding(sheet: str, extent: SheetExtent, limits) -> Finding:
     """R004 for typed values outside the area read: named, so nothing is silently dropped."""
     row, col = extent.first_outside or (None, None)
     cells = ", ".join(extent.outside)

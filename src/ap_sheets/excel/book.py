@@ -4,31 +4,73 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..read import RawSheet, RawWorkbook, read_meta, wanted_sheets
-from ..safety import LIMITS
+from ..read import RawSheet, RawWorkbook, capped_row, outside_finding, read_meta, wanted_sheets
+from ..safety import LIMITS, SheetExtent, column_letters
 from ..spec import META_SHEET, fold
 from .text import as_text
 
 
 def read_book(book) -> RawWorkbook:
     """The sheets ap-sheets knows, from a live workbook, as `read.read_workbook` gives them
-    from a file: plain grids from A1 (rows[0] is Excel row 1), and the meta sheet's pairs."""
+    from a file: plain grids from A1 (rows[0] is Excel row 1), the meta sheet's pairs, and
+    the same findings for text too long or data outside the area read."""
     wanted = {fold(name) for name in wanted_sheets()}
-    sheets = {s.name.strip(): RawSheet(s.name.strip(), sheet_grid(s))
+    findings: list = []
+    sheets = {s.name.strip(): RawSheet(s.name.strip(), sheet_grid(s, findings))
               for s in book.sheets if fold(s.name.strip()) in wanted}
-    return RawWorkbook(source=book.name, sheets=sheets, meta=read_meta(sheets.get(META_SHEET)))
+    return RawWorkbook(source=book.name, sheets=sheets, meta=read_meta(sheets.get(META_SHEET)),
+                       findings=findings)
 
 
-def sheet_grid(sheet) -> list[list]:
+def sheet_grid(sheet, findings: list | None = None) -> list[list]:
     """Values from A1 to the end of the used range, within the area the file reader reads
-    (`safety.LIMITS`: rows and columns).
+    (`safety.LIMITS`: rows and columns); values beyond it become the file reader's R004
+    finding, so nothing is silently left unchecked.
 
     xlwings gives what `values.normalise` reads: dates as datetime (the remote engine turns
     the ISO text its clients send into datetime too), numbers as float, blanks as None.
     """
+    findings = [] if findings is None else findings
+    name = sheet.name.strip()
     last = sheet.used_range.last_cell
     rows, cols = min(last.row, LIMITS.rows), min(last.column, LIMITS.columns)
-    return sheet.range((1, 1), (rows, cols)).options(ndim=2).value
+    grid = sheet.range((1, 1), (rows, cols)).options(ndim=2).value
+    grid = [capped_row(list(r), name, i, LIMITS, findings) for i, r in enumerate(grid, 1)]
+    if last.row > LIMITS.rows or last.column > LIMITS.columns:
+        extent = _outside(sheet, name, last.row, last.column)
+        if extent.outside_count:
+            findings.append(outside_finding(name, extent, LIMITS))
+    return grid
+
+
+# At most this many cells beyond the read area are looked at (a used range can reach
+# XFD1048576 through formatting alone); values further out are not named.
+OUTSIDE_CELLS_LOOKED_AT = 200_000
+
+
+def _outside(sheet, name: str, last_row: int, last_col: int) -> SheetExtent:
+    """The values beyond the area read: below it, then to its right."""
+    extent = SheetExtent(name, part="")
+    blocks = []
+    if last_row > LIMITS.rows:  # below: rows past the limit, in the columns read
+        width = min(last_col, LIMITS.columns)
+        blocks.append((LIMITS.rows + 1, 1, min(last_row, LIMITS.rows + OUTSIDE_CELLS_LOOKED_AT // width), width))
+    if last_col > LIMITS.columns:  # right: the rows read, columns past the limit
+        height = min(last_row, LIMITS.rows)
+        blocks.append((1, LIMITS.columns + 1, height,
+                       min(last_col, LIMITS.columns + max(1, OUTSIDE_CELLS_LOOKED_AT // height))))
+    for top, left, bottom, right in blocks:
+        values = sheet.range((top, left), (bottom, right)).options(ndim=2).value
+        for r, row in enumerate(values, top):
+            for c, v in enumerate(row, left):
+                if v is None or v == "":
+                    continue
+                extent.outside_count += 1
+                if len(extent.outside) < LIMITS.cells_named:
+                    extent.outside.append(f"{column_letters(c)}{r}")
+                if extent.first_outside is None:
+                    extent.first_outside = (r, c)
+    return extent
 
 
 def find_sheet(book, name: str):
