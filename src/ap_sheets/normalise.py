@@ -155,7 +155,7 @@ def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetD
                 "R004", f"The column '{c.header}' is missing from the {sheet.name} sheet (it may have been "
                 "renamed or deleted). Put the heading back exactly as in the standard workbook.",
                 sheet=sheet.name, column=c.header))
-    columns = [(c, positions.get(c.key)) for c in sheet.data_columns]
+    columns = [(values.normaliser(c), positions.get(c.key, -1)) for c in sheet.data_columns]
     present = [i for i in positions.values()]
     index, records = [], []
     for r in range(best_row + 1, len(grid.rows) + 1):
@@ -163,8 +163,7 @@ def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetD
         width = len(cells)
         if all(i >= width or cells[i] in ("", None) for i in present):
             continue  # quick path for the template's empty table rows
-        rec = [values.normalise(c, cells[i] if i is not None and i < width and cells[i] != "" else None)
-               for c, i in columns]
+        rec = [norm(cells[i]) if -1 < i < width and cells[i] != "" else None for norm, i in columns]
         if any(v is not None for v in rec):  # a row of only spaces is blank too
             index.append(r)
             records.append(rec)

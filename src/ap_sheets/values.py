@@ -11,7 +11,8 @@ import math
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import lru_cache, partial
+from typing import Callable
 
 from .spec.codes import CodeList, fold
 from .spec.workbooks import Column, ValueType
@@ -210,56 +211,61 @@ _PARSERS = {
     ValueType.POSTCODE: parse_postcode, ValueType.URN: parse_urn,
     ValueType.ACADEMIC_YEAR: parse_academic_year,
 }
-# Memo of (column, raw value) -> normalised value for coded, dated and numeric columns,
-# where a return repeats a few distinct values many times. Free text is not memoised.
-_MEMO: dict = {}
-_MEMO_MAX = 200_000
+# Coded, dated and numeric columns repeat a few distinct values many times, so their
+# normalisers remember what each raw value gave (per column; free text is not remembered).
+_MEMO_MAX = 20_000  # distinct raw values remembered per column
 _MEMO_TYPES = frozenset({ValueType.DATE, ValueType.WHOLE, ValueType.NUMBER, ValueType.PERCENT,
                          ValueType.YN, ValueType.CODE})
+_NORMALISERS: dict[int, tuple[Column, Callable]] = {}
 
 
-class _Plan:
-    """How one column's values are normalised: memoised or not, under a serial number that
-    is never reused (so a memo entry can never answer for another column)."""
+def normaliser(column: Column) -> Callable:
+    """The function that normalises one column's raw cells (made once per column).
 
-    __slots__ = ("column", "memo", "serial")
-    _next = 0
-
-    def __init__(self, column: Column):
-        self.column = column
-        self.memo = column.type in _MEMO_TYPES
-        _Plan._next += 1
-        self.serial = _Plan._next
-
-
-_PLANS: dict[int, _Plan] = {}
+    For the memoised types it remembers each raw value's result: text by the text itself,
+    anything else by (class, value) so that 1, 1.0 and True stay apart. The results are
+    immutable (dates, numbers, text), so sharing them is safe.
+    """
+    known = _NORMALISERS.get(id(column))
+    if known is not None and known[0] is column:
+        return known[1]
+    fn = _memoised(column) if column.type in _MEMO_TYPES else partial(_normalise_one, column)
+    _NORMALISERS[id(column)] = (column, fn)
+    return fn
 
 
-def _plan(column: Column) -> _Plan:
-    plan = _PLANS.get(id(column))
-    if plan is None or plan.column is not column:
-        plan = _PLANS[id(column)] = _Plan(column)
-    return plan
+def _normalise_one(column: Column, raw):
+    return None if raw is None else _normalise(column, raw)
+
+
+def _memoised(column: Column) -> Callable:
+    by_text: dict = {}
+    by_value: dict = {}
+
+    def normalise_cell(raw):
+        if raw is None:
+            return None
+        if raw.__class__ is str:
+            memo, key = by_text, raw
+        else:
+            memo, key = by_value, (raw.__class__, raw)
+        try:
+            return memo[key]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value: never from a reader, but never crash
+            return _normalise(column, raw)
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        value = memo[key] = _normalise(column, raw)
+        return value
+
+    return normalise_cell
 
 
 def normalise(column: Column, raw):
     """The one entry point: a raw cell value -> typed value (or the user's text if unreadable)."""
-    if raw is None:
-        return None
-    plan = _plan(column)
-    if not plan.memo:
-        return _normalise(column, raw)
-    key = (plan.serial, raw.__class__, raw)  # the class keeps 1, 1.0 and True apart
-    try:
-        return _MEMO[key]
-    except KeyError:
-        pass
-    except TypeError:  # an unhashable value: never from a reader, but never crash
-        return _normalise(column, raw)
-    if len(_MEMO) >= _MEMO_MAX:
-        _MEMO.clear()
-    value = _MEMO[key] = _normalise(column, raw)
-    return value
+    return normaliser(column)(raw)
 
 
 def _normalise(column: Column, raw):
