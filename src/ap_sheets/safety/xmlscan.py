@@ -37,8 +37,8 @@ def short_error(exc: Exception) -> str:
 
 
 # The way Excel, XlsxWriter, openpyxl and LibreOffice write a cell: `<c r="B12" ...`.
-_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
-_CELL_COL = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_TAG = re.compile(rb"<c[ >/\t\n\r]")  # any cell element, however written
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.\-]*:c[\s/>]")
 
 
@@ -50,15 +50,15 @@ def locate_values(data: bytes, extent: SheetExtent, limits: Limits, deadline: De
     Otherwise (cells far out, even if only formatted; cells without references; unusual
     markup) a precise pass finds which cells really hold values.
     """
-    tags = sum(data.count(b"<c" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
     if not _PREFIXED_CELL.search(data):
-        rows = _CELL_ROW.findall(data)
-        if len(rows) == tags:
-            last_row = max(map(int, rows), default=0)
-            last_col = max((column_number(c.decode()) for c in set(_CELL_COL.findall(data))), default=0)
+        refs = _CELL_REF.findall(data)
+        if len(refs) == len(_CELL_TAG.findall(data)):
+            letters, numbers = zip(*refs) if refs else ((), ())  # unzipped at C speed
+            last_row = max(map(int, numbers), default=0)
+            last_col = max((column_number(c.decode()) for c in set(letters)), default=0)
             if last_row <= limits.rows and last_col <= limits.columns:
                 extent.last_row, extent.last_col = last_row, last_col
-                extent.far = f"{column_letters(last_col)}{last_row}" if rows else None
+                extent.far = f"{column_letters(last_col)}{last_row}" if refs else None
                 return
     deadline.check()
     scanner = XmlScan(extent.part, extent, limits, essential=True)

@@ -49,40 +49,19 @@ def read_part(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
     return data
 
 
-class DtdWatch:
-    """Refuses a DOCTYPE or ENTITY declaration in a part, at C speed.
+def refuse_dtd(part: str, data: bytes, limits: Limits, essential: bool) -> None:
+    """Refuse a DOCTYPE or ENTITY declaration in a whole part, at C speed.
 
     A UTF-8 part is searched with a regular expression (a declaration cannot hide from it:
-    it is plain ASCII in UTF-8); the few bytes before each chunk are kept so that one split
-    across two chunks is still seen. Any other encoding (Excel never writes one) goes through
+    it is plain ASCII in UTF-8). Any other encoding (Excel never writes one) goes through
     the full expat scanner, which also checks the part is well-formed.
     """
-
-    _TAIL = 64
-
-    def __init__(self, part: str, limits: Limits, essential: bool):
-        self.part = part
-        self.tail = b""
-        self.expat: XmlScan | None = None
-        self.started = False
-        self._args = (part, None, limits, essential)
-
-    def feed(self, chunk: bytes) -> None:
-        if not self.started:
-            self.started = True
-            if chunk[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in chunk[:4]:
-                self.expat = XmlScan(*self._args)
-        if self.expat is not None:
-            self.expat.feed(chunk)
-            return
-        window = self.tail + chunk
-        if DTD.search(window):
-            raise refuse("dtd", part=self.part)
-        self.tail = window[-self._TAIL:]
-
-    def close(self) -> None:
-        if self.expat is not None:
-            self.expat.close()
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in data[:4]:
+        scanner = XmlScan(part, None, limits, essential)
+        scanner.feed(data)
+        scanner.close()
+    elif b"<!" in data and DTD.search(data):
+        raise refuse("dtd", part=part)
 
 
 def zlib_error():
@@ -93,37 +72,23 @@ def zlib_error():
 
 def scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, extent: SheetExtent | None,
               limits: Limits, deadline: Deadline) -> int:
-    """Inflate one part through a bounded stream; returns the bytes it counts for.
+    """Inflate one part, bounded; returns the bytes it counts for.
 
-    XML parts go through expat with DOCTYPE/ENTITY refused; worksheets are also kept (they
-    are within `part_bytes`) to find where their values are. Other parts (pictures, the VBA
-    project, which is read on its own, bounded) are not opened here: nothing parses them as
-    XML (a logo may well be an SVG with a DOCTYPE), and their sizes are already checked.
+    XML parts are refused if they hold a DOCTYPE or ENTITY declaration; worksheets are
+    also searched for where their values are. Other parts (pictures, the VBA project,
+    which is read on its own, bounded) are not opened here: nothing parses them as XML (a
+    logo may well be an SVG with a DOCTYPE), and their sizes are already checked.
+
+    Inflating is bounded by the size the zip directory declares (already within
+    `part_bytes`): zipfile never returns more than that, and a part whose real content
+    differs fails its CRC check, which is reported as damage.
     """
     name = info.filename
     if not (name.casefold().endswith(_XML_SUFFIXES) or extent is not None):
         return info.file_size
-    count = 0
-    kept = bytearray() if extent is not None else None
-    try:
-        with zf.open(info) as f:
-            scanner = DtdWatch(name, limits, essential=extent is not None)
-            while True:
-                chunk = f.read(1 << 16)
-                if not chunk:
-                    break
-                count += len(chunk)
-                if count > limits.part_bytes or count > info.file_size:
-                    raise refuse("oversized", detail=f"the part {name} expands to more than it says")
-                scanner.feed(chunk)
-                if kept is not None:
-                    kept += chunk
-                deadline.check()
-            scanner.close()
-    except Refused:
-        raise
-    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib_error()):
-        raise refuse("damaged", detail=f"the part {name} is corrupted") from None
+    data = read_part(zf, name, min(info.file_size, limits.part_bytes))
+    refuse_dtd(name, data, limits, essential=extent is not None)
+    deadline.check()
     if extent is not None:
-        locate_values(bytes(kept), extent, limits, deadline)
-    return count
+        locate_values(data, extent, limits, deadline)
+    return len(data)
