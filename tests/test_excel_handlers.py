@@ -346,7 +346,8 @@ def test_a_failure_keeps_the_marks_list_so_the_next_run_can_clear(tmp_path, monk
 # ---------------------------------------------------------------- Summary
 
 def known_provider_return():
-    """Four rows, three children (Okafor twice, placements not overlapping), a late notification."""
+    """Four rows, three children (Okafor twice, placements not overlapping), a late notification,
+    an open complaint (and the fixture's compliment)."""
     filler = provider_return()
     filler.add_row("Pupils", pupil(start_date=date(2024, 11, 4), end_date=None, sessions_possible=40,
                                    sessions_attended=30, sessions_authorised=0, placement_reason="Other",
@@ -357,6 +358,8 @@ def known_provider_return():
     filler.add_row("Notifications", {"upn": UPN3, "event_type": "Suspension", "event_date": date(2024, 12, 2),
                                      "referrer_notified": date(2024, 12, 2), "school_notified": date(2024, 12, 3),
                                      "council_notified": date(2024, 12, 2), "parents_notified": date(2024, 12, 2)})
+    filler.add_row("Complaints", {"date_received": date(2024, 11, 20), "kind": "Complaint",
+                                  "category": "Communication"})  # not yet resolved
     return filler
 
 
@@ -381,6 +384,7 @@ PROVIDER_FIGURES = {
                       "by_event_type": {"Non-attendance": 1, "Serious incident": 0, "Suspension": 1,
                                         "Permanent exclusion": 0, "Placement ended": 1,
                                         "Safeguarding concern": 0}},
+    "complaints": {"complaints": 1, "complaints_open": 1, "compliments": 1},
 }
 
 

@@ -44,6 +44,8 @@ from typing import Callable, Iterable, NamedTuple
 from . import cross_rules
 from .findings import ACCEPTED, REJECTED, UNREADABLE, FileReport, unreadable
 from .normalise import Return
+from .return_rows import (ROW_TYPES, NotificationRow, PlacementRow, PupilRow,  # noqa: F401 (re-exported)
+                          complaint_counts, notification_rows, table_rows)
 from .terms import Term
 from .validate import check_files, check_workbooks, internal_error
 
@@ -58,83 +60,6 @@ MAX_CHUNK = 24  # files per worker task
 
 
 # ---- what a worker sends back ---------------------------------------------------------
-class PupilRow(NamedTuple):
-    """One row of a provider's Pupils sheet: the columns the report uses (typed values)."""
-
-    row: int
-    upn: object
-    surname: object
-    forename: object
-    date_of_birth: object
-    sex: object
-    ethnicity: object
-    nc_year: object
-    sen: object
-    looked_after: object
-    commissioner_type: object
-    commissioner_name: object
-    commissioner_urn: object
-    placement_reason: object
-    tier: object
-    start_date: object
-    planned_end_date: object
-    end_date: object
-    hours_per_week: object
-    sessions_possible: object
-    sessions_attended: object
-    sessions_authorised: object
-    engagement: object
-    progress_outcomes: object
-    progress_learning: object
-    quals_entered: object
-    quals_achieved: object
-    suspensions: object
-    safeguarding_concerns: object
-    behaviour_incidents: object
-    reintegration_plan: object
-    destination: object
-    postcode: object  # only for the pseudonymised register's postcode sector
-
-
-class PlacementRow(NamedTuple):
-    """One row of a school's Placements sheet: the columns the report uses."""
-
-    row: int
-    upn: object
-    surname: object
-    forename: object
-    date_of_birth: object
-    nc_year: object
-    sen: object
-    looked_after: object
-    provider_name: object
-    provider_id: object
-    provider_registered: object
-    placement_reason: object
-    start_date: object
-    planned_end_date: object
-    end_date: object
-    hours_at_provider: object
-    hours_at_school: object
-    reintegration_plan: object
-    planned_return_date: object
-    attendance_pct: object
-    progress: object
-    final_report_received: object
-    destination: object
-
-
-class NotificationRow(NamedTuple):
-    row: int
-    upn: object
-    event_type: object
-    event_date: object
-    on_time: bool  # no R040 finding on the row
-
-
-ROW_TYPES = {"provider-return": ("Pupils", PupilRow), "school-log": ("Placements", PlacementRow)}
-
-
 @dataclass
 class FileResult:
     """Everything the main process keeps about one file."""
@@ -173,26 +98,10 @@ def _extract(file: str, report: FileReport, ret: Return | None, stat: os.stat_re
     record_sheet = ret.sheets.get(ret.kind.record_sheet)
     if record_sheet is not None:
         result.record_rows = dict(record_sheet.form_rows)
-    sheet_name, row_type = ROW_TYPES[ret.kind.kind]
-    frame = ret.frame(sheet_name)
-    fields = row_type._fields[1:]
-    columns = [frame[k].tolist() for k in fields]
-    result.rows = [row_type(int(idx), *vals) for idx, *vals in zip(frame.index.tolist(), *columns)]
+    result.rows = table_rows(ret)
     if ret.kind.kind == "provider-return":
-        late = {f.row for f in report.issues if f.code == "R040" and f.sheet == "Notifications"}
-        notes = ret.frame("Notifications")
-        result.notifications = [
-            NotificationRow(int(idx), upn, event, when, int(idx) not in late)
-            for idx, upn, event, when in zip(notes.index.tolist(), notes["upn"].tolist(),
-                                             notes["event_type"].tolist(), notes["event_date"].tolist())]
-        complaints = ret.frame("Complaints")
-        kinds = complaints["kind"].tolist()
-        resolved = complaints["date_resolved"].tolist()
-        result.complaints = (
-            sum(k == "Complaint" for k in kinds),
-            sum(k == "Compliment" for k in kinds),
-            sum(k == "Complaint" and r is None for k, r in zip(kinds, resolved)),
-        )
+        result.notifications = notification_rows(ret)
+        result.complaints = complaint_counts(ret)
     return result
 
 
@@ -573,6 +482,7 @@ class Outcome:
     outputs: dict[str, Path | list[Path]]
     seconds: float
     feedback_problems: dict[str, str] = field(default_factory=dict)
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for the benchmark
 
 
 def consolidate(directory, outdir, term: Term | str | None = None, config=None, jobs: int | None = None,
@@ -592,6 +502,8 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
     from .report.config import ReportConfig
 
     started = time.perf_counter()
+    phases: dict[str, float] = {}
+    clock = _Stopwatch(phases)
     directory, outdir = Path(directory), Path(outdir)
     if not directory.is_dir():
         raise NotADirectoryError(f"{directory} is not a folder")
@@ -619,6 +531,7 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
         if bar is not None:
             bar.update(len(chunk))
 
+    clock.lap("find files")
     try:
         if in_process:
             check_files_in_process(items, done)
@@ -628,13 +541,14 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
     finally:
         if bar is not None:
             bar.close()
+    clock.lap("check files")
     batch = assemble(results, term, config)
     batch.root = str(directory)
     batch.produced = _produced_at()
-    outputs = {
-        "report": write_atomic(outdir / REPORT_NAME, lambda p: write_council_report(batch, p), private=True),
-        "shareable": write_atomic(outdir / SHAREABLE_NAME, lambda p: write_shareable_report(batch, p)),
-    }
+    clock.lap("reconcile")
+    outputs = {"report": write_atomic(outdir / REPORT_NAME, lambda p: write_council_report(batch, p), private=True)}
+    clock.lap("write council_report.xlsx")
+    outputs["shareable"] = write_atomic(outdir / SHAREABLE_NAME, lambda p: write_shareable_report(batch, p))
     if pseudonymise_salt is not None:
         from .report.pseudonymised import PSEUDONYMISED_NAME, write_pseudonymised_register
 
@@ -645,10 +559,25 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
     outputs["summary"] = write_atomic(
         outdir / SUMMARY_NAME,
         lambda p: p.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+    clock.lap("write the other outputs")
     problems: dict[str, str] = {}
     if feedback:
         outputs["feedback"], problems = write_feedback_copies(batch, directory, feedback_dir, jobs, in_process)
-    return Outcome(batch, summary, outputs, time.perf_counter() - started, problems)
+        clock.lap("write feedback copies")
+    return Outcome(batch, summary, outputs, time.perf_counter() - started, problems, phases)
+
+
+class _Stopwatch:
+    """Seconds spent in each step of a run, into `phases` (kept in order)."""
+
+    def __init__(self, phases: dict[str, float]):
+        self.phases = phases
+        self.last = time.perf_counter()
+
+    def lap(self, step: str) -> None:
+        now = time.perf_counter()
+        self.phases[step] = now - self.last
+        self.last = now
 
 
 # ---- feedback copies of rejected returns -----------------------------------------------------

@@ -1,31 +1,228 @@
-"""The figures of one return: what the Summary button shows, as plain JSON-able numbers.
+"""Every figure ap-sheets shows, defined once: a return's Summary and the council's report.
 
-`return_figures(ret)` takes a normalised `Return` and gives a dict of counts keyed by clear
-names, the same for every return of a kind, so the council's batch report can add returns
-up. No child-level data leaves here: only counts, totals and percentages.
+`measure(rows, term)` works out the figures of any set of provider-return placements (one
+return, one provider, one commissioner, a whole term); `return_figures(ret)` gives the
+figures of one return as plain JSON-able numbers for the Summary button, built on
+`measure` for everything the council report also shows, so a provider's row in the
+report is the same as its own Summary. No child-level data leaves here: only counts,
+totals and rates. The Overview sheet prints these definitions too:
 
-Counting conventions:
-- "children" are counted once each by UPN; a row with no UPN counts as one child.
+- Children: distinct UPNs (a row with no UPN counts as one more child).
+- With an EHC plan / looked after: children with SEN provision E / Looked after = Y on
+  any of their rows.
+- Attendance: sessions attended / sessions possible, summed over placements whose three
+  session counts are numbers of 0 or more (the DfE's overall rate, weighted by sessions).
+- Zero suspensions: children whose suspensions this term, over all their placements, are 0.
+- Zero permanent exclusions: children with no "Permanent exclusion" notification.
+- Ended placement: an End date on or before the end of the term (with no term, any End
+  date). Reintegration: ended placements whose destination is "Returned to home school" or
+  "New mainstream school"; NEET: destination NEET. Both as a share of ended placements.
+- On track: progress towards outcomes rated at least `on_track_min_rating` (default 3,
+  "Mostly"), of the placements that have a rating; "fully on track" is rating 4.
 - A value that is blank or not one of its codes is counted under NOT_RECORDED.
-- A placement has "ended" when its End date is a date on or before the term's end (the
-  same test as the rules on open placements); with no term, any End date counts.
-- Notifications are "on time" when rule R040 finds nothing on their row: the rule itself
-  decides, so the figure and the Validation list always agree.
+- Notifications are "on time" when rule R040 finds nothing on their row (the rule itself
+  decides, so the figure and the Validation list always agree).
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Iterable
 
 import pandas as pd
 
 from .checks.common import is_date, is_num
-from .checks.notification_rules import notified_same_day
 from .normalise import Return
+from .return_rows import complaint_counts, notification_rows, table_rows
 from .spec import codes as C
+from .terms import Term
 
+# ---------------------------------------------------------------- any set of placements
 NOT_RECORDED = "Not recorded"
+REINTEGRATION = ("Returned to home school", "New mainstream school")
+DESTINATIONS = C.DESTINATION.codes
+COMMISSIONER_TYPES = C.COMMISSIONER_TYPE.codes
+PLACEMENT_REASONS = C.PLACEMENT_REASON.codes
 
 
+def is_ended(row, term: Term | None) -> bool:
+    end = row.end_date
+    return isinstance(end, date) and (term is None or end <= term.end)
+
+
+def rate(numerator, denominator) -> float | None:
+    """A fraction (0-1), or None when there is nothing to divide by."""
+    if not denominator:
+        return None
+    return numerator / denominator
+
+
+@dataclass
+class Measures:
+    """Figures for a set of placements on provider returns (a provider, a commissioner, a term)."""
+
+    placements: int = 0
+    children: int = 0
+    with_ehcp: int = 0
+    sen_support: int = 0
+    looked_after: int = 0
+    sessions_possible: int = 0
+    sessions_attended: int = 0
+    sessions_authorised: int = 0
+    children_with_suspension_counts: int = 0
+    zero_suspensions: int = 0
+    suspensions: int = 0
+    permanently_excluded: int = 0
+    ended: int = 0
+    destinations: dict = field(default_factory=dict)  # every destination code + NOT_RECORDED
+    reintegrated: int = 0
+    neet: int = 0
+    outcomes_rated: int = 0
+    on_track: int = 0
+    fully_on_track: int = 0
+    engagement_rated: int = 0
+    engaged: int = 0
+    quals_entered: int = 0
+    quals_achieved: int = 0
+    safeguarding_concerns: int = 0
+    behaviour_incidents: int = 0
+    commissioner_placements: dict = field(default_factory=dict)
+    commissioner_children: dict = field(default_factory=dict)
+    reasons: dict = field(default_factory=dict)
+
+    @property
+    def attendance(self) -> float | None:
+        return rate(self.sessions_attended, self.sessions_possible)
+
+    @property
+    def zero_suspensions_rate(self) -> float | None:
+        return rate(self.zero_suspensions, self.children_with_suspension_counts)
+
+    @property
+    def zero_permanent_exclusions(self) -> int:
+        return self.children - self.permanently_excluded
+
+    @property
+    def zero_permanent_exclusions_rate(self) -> float | None:
+        return rate(self.zero_permanent_exclusions, self.children)
+
+    @property
+    def reintegration_rate(self) -> float | None:
+        return rate(self.reintegrated, self.ended)
+
+    @property
+    def neet_rate(self) -> float | None:
+        return rate(self.neet, self.ended)
+
+    @property
+    def on_track_rate(self) -> float | None:
+        return rate(self.on_track, self.outcomes_rated)
+
+    @property
+    def engaged_rate(self) -> float | None:
+        return rate(self.engaged, self.engagement_rated)
+
+
+def measure(rows: list, term: Term | None, excluded_upns: set | frozenset = frozenset(),
+            on_track_min: int = 3) -> Measures:
+    """Figures of provider-return rows (`return_rows.PupilRow`). One pass, plain loops:
+    it runs over every placement of the term several times (term, providers, commissioners)."""
+    m = Measures()
+    m.placements = len(rows)
+    ehcp, sen_k, lac = set(), set(), set()
+    suspensions: dict = {}
+    children = set()
+    comm_children: dict[str, set] = defaultdict(set)
+    comm_rows: Counter = Counter()
+    reasons: Counter = Counter()
+    destinations: Counter = Counter()
+    term_end = term.end if term is not None else None
+    possible_sum = attended_sum = authorised_sum = 0
+    quals_e = quals_a = safeguarding = incidents = total_susp = 0
+    ended = rated = on_track = fully = eng_rated = engaged = 0
+    for n, row in enumerate(rows):
+        upn = row.upn
+        key = upn if upn.__class__ is str else ("row", n)
+        children.add(key)
+        sen = row.sen
+        if sen == "E":
+            ehcp.add(key)
+        elif sen == "K":
+            sen_k.add(key)
+        if row.looked_after == "Y":
+            lac.add(key)
+        possible, attended, authorised = row.sessions_possible, row.sessions_attended, row.sessions_authorised
+        if _nonneg(possible) and _nonneg(attended) and _nonneg(authorised):
+            possible_sum += possible
+            attended_sum += attended
+            authorised_sum += authorised
+        susp = row.suspensions
+        if _nonneg(susp):
+            suspensions[key] = suspensions.get(key, 0) + susp
+            total_susp += susp
+        ctype = row.commissioner_type if row.commissioner_type in _COMMISSIONER_SET else NOT_RECORDED
+        comm_rows[ctype] += 1
+        comm_children[ctype].add(key)
+        reasons[row.placement_reason if row.placement_reason in _REASON_SET else NOT_RECORDED] += 1
+        end = row.end_date
+        if isinstance(end, date) and (term_end is None or end <= term_end):
+            ended += 1
+            destinations[row.destination if row.destination in _DESTINATION_SET else NOT_RECORDED] += 1
+        rating = row.progress_outcomes
+        if rating.__class__ is int:
+            rated += 1
+            on_track += rating >= on_track_min
+            fully += rating == 4
+        rating = row.engagement
+        if rating.__class__ is int:
+            eng_rated += 1
+            engaged += rating >= 3
+        if _nonneg(row.quals_entered):
+            quals_e += row.quals_entered
+        if _nonneg(row.quals_achieved):
+            quals_a += row.quals_achieved
+        if _nonneg(row.safeguarding_concerns):
+            safeguarding += row.safeguarding_concerns
+        if _nonneg(row.behaviour_incidents):
+            incidents += row.behaviour_incidents
+    m.sessions_possible, m.sessions_attended, m.sessions_authorised = possible_sum, attended_sum, authorised_sum
+    m.quals_entered, m.quals_achieved = quals_e, quals_a
+    m.safeguarding_concerns, m.behaviour_incidents, m.suspensions = safeguarding, incidents, total_susp
+    m.ended, m.outcomes_rated, m.on_track, m.fully_on_track = ended, rated, on_track, fully
+    m.engagement_rated, m.engaged = eng_rated, engaged
+    m.children = len(children)
+    m.with_ehcp = len(ehcp)
+    m.sen_support = len(sen_k - ehcp)
+    m.looked_after = len(lac)
+    m.children_with_suspension_counts = len(suspensions)
+    m.zero_suspensions = sum(1 for v in suspensions.values() if v == 0)
+    m.permanently_excluded = len({k for k in children if k in excluded_upns})
+    m.destinations = {d: destinations.get(d, 0) for d in DESTINATIONS}
+    if destinations.get(NOT_RECORDED):
+        m.destinations[NOT_RECORDED] = destinations[NOT_RECORDED]
+    m.reintegrated = sum(destinations.get(d, 0) for d in REINTEGRATION)
+    m.neet = destinations.get("NEET", 0)
+    order = list(COMMISSIONER_TYPES) + [NOT_RECORDED]
+    m.commissioner_placements = {t: comm_rows.get(t, 0) for t in order if t in COMMISSIONER_TYPES or comm_rows.get(t)}
+    m.commissioner_children = {t: len(comm_children.get(t, ())) for t in m.commissioner_placements}
+    m.reasons = {r: reasons.get(r, 0) for r in list(PLACEMENT_REASONS) + [NOT_RECORDED]
+                 if r in PLACEMENT_REASONS or reasons.get(r)}
+    return m
+
+
+_COMMISSIONER_SET = frozenset(COMMISSIONER_TYPES)
+_REASON_SET = frozenset(PLACEMENT_REASONS)
+_DESTINATION_SET = frozenset(DESTINATIONS)
+
+
+def _nonneg(v) -> bool:
+    """A count that can be added: a number of 0 or more (bools are not counts)."""
+    cls = v.__class__
+    return (cls is int or cls is float) and v >= 0
+
+
+# ---------------------------------------------------------------- one return (Summary button)
 def return_figures(ret: Return) -> dict:
     """Figures of a provider return or a school placement log (keys documented per kind)."""
     if ret.kind.kind == "provider-return":
@@ -37,32 +234,52 @@ def return_figures(ret: Return) -> dict:
 
 def provider_figures(ret: Return) -> dict:
     rec = ret.record
-    pupils = ret.frame("Pupils")
-    ended = _ended(pupils, ret)
+    rows = table_rows(ret)
+    notes = notification_rows(ret)
+    m = measure(rows, ret.term, permanently_excluded_upns_of(notes))
+    complaints, compliments, still_open = complaint_counts(ret)
     return {
         "kind": ret.kind.kind,
         "term": ret.term.label if ret.term else None,
         "provider_name": _text(rec.get("provider_name")),
         "provider_id": _text(rec.get("provider_id")),
-        "pupil_rows": len(pupils),
-        "children": _children(pupils),
-        "with_ehcp": _children(pupils[pupils["sen"] == "E"]),
-        "looked_after": _children(pupils[pupils["looked_after"] == "Y"]),
-        "by_commissioner_type": _by_code(pupils["commissioner_type"], C.COMMISSIONER_TYPE),
-        "by_placement_reason": _by_code(pupils["placement_reason"], C.PLACEMENT_REASON),
-        "attendance": _sessions(pupils),
-        "ratings": {
-            "engagement": _by_code(pupils["engagement"], C.ENGAGEMENT),
-            "progress_towards_outcomes": _by_code(pupils["progress_outcomes"], C.PROGRESS),
-            "progress_in_learning": _by_code(pupils["progress_learning"], C.PROGRESS),
+        "pupil_rows": m.placements,
+        "children": m.children,
+        "with_ehcp": m.with_ehcp,
+        "looked_after": m.looked_after,
+        "by_commissioner_type": m.commissioner_placements,
+        "by_placement_reason": m.reasons,
+        "attendance": {
+            "sessions_possible": m.sessions_possible,
+            "sessions_attended": m.sessions_attended,
+            "sessions_authorised_absence": m.sessions_authorised,
+            "attendance_pct": round(100 * m.attendance, 1) if m.attendance is not None else None,
         },
-        "ended_placements": len(ended),
-        "destinations": _by_code(ended["destination"], C.DESTINATION),
-        "notifications": _notifications(ret),
+        "ratings": {
+            "engagement": _by_code([r.engagement for r in rows], C.ENGAGEMENT),
+            "progress_towards_outcomes": _by_code([r.progress_outcomes for r in rows], C.PROGRESS),
+            "progress_in_learning": _by_code([r.progress_learning for r in rows], C.PROGRESS),
+        },
+        "ended_placements": m.ended,
+        "destinations": m.destinations,
+        "notifications": {
+            "total": len(notes),
+            "on_time": sum(n.on_time for n in notes),
+            "late_or_missing": sum(not n.on_time for n in notes),
+            "by_event_type": _by_code([n.event_type for n in notes], C.EVENT_TYPE),
+        },
+        "complaints": {"complaints": complaints, "compliments": compliments, "complaints_open": still_open},
     }
 
 
+def permanently_excluded_upns_of(notifications) -> set[str]:
+    """UPNs with a Permanent exclusion event among these notifications."""
+    return {n.upn for n in notifications if n.event_type == "Permanent exclusion" and isinstance(n.upn, str)}
+
+
 def school_figures(ret: Return) -> dict:
+    """A school log's figures: from the school's own records of its placements (the council
+    report counts placements from the providers' returns; these are the school's view)."""
     rec = ret.record
     placements = ret.frame("Placements")
     ended = _ended(placements, ret)
@@ -103,11 +320,11 @@ def _children(frame: pd.DataFrame) -> int:
     return len(keys)
 
 
-def _by_code(series: pd.Series, codes: C.CodeList) -> dict[str, int]:
+def _by_code(values: Iterable, codes: C.CodeList) -> dict[str, int]:
     """Count of each code in list order (zeros kept, so charts and sums line up), then
     NOT_RECORDED for blanks and values not on the list, when there are any."""
     known = [int(c) if codes.numeric else c for c in codes.codes]
-    counts = Counter(v if v in known else None for v in series)
+    counts = Counter(v if v in known else None for v in values)
     out = {str(code): counts[code] for code in known}
     if counts[None]:
         out[NOT_RECORDED] = counts[None]
@@ -119,23 +336,6 @@ def _ended(frame: pd.DataFrame, ret: Return) -> pd.DataFrame:
         return is_date(end) and (ret.term is None or end <= ret.term.end)
 
     return frame[frame["end_date"].map(ended).astype(bool)]
-
-
-def _sessions(pupils: pd.DataFrame) -> dict:
-    """Sessions summed over rows whose three counts are numbers of 0 or more."""
-    keys = ("sessions_possible", "sessions_attended", "sessions_authorised")
-    totals = dict.fromkeys(keys, 0)
-    for _, row in pupils[list(keys)].iterrows():
-        if all(is_num(row[k]) and row[k] >= 0 for k in keys):
-            for k in keys:
-                totals[k] += row[k]
-    possible, attended = totals["sessions_possible"], totals["sessions_attended"]
-    return {
-        "sessions_possible": totals["sessions_possible"],
-        "sessions_attended": attended,
-        "sessions_authorised_absence": totals["sessions_authorised"],
-        "attendance_pct": round(100 * attended / possible, 1) if possible else None,
-    }
 
 
 def _attendance_pct(placements: pd.DataFrame) -> dict:
@@ -151,14 +351,3 @@ def _by_provider(placements: pd.DataFrame) -> dict[str, int]:
     """Placements per provider name, most first (ties by name); blank names as NOT_RECORDED."""
     counts = Counter(v if isinstance(v, str) else NOT_RECORDED for v in placements["provider_name"])
     return dict(sorted(counts.items(), key=lambda kv: (kv[0] == NOT_RECORDED, -kv[1], kv[0])))
-
-
-def _notifications(ret: Return) -> dict:
-    frame = ret.frame("Notifications")
-    late = {hit.index for hit in notified_same_day(ret)}
-    return {
-        "total": len(frame),
-        "on_time": sum(1 for idx in frame.index if idx not in late),
-        "late_or_missing": sum(1 for idx in frame.index if idx in late),
-        "by_event_type": _by_code(frame["event_type"], C.EVENT_TYPE),
-    }

@@ -51,6 +51,9 @@ def _provider_blocks(f: dict) -> list[Block]:
                                 ["On time (everyone told on the day)", notes["on_time"]],
                                 ["Late, or someone not told", notes["late_or_missing"]]]),
         _distribution("Notifications by event", "Event type", notes["by_event_type"]),
+        Block("Complaints", [["Complaints", f["complaints"]["complaints"]],
+                             ["Complaints not yet resolved", f["complaints"]["complaints_open"]],
+                             ["Compliments", f["complaints"]["compliments"]]]),
     ]
 
 

@@ -1,21 +1,8 @@
-"""The council report's figures, computed once from the consolidated returns.
+"""The council report's figures from the consolidated batch: per term, provider, commissioner
+and child, each worked out once per batch.
 
-Definitions (the Overview sheet prints them too). They follow `figures.py`, the per-return
-figures behind the workbook's Summary button, so a provider's row in the report matches
-what its own Summary shows:
-
-- Children: distinct UPNs on the accepted provider returns (one per provider, X005).
-- With an EHC plan / looked after: children with SEN provision E / Looked after = Y on
-  any of their rows.
-- Attendance: sessions attended / sessions possible, summed over placements whose three
-  session counts are numbers (the DfE's overall rate, weighted by sessions).
-- Zero suspensions: children whose suspensions this term, over all their placements, are 0.
-- Zero permanent exclusions: children with no "Permanent exclusion" notification.
-- Ended placement: an End date on or before the end of the term. Reintegration: ended
-  placements whose destination is "Returned to home school" or "New mainstream school";
-  NEET: destination NEET. Both as a share of all ended placements.
-- On track: progress towards outcomes rated at least `on_track_min_rating` (default 3,
-  "Mostly"), of the placements that have a rating; "fully on track" is rating 4.
+Every count is defined once, in `figures` (`measure`, and its definitions, which the
+Overview sheet prints): this module only chooses which placements go into each figure.
 """
 from __future__ import annotations
 
@@ -23,200 +10,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..checks.common import is_num
 from ..cross_rules import provider_key, school_key
-from ..spec import codes as C
+from ..figures import (COMMISSIONER_TYPES, DESTINATIONS, NOT_RECORDED, PLACEMENT_REASONS,  # noqa: F401
+                       REINTEGRATION, Measures, is_ended, measure, permanently_excluded_upns_of, rate)
 from ..terms import Term
 
-NOT_RECORDED = "Not recorded"
-REINTEGRATION = ("Returned to home school", "New mainstream school")
-DESTINATIONS = C.DESTINATION.codes
-COMMISSIONER_TYPES = C.COMMISSIONER_TYPE.codes
-PLACEMENT_REASONS = C.PLACEMENT_REASON.codes
 COMPLIANCE_CODES = ("R030", "R031", "R032", "R033", "R034", "R035")
-
-
-def _num(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
-
-
-def is_ended(row, term: Term | None) -> bool:
-    end = row.end_date
-    return isinstance(end, date) and (term is None or end <= term.end)
-
-
-def rate(numerator, denominator) -> float | None:
-    """A fraction (0-1), or None when there is nothing to divide by."""
-    if not denominator:
-        return None
-    return numerator / denominator
-
-
-@dataclass
-class Measures:
-    """Figures for a set of placements on provider returns (a provider, a commissioner, a term)."""
-
-    placements: int = 0
-    children: int = 0
-    with_ehcp: int = 0
-    sen_support: int = 0
-    looked_after: int = 0
-    sessions_possible: int = 0
-    sessions_attended: int = 0
-    sessions_authorised: int = 0
-    children_with_suspension_counts: int = 0
-    zero_suspensions: int = 0
-    suspensions: int = 0
-    permanently_excluded: int = 0
-    ended: int = 0
-    destinations: dict = field(default_factory=dict)  # every destination code + NOT_RECORDED
-    reintegrated: int = 0
-    neet: int = 0
-    outcomes_rated: int = 0
-    on_track: int = 0
-    fully_on_track: int = 0
-    engagement_rated: int = 0
-    engaged: int = 0
-    quals_entered: int = 0
-    quals_achieved: int = 0
-    safeguarding_concerns: int = 0
-    behaviour_incidents: int = 0
-    commissioner_placements: dict = field(default_factory=dict)
-    commissioner_children: dict = field(default_factory=dict)
-    reasons: dict = field(default_factory=dict)
-
-    @property
-    def attendance(self) -> float | None:
-        return rate(self.sessions_attended, self.sessions_possible)
-
-    @property
-    def zero_suspensions_rate(self) -> float | None:
-        return rate(self.zero_suspensions, self.children_with_suspension_counts)
-
-    @property
-    def zero_permanent_exclusions(self) -> int:
-        return self.children - self.permanently_excluded
-
-    @property
-    def zero_permanent_exclusions_rate(self) -> float | None:
-        return rate(self.zero_permanent_exclusions, self.children)
-
-    @property
-    def reintegration_rate(self) -> float | None:
-        return rate(self.reintegrated, self.ended)
-
-    @property
-    def neet_rate(self) -> float | None:
-        return rate(self.neet, self.ended)
-
-    @property
-    def on_track_rate(self) -> float | None:
-        return rate(self.on_track, self.outcomes_rated)
-
-    @property
-    def engaged_rate(self) -> float | None:
-        return rate(self.engaged, self.engagement_rated)
-
-
-def _child_key(row, n: int):
-    return row.upn if isinstance(row.upn, str) else ("row", n)
-
-
-def measure(rows: list, term: Term | None, excluded_upns: set | frozenset = frozenset(),
-            on_track_min: int = 3) -> Measures:
-    """Measures of provider-return rows (`consolidate.PupilRow`). One pass, plain loops:
-    it runs over every placement of the term several times (term, providers, commissioners)."""
-    m = Measures()
-    m.placements = len(rows)
-    ehcp, sen_k, lac = set(), set(), set()
-    suspensions: dict = {}
-    children = set()
-    comm_children: dict[str, set] = defaultdict(set)
-    comm_rows: Counter = Counter()
-    reasons: Counter = Counter()
-    destinations: Counter = Counter()
-    term_end = term.end if term is not None else None
-    possible_sum = attended_sum = authorised_sum = 0
-    quals_e = quals_a = safeguarding = incidents = total_susp = 0
-    ended = rated = on_track = fully = eng_rated = engaged = 0
-    for n, row in enumerate(rows):
-        upn = row.upn
-        key = upn if upn.__class__ is str else ("row", n)
-        children.add(key)
-        sen = row.sen
-        if sen == "E":
-            ehcp.add(key)
-        elif sen == "K":
-            sen_k.add(key)
-        if row.looked_after == "Y":
-            lac.add(key)
-        possible, attended, authorised = row.sessions_possible, row.sessions_attended, row.sessions_authorised
-        if _nonneg(possible) and _nonneg(attended) and _nonneg(authorised):
-            possible_sum += possible
-            attended_sum += attended
-            authorised_sum += authorised
-        susp = row.suspensions
-        if _nonneg(susp):
-            suspensions[key] = suspensions.get(key, 0) + susp
-            total_susp += susp
-        ctype = row.commissioner_type if row.commissioner_type in _COMMISSIONER_SET else NOT_RECORDED
-        comm_rows[ctype] += 1
-        comm_children[ctype].add(key)
-        reasons[row.placement_reason if row.placement_reason in _REASON_SET else NOT_RECORDED] += 1
-        end = row.end_date
-        if isinstance(end, date) and (term_end is None or end <= term_end):
-            ended += 1
-            destinations[row.destination if row.destination in _DESTINATION_SET else NOT_RECORDED] += 1
-        rating = row.progress_outcomes
-        if rating.__class__ is int:
-            rated += 1
-            on_track += rating >= on_track_min
-            fully += rating == 4
-        rating = row.engagement
-        if rating.__class__ is int:
-            eng_rated += 1
-            engaged += rating >= 3
-        if _nonneg(row.quals_entered):
-            quals_e += row.quals_entered
-        if _nonneg(row.quals_achieved):
-            quals_a += row.quals_achieved
-        if _nonneg(row.safeguarding_concerns):
-            safeguarding += row.safeguarding_concerns
-        if _nonneg(row.behaviour_incidents):
-            incidents += row.behaviour_incidents
-    m.sessions_possible, m.sessions_attended, m.sessions_authorised = possible_sum, attended_sum, authorised_sum
-    m.quals_entered, m.quals_achieved = quals_e, quals_a
-    m.safeguarding_concerns, m.behaviour_incidents, m.suspensions = safeguarding, incidents, total_susp
-    m.ended, m.outcomes_rated, m.on_track, m.fully_on_track = ended, rated, on_track, fully
-    m.engagement_rated, m.engaged = eng_rated, engaged
-    m.children = len(children)
-    m.with_ehcp = len(ehcp)
-    m.sen_support = len(sen_k - ehcp)
-    m.looked_after = len(lac)
-    m.children_with_suspension_counts = len(suspensions)
-    m.zero_suspensions = sum(1 for v in suspensions.values() if v == 0)
-    m.permanently_excluded = len({k for k in children if k in excluded_upns})
-    m.destinations = {d: destinations.get(d, 0) for d in DESTINATIONS}
-    if destinations.get(NOT_RECORDED):
-        m.destinations[NOT_RECORDED] = destinations[NOT_RECORDED]
-    m.reintegrated = sum(destinations.get(d, 0) for d in REINTEGRATION)
-    m.neet = destinations.get("NEET", 0)
-    order = list(COMMISSIONER_TYPES) + [NOT_RECORDED]
-    m.commissioner_placements = {t: comm_rows.get(t, 0) for t in order if t in COMMISSIONER_TYPES or comm_rows.get(t)}
-    m.commissioner_children = {t: len(comm_children.get(t, ())) for t in m.commissioner_placements}
-    m.reasons = {r: reasons.get(r, 0) for r in list(PLACEMENT_REASONS) + [NOT_RECORDED]
-                 if r in PLACEMENT_REASONS or reasons.get(r)}
-    return m
-
-
-_COMMISSIONER_SET = frozenset(COMMISSIONER_TYPES)
-_REASON_SET = frozenset(PLACEMENT_REASONS)
-_DESTINATION_SET = frozenset(DESTINATIONS)
-
-
-def _nonneg(v) -> bool:
-    """A count that can be added: a number of 0 or more (bools are not counts)."""
-    cls = v.__class__
-    return (cls is int or cls is float) and v >= 0
 
 
 def cached(batch, key, compute):
@@ -229,8 +29,7 @@ def cached(batch, key, compute):
 
 def permanently_excluded_upns(providers) -> set[str]:
     """UPNs with a Permanent exclusion event on any of these returns' Notifications."""
-    return {n.upn for p in providers for n in p.notifications
-            if n.event_type == "Permanent exclusion" and isinstance(n.upn, str)}
+    return {upn for p in providers for upn in permanently_excluded_upns_of(p.notifications)}
 
 
 @dataclass
@@ -521,10 +320,10 @@ def _register(batch) -> list[RegisterEntry]:
             if row.looked_after == "Y" or e.looked_after is None:
                 e.looked_after = row.looked_after
             possible, attended = row.sessions_possible, row.sessions_attended
-            if _num(possible) and _num(attended) and possible >= 0 and attended >= 0:
+            if is_num(possible) and is_num(attended) and possible >= 0 and attended >= 0:
                 e.sessions_possible += possible
                 e.sessions_attended += attended
-            if _num(row.suspensions):
+            if is_num(row.suspensions):
                 e.suspensions = (e.suspensions or 0) + row.suspensions
             commissioner = row.commissioner_name if isinstance(row.commissioner_name, str) else None
             if isinstance(row.commissioner_type, str) and row.commissioner_type != "School":
@@ -532,7 +331,7 @@ def _register(batch) -> list[RegisterEntry]:
             e.placements.append(Placement(
                 _text(rec.get("provider_name")), _text(rec.get("provider_id")), commissioner,
                 row.start_date, row.end_date,
-                rate(attended, possible) if _num(possible) and _num(attended) and possible > 0 else None,
+                rate(attended, possible) if is_num(possible) and is_num(attended) and possible > 0 else None,
                 row.destination, p.file, row.row))
     on_logs: dict[str, list] = defaultdict(list)
     for s in batch.schools:
