@@ -421,3 +421,25 @@ def test_provider_figures_agree_with_the_summary_button(term_dir, run):
         assert m.ended == fig["ended_placements"]
         assert {k: v for k, v in m.destinations.items() if v} == \
                {k: v for k, v in fig["destinations"].items() if v}
+        assert (lines[res.file].notifications, lines[res.file].notifications_on_time) == \
+               (fig["notifications"]["total"], fig["notifications"]["on_time"])
+        assert (lines[res.file].complaints, lines[res.file].compliments) == \
+               (fig["complaints"]["complaints"], fig["complaints"]["compliments"])
+
+
+def test_notifications_on_time_are_exactly_those_without_an_r040_finding(run):
+    """The figure and the Validation list cannot disagree: the same rule decides both."""
+    checked = 0
+    for res in run.consolidation.providers:
+        late_rows = {f.row for f in res.report.issues if f.code == "R040"}
+        for note in res.notifications:
+            assert note.on_time == (note.row not in late_rows), (res.file, note.row)
+            checked += 1
+    assert checked >= 2 and any(not n.on_time for r in run.consolidation.providers for n in r.notifications)
+
+
+def test_outcome_times_each_step(run):
+    assert list(run.phases) == ["find files", "check files", "reconcile", "write council_report.xlsx",
+                                "write the other outputs"]
+    assert all(s >= 0 for s in run.phases.values())
+    assert sum(run.phases.values()) <= run.seconds
