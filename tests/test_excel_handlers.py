@@ -225,6 +225,45 @@ def test_bad_upn_is_listed_with_its_cell_and_only_that_cell_is_coloured(tmp_path
     assert client.actions_named("addSheet")[0]["args"][1] == VALIDATION_SHEET
 
 
+def saved_with_changed_macros(tmp_path) -> tuple[Path, Path]:
+    """A clean provider return saved to disk, and a copy whose macros were changed."""
+    import zipfile
+
+    from test_hostile_files import replace_parts, tampered_vba
+
+    clean = provider_return().save(tmp_path / "clean.xlsm")
+    with zipfile.ZipFile(clean) as z:
+        vba = z.read("xl/vbaProject.bin")
+    changed = tmp_path / "changed.xlsm"
+    changed.write_bytes(replace_parts(clean.read_bytes(), {"xl/vbaProject.bin": tampered_vba(vba, tmp_path)}))
+    return clean, changed
+
+
+def test_validate_checks_the_macros_of_the_saved_file(tmp_path):
+    """Excel keeps its VBA from Python, so the button digests the saved file's macros (R060),
+    read-only; Excel's COM and Mac engines give the saved file's full path as `fullname`."""
+    clean, changed = saved_with_changed_macros(tmp_path)
+    before = (changed.read_bytes(), changed.stat().st_mtime_ns)
+    for path, codes in ((clean, []), (changed, ["R060"])):
+        payload = payload_from_file(path)
+        payload["book"]["name"] = str(path)  # the remote engine's fullname is the book's name
+        report = Client(payload).click(excel.validate_book)
+        assert [f.code for f in report.issues] == codes, path.name
+    assert report.status == "accepted"  # a query: the return can still go to the council
+    assert "macros are not the ones in the council's standard workbook" in report.issues[0].message
+    assert (changed.read_bytes(), changed.stat().st_mtime_ns) == before  # read, never written
+
+
+@pytest.mark.parametrize("fullname", ["changed.xlsm", "https://council.sharepoint.com/sites/ap/changed.xlsm"])
+def test_without_a_saved_local_file_the_macro_check_is_left_to_the_council(fullname, tmp_path):
+    _, changed = saved_with_changed_macros(tmp_path)
+    payload = payload_from_file(changed)
+    payload["book"]["name"] = fullname  # a book not saved, or open from the web: no file to read
+    raw = excel.read_book(xw.Book(json=payload))
+    assert raw.vba_digest is None
+    assert check_workbook(raw).report.issues == []
+
+
 def test_every_finding_cell_and_no_other_is_coloured_errors_outranking_queries(tmp_path):
     filler = school_log()
     filler.set_cell("Placements", 2, "dbs_confirmed", "N")  # R057 error

@@ -3,9 +3,10 @@ found, emptied and written to."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
-from ..read import RawSheet, RawWorkbook, capped_row, outside_finding, read_meta, wanted_sheets
-from ..safety import LIMITS, SheetExtent, column_letters
+from ..read import RawSheet, RawWorkbook, capped_row, digest_of, outside_finding, read_meta, wanted_sheets
+from ..safety import LIMITS, Refused, SheetExtent, column_letters, inspect
 from ..spec import META_SHEET, fold
 from .text import as_text
 
@@ -19,7 +20,26 @@ def read_book(book) -> RawWorkbook:
     sheets = {s.name.strip(): RawSheet(s.name.strip(), sheet_grid(s, findings))
               for s in book.sheets if fold(s.name.strip()) in wanted}
     return RawWorkbook(source=book.name, sheets=sheets, meta=read_meta(sheets.get(META_SHEET)),
-                       findings=findings)
+                       findings=findings, vba_digest=saved_macro_digest(book))
+
+
+def saved_macro_digest(book) -> str | None:
+    """The macro digest (for R060) of the workbook as last saved, when it is a file on this
+    computer; None otherwise (a new unsaved book, a workbook open from SharePoint/OneDrive
+    by web address), and then the macro check is left to the council's batch.
+
+    Excel shows its own VBA to other programs only with "Trust access to the VBA project
+    object model" switched on, which ap-sheets never asks for. The saved file holds the same
+    project, and it is the saved file that is sent to the council. It is read, never
+    written, through the same safety pre-flight as any return.
+    """
+    try:
+        path = Path(str(book.fullname))
+        if not path.is_absolute() or not path.is_file():
+            return None
+        return digest_of(inspect(path))
+    except (Refused, OSError, ValueError):
+        return None
 
 
 def sheet_grid(sheet, findings: list | None = None) -> list[list]:
