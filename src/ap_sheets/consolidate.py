@@ -56,7 +56,7 @@ OUTPUT_NAMES = (REPORT_NAME, SHAREABLE_NAME, SUMMARY_NAME)
 FEEDBACK_DIR = "feedback"  # under the output folder: copies of rejected returns, marked
 # Files never treated as returns: Excel's lock files and operating-system clutter.
 IGNORED_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
-MAX_CHUNK = 24  # files per worker task
+MAX_CHUNK = 40  # files per worker task at most (aiming at 4 tasks a worker: fewer, larger Pandera passes)
 
 
 # ---- what a worker sends back ---------------------------------------------------------
