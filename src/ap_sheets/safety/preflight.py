@@ -10,9 +10,9 @@ possibly broken or hostile. Before calamine (or anything else) parses a file, `i
   each gets its own plain-English reason, saying what to do;
 - for a workbook (a zip), checks the zip directory *before inflating anything*: number of
   parts, each part's declared size, the total, and the compression ratio (zip bombs);
-- streams every XML part through a bounded parser (expat), counting the bytes it really
-  inflates, refusing any DOCTYPE or ENTITY declaration (entity expansion, external
-  entities: a workbook never needs a DTD) and any damage (bad CRC, broken XML);
+- inflates every XML part once, never beyond the size its directory entry declares,
+  refusing any DOCTYPE or ENTITY declaration (entity expansion, external entities: a
+  workbook never needs a DTD) and any damage (bad CRC);
 - for each worksheet, finds the last cell that holds a value, so that a stray value far
   down or right (which would make the reader allocate a dense grid of billions of cells)
   is found from the sheet XML itself, and data outside the area ap-sheets reads is

@@ -1,5 +1,5 @@
 """A workbook's zip, read within the limits: the directory checked before anything is inflated
-(zip bombs), whole parts read with a cap, and XML parts streamed through the scanner."""
+(zip bombs), whole parts read with a cap, and XML parts searched for DTDs."""
 from __future__ import annotations
 
 import zipfile
