@@ -280,6 +280,17 @@ def _liar() -> bytes:
     return raw_zip(entries)
 
 
+def _liar_with_honest_prefix() -> bytes:
+    """Sneakier: the directory's size and CRC are those of a whole, valid sheet, but the data
+    goes on inflating after it (100 MB of spaces). Python's zipfile stops at the declared
+    size and finds the CRC right; the reader must still never inflate the rest."""
+    sheet = mini_parts()["xl/worksheets/sheet1.xml"]
+    entries = [entry(n, d) for n, d in mini_parts().items() if n != "xl/worksheets/sheet1.xml"]
+    entries.append({**entry("xl/worksheets/sheet1.xml", sheet + b" " * (100 * MB)),
+                    "size": len(sheet), "crc": zlib.crc32(sheet)})
+    return raw_zip(entries)
+
+
 def _dtd_in(part: str, prologue: str = XXE) -> bytes:
     parts = mini_parts()
     body = parts[part].decode()
@@ -388,6 +399,8 @@ CORPUS = {
     "bomb-ratio": ("bomb.xlsx", lambda c: _ratio_bomb(), "oversized", "compressed"),
     "bomb-total": ("bomb.xlsx", lambda c: _total_bomb(), "oversized", "more than 100.0 MB"),
     "lying-size": ("liar.xlsx", lambda c: _liar(), "damaged", "sheet1.xml"),
+    "lying-size-honest-prefix": ("liar.xlsx", lambda c: _liar_with_honest_prefix(), "damaged",
+                                 "a sheet cannot be read"),
     "billion-laughs-sheet": ("laughs.xlsx", lambda c: zip_of({**mini_parts(), "xl/worksheets/sheet1.xml":
                                                               _laughs_sheet()}), "dtd", "document type declaration"),
     "billion-laughs-workbook": ("laughs.xlsx", lambda c: _dtd_in("xl/workbook.xml", LAUGHS), "dtd",
