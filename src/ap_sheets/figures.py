@@ -32,7 +32,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from .checks.common import is_date, is_num
+from .checks.common import is_num
 from .normalise import Return
 from .return_rows import complaint_counts, notification_rows, table_rows
 from .spec import codes as C
@@ -46,8 +46,8 @@ COMMISSIONER_TYPES = C.COMMISSIONER_TYPE.codes
 PLACEMENT_REASONS = C.PLACEMENT_REASON.codes
 
 
-def is_ended(row, term: Term | None) -> bool:
-    end = row.end_date
+def has_ended(end, term: Term | None) -> bool:
+    """A placement has ended when its End date is on or before the term's end (any date, with no term)."""
     return isinstance(end, date) and (term is None or end <= term.end)
 
 
@@ -137,7 +137,6 @@ def measure(rows: list, term: Term | None, excluded_upns: set | frozenset = froz
     comm_rows: Counter = Counter()
     reasons: Counter = Counter()
     destinations: Counter = Counter()
-    term_end = term.end if term is not None else None
     possible_sum = attended_sum = authorised_sum = 0
     quals_e = quals_a = safeguarding = incidents = total_susp = 0
     ended = rated = on_track = fully = eng_rated = engaged = 0
@@ -165,8 +164,7 @@ def measure(rows: list, term: Term | None, excluded_upns: set | frozenset = froz
         comm_rows[ctype] += 1
         comm_children[ctype].add(key)
         reasons[row.placement_reason if row.placement_reason in _REASON_SET else NOT_RECORDED] += 1
-        end = row.end_date
-        if isinstance(end, date) and (term_end is None or end <= term_end):
+        if has_ended(row.end_date, term):
             ended += 1
             destinations[row.destination if row.destination in _DESTINATION_SET else NOT_RECORDED] += 1
         rating = row.progress_outcomes
@@ -332,10 +330,7 @@ def _by_code(values: Iterable, codes: C.CodeList) -> dict[str, int]:
 
 
 def _ended(frame: pd.DataFrame, ret: Return) -> pd.DataFrame:
-    def ended(end) -> bool:
-        return is_date(end) and (ret.term is None or end <= ret.term.end)
-
-    return frame[frame["end_date"].map(ended).astype(bool)]
+    return frame[frame["end_date"].map(lambda end: has_ended(end, ret.term)).astype(bool)]
 
 
 def _attendance_pct(placements: pd.DataFrame) -> dict:

@@ -12,8 +12,8 @@ from datetime import date
 
 from ..checks.common import is_num
 from ..cross_rules import provider_key, school_key
-from ..figures import (COMMISSIONER_TYPES, DESTINATIONS, NOT_RECORDED, PLACEMENT_REASONS,  # noqa: F401
-                       REINTEGRATION, Measures, is_ended, measure, permanently_excluded_upns_of, rate)
+from ..figures import (COMMISSIONER_TYPES, DESTINATIONS, NOT_RECORDED, Measures,  # noqa: F401 (sheets use M.*)
+                       measure, permanently_excluded_upns_of, rate)
 from ..terms import Term
 
 COMPLIANCE_CODES = ("R030", "R031", "R032", "R033", "R034", "R035")
