@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from ap_sheets.cli import main
 from ap_sheets.consolidate import FileResult, run_workers
 from ap_sheets.findings import FileReport
-from ap_sheets.report.config import ConfigError, ReportConfig, load_config
+from ap_sheets.settings import Settings, SettingsError, load_settings
 from ap_sheets.templates import build_workbook
 from test_consolidate import P1_PUPILS, placement, provider_record, school_record
 
@@ -70,18 +70,18 @@ def test_config_file_and_suppress_below_option(small_term, tmp_path):
     assert s["kpis"]["reintegration"]["target_pct"] == 50.0
 
 
-def test_load_config_defaults_json_and_type_errors(tmp_path):
-    assert load_config(None) == ReportConfig()
-    assert ReportConfig().zero_suspensions_target_pct == 85.0
+def test_load_settings_defaults_json_and_type_errors(tmp_path):
+    assert load_settings(None) == Settings()
+    assert Settings().zero_suspensions_target_pct == 85.0
     j = tmp_path / "c.json"
     j.write_text(json.dumps({"zero_suspensions_target_pct": 90, "neet_max_pct": None}))
-    assert load_config(j).zero_suspensions_target_pct == 90.0
+    assert load_settings(j).zero_suspensions_target_pct == 90.0
     j.write_text(json.dumps({"suppress_below": "five"}))
-    with pytest.raises(ConfigError, match="wrong type"):
-        load_config(j)
+    with pytest.raises(SettingsError, match="wrong type"):
+        load_settings(j)
     j.write_text("{not json")
-    with pytest.raises(ConfigError, match="not valid JSON"):
-        load_config(j)
+    with pytest.raises(SettingsError, match="not valid JSON"):
+        load_settings(j)
 
 
 # ---- the worker pool --------------------------------------------------------------------

@@ -395,9 +395,9 @@ def choose_term(results: Iterable[FileResult], given: Term | None) -> tuple[Term
 
 def assemble(results: list[FileResult], term: Term | None = None, config=None) -> Consolidation:
     """Choose the term, pick one return per provider/school, reconcile, decide what counts."""
-    from .report.config import ReportConfig
+    from .settings import Settings
 
-    config = config or ReportConfig()
+    config = config or Settings()
     results = sorted(results, key=lambda r: r.file)
     term, source = choose_term(results, term)
     of_term = [r for r in results if r.readable and r.term == term and term is not None]
@@ -499,7 +499,7 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
     `outdir/feedback/` (see the module doc); ValueError if that folder is `directory` itself.
     """
     from .report import build_summary, write_council_report, write_shareable_report
-    from .report.config import ReportConfig
+    from .settings import Settings
 
     started = time.perf_counter()
     phases: dict[str, float] = {}
@@ -512,7 +512,7 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
         if parsed is None:
             raise ValueError(f"'{term}' is not a term: write it like '2024/25 Autumn'")
         term = parsed
-    config = config or ReportConfig()
+    config = config or Settings()
     feedback_dir = outdir / FEEDBACK_DIR
     if outdir.resolve() == directory.resolve():
         raise ValueError(f"the report would be written into {outdir}, the folder of returns itself, and "

@@ -2,12 +2,11 @@
 
 `consolidate` gathers and reconciles the returns; this package turns the result into
 outputs. Figures are defined once (`measures`), suppression lives in `suppression`, and
-the settings (comparator, targets, threshold) in `config`.
+the settings (comparator, targets, threshold) in `ap_sheets.settings`.
 """
-from .config import ConfigError, ReportConfig, load_config
 from .overview import build_summary
 from .restricted import write_council_report
 from .shareable import write_shareable_report
 
-__all__ = ["ConfigError", "ReportConfig", "load_config", "build_summary", "write_council_report",
+__all__ = ["build_summary", "write_council_report",
            "write_shareable_report"]

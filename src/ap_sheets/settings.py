@@ -1,10 +1,10 @@
-"""The council report's settings: the national comparator, KPI targets and suppression.
+"""The council's settings file: every setting a council may change, in one place.
 
-Defaults are below. A council changes them with `ap-sheets consolidate --config FILE`,
-where FILE is TOML or JSON with any of these keys (others are refused, so a typo is not
-silently ignored), e.g.::
+Defaults are below. A council changes them with `--config FILE` (for `validate`,
+`consolidate` and `template`), where FILE is TOML (or JSON) with any of these keys; an
+unknown key is refused with the list of known ones, so a typo is never silently ignored::
 
-    # ap-report.toml
+    # ap-sheets.toml
     national_attendance_pct = 57.5
     national_attendance_label = "State-funded AP, England, 2023/24 (DfE)"
     zero_suspensions_target_pct = 85
@@ -20,12 +20,12 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 
-class ConfigError(ValueError):
+class SettingsError(ValueError):
     """The settings file cannot be used; the message says why."""
 
 
 @dataclass(frozen=True)
-class ReportConfig:
+class Settings:
     # H&F priority 2: "attendance for children and young people attending AP is above national
     # comparators". Default: state-funded AP (incl. PRUs), England, 2023/24 full year, overall
     # absence 42.5% (DfE, Pupil absence in schools in England), so attendance 57.5%.
@@ -52,20 +52,20 @@ class ReportConfig:
     restricted_marking: str = "OFFICIAL-SENSITIVE"
     shareable_marking: str = "OFFICIAL"
 
-    def with_overrides(self, **changes) -> "ReportConfig":
+    def with_overrides(self, **changes) -> "Settings":
         changes = {k: v for k, v in changes.items() if v is not None}
         return replace(self, **changes) if changes else self
 
 
-def load_config(path: str | Path | None) -> ReportConfig:
+def load_settings(path: str | Path | None) -> Settings:
     """Defaults, overridden by a TOML or JSON file if given."""
     if path is None:
-        return ReportConfig()
+        return Settings()
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from exc
     try:
         if path.suffix.lower() == ".json":
             data = json.loads(text)
@@ -74,17 +74,17 @@ def load_config(path: str | Path | None) -> ReportConfig:
 
             data = tomllib.loads(text)
     except ValueError as exc:  # JSONDecodeError and TOMLDecodeError are ValueErrors
-        raise ConfigError(f"{path} is not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'}: {exc}") from exc
+        raise SettingsError(f"{path} is not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'}: {exc}") from exc
     if not isinstance(data, dict):
-        raise ConfigError(f"{path} should hold settings as key = value pairs")
-    known = {f.name: f for f in fields(ReportConfig)}
+        raise SettingsError(f"{path} should hold settings as key = value pairs")
+    known = {f.name: f for f in fields(Settings)}
     unknown = sorted(set(data) - set(known))
     if unknown:
-        raise ConfigError(f"unknown setting{'s' if len(unknown) > 1 else ''} in {path}: {', '.join(unknown)}. "
+        raise SettingsError(f"unknown setting{'s' if len(unknown) > 1 else ''} in {path}: {', '.join(unknown)}. "
                           f"Known settings: {', '.join(known)}")
     clean = {}
     for key, value in data.items():
-        default = getattr(ReportConfig(), key)
+        default = getattr(Settings(), key)
         if isinstance(default, bool):
             ok = isinstance(value, bool)
         elif isinstance(default, str):
@@ -94,11 +94,11 @@ def load_config(path: str | Path | None) -> ReportConfig:
         else:  # numbers, some optional
             ok = value is None or (isinstance(value, (int, float)) and not isinstance(value, bool))
         if not ok:
-            raise ConfigError(f"{key} in {path} has the wrong type: {value!r}")
+            raise SettingsError(f"{key} in {path} has the wrong type: {value!r}")
         clean[key] = float(value) if isinstance(value, int) and isinstance(default, float) else value
-    config = replace(ReportConfig(), **clean)
+    config = replace(Settings(), **clean)
     if config.suppress_below < 1:
-        raise ConfigError("suppress_below must be 1 or more")
+        raise SettingsError("suppress_below must be 1 or more")
     if not 1 <= config.on_track_min_rating <= 4:
-        raise ConfigError("on_track_min_rating must be 1 to 4")
+        raise SettingsError("on_track_min_rating must be 1 to 4")
     return config
