@@ -25,7 +25,7 @@ from ap_sheets import excel
 from ap_sheets.excel import ERROR_FILL, QUERY_FILL, SUMMARY_SHEET, VALIDATION_SHEET
 from ap_sheets.figures import return_figures
 from ap_sheets.findings import FileReport, Finding
-from ap_sheets.normalise import column_letter
+from ap_sheets.cells import column_letters
 from ap_sheets.validate import check_file, check_workbook
 from conftest import UPN1, UPN3, make_upn, placement, provider_return, pupil, school_log
 
@@ -148,7 +148,7 @@ def _put(grid: list[list], r: int, c: int, v) -> None:
 
 
 def _a1(row0: int, col0: int) -> str:
-    return f"{column_letter(col0)}{row0 + 1}"
+    return f"{column_letters(col0 + 1)}{row0 + 1}"
 
 
 def _col(cell: str) -> int:
@@ -278,7 +278,7 @@ def test_every_finding_cell_and_no_other_is_coloured_errors_outranking_queries(t
     for f in report.issues:
         want = ERROR_FILL if any(g.cell == f.cell and g.severity == "error" for g in report.issues) else QUERY_FILL
         assert fills[(f.sheet, f.cell)] == want
-    letter = {c.key: column_letter(i) for i, c in enumerate(filler.kind.sheet("Placements").columns)}
+    letter = {c.key: column_letters(i + 1) for i, c in enumerate(filler.kind.sheet("Placements").columns)}
     assert fills[("Placements", f"{letter['reintegration_plan']}2")] == QUERY_FILL
     assert fills[("Placements", f"{letter['dbs_confirmed']}2")] == ERROR_FILL
     header, table = validation_table(client)
@@ -329,7 +329,7 @@ def test_running_again_clears_the_old_marks_first(tmp_path):
 
 
 def _letter(filler, sheet: str, key: str) -> str:
-    return column_letter([c.key for c in filler.kind.sheet(sheet).columns].index(key))
+    return column_letters([c.key for c in filler.kind.sheet(sheet).columns].index(key) + 1)
 
 
 def test_a_workbook_that_is_not_a_return_is_rejected_without_marks(tmp_path):

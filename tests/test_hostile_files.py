@@ -25,6 +25,7 @@ from ap_sheets import safety
 from ap_sheets.findings import UNREADABLE
 from ap_sheets.read import UnreadableWorkbook, read_workbook
 from ap_sheets.safety import LIMITS
+from ap_sheets.rules.structure_rules import R060, macro_problem
 from ap_sheets.validate import validate_file
 from conftest import UPN1, provider_return, pupil
 
@@ -499,37 +500,18 @@ def test_zip_bomb_is_refused_from_its_directory_not_inflated(tmp_path, monkeypat
 # ======================================================================================
 # Readable files with something odd: read, checked, and the oddity reported
 # ======================================================================================
-def _hooked_read(monkeypatch):
-    """Wire `safety.read_findings` in where findings are assembled (normalise.to_return), as
-    the proposed one-line patch does, for the end-to-end tests below."""
-    import ap_sheets.normalise as normalise
-    import ap_sheets.validate as validate
-
-    if "read_findings" in Path(normalise.__file__).read_text():
-        return
-    real = normalise.to_return
-
-    def to_return(raw):
-        ret = real(raw)
-        ret.findings[:0] = safety.read_findings(raw)
-        return ret
-
-    monkeypatch.setattr(normalise, "to_return", to_return)
-    monkeypatch.setattr(validate, "to_return", to_return)
-
-
 def test_data_beyond_the_read_area_is_reported_not_dropped(tmp_path, monkeypatch):
     path = tmp_path / "stray.xlsm"
     path.write_bytes(_with_cell(f"A{LIMITS.rows + 500}", "Okafor"))
     raw = read_workbook(path)
     assert len(raw.sheets["Pupils"].rows) <= LIMITS.rows
-    [finding] = raw.findings
-    assert (finding.code, finding.sheet, finding.cell, finding.row) == ("R004", "Pupils", "A5500", 5500)
-    assert "outside the area ap-sheets reads (rows 1 to 5,000" in finding.message
-    _hooked_read(monkeypatch)
+    [outside] = raw.outside  # the reader states the fact; rule R004 words it
+    assert (outside.sheet, outside.cells, outside.first) == ("Pupils", ("A5500",), (5500, 1))
     report = validate_file(path)
     assert report.status == "rejected"
-    assert [(f.code, f.cell) for f in report.issues] == [("R004", "A5500")]
+    [finding] = report.issues
+    assert (finding.code, finding.sheet, finding.cell, finding.row) == ("R004", "Pupils", "A5500", 5500)
+    assert "outside the area ap-sheets reads (rows 1 to 5,000" in finding.message
 
 
 def test_a_logo_svg_with_a_doctype_is_not_a_reason_to_refuse(clean_return, tmp_path):
@@ -548,7 +530,7 @@ def test_the_last_row_and_column_of_the_read_area_are_read(tmp_path):
     raw = read_workbook(f.save(tmp_path / "edge.xlsm"))
     rows = raw.sheets["Pupils"].rows
     assert len(rows) == LIMITS.rows and rows[-1][1] == "last row" and rows[2][LIMITS.columns - 1] == "last column"
-    assert raw.findings == []
+    assert raw.outside == [] and raw.cut == []
 
 
 def test_a_value_right_of_the_read_area_is_reported(tmp_path):
@@ -556,7 +538,8 @@ def test_a_value_right_of_the_read_area_is_reported(tmp_path):
     path.write_bytes(_with_cell("DA2", "note"))
     raw = read_workbook(path)
     assert all(len(r) <= LIMITS.columns for r in raw.sheets["Pupils"].rows)
-    assert [(f.code, f.cell) for f in raw.findings] == [("R004", "DA2")]
+    assert [(o.sheet, o.cells) for o in raw.outside] == [("Pupils", ("DA2",))]
+    assert [(f.code, f.cell) for f in validate_file(path).issues] == [("R004", "DA2")]
 
 
 def test_formatting_or_formulas_far_down_are_not_data(tmp_path):
@@ -566,7 +549,8 @@ def test_formatting_or_formulas_far_down_are_not_data(tmp_path):
     ws["B9000"].number_format = "0.00"
     ws["C9000"] = "=1+1"
     path = f.save(tmp_path / "formatted.xlsm")
-    assert read_workbook(path).findings == []
+    raw = read_workbook(path)
+    assert raw.outside == [] and raw.cut == []
 
 
 def test_a_very_long_text_is_cut_with_a_finding(tmp_path, monkeypatch):
@@ -582,13 +566,14 @@ def test_a_very_long_text_is_cut_with_a_finding(tmp_path, monkeypatch):
     started = time.perf_counter()
     raw = read_workbook(path)
     assert time.perf_counter() - started < SECONDS
-    [finding] = raw.findings
-    assert finding.code == "R001" and finding.row == row and finding.sheet == "Pupils"
-    assert "100,000 characters" in finding.message
+    [cut] = raw.cut
+    assert (cut.sheet, cut.row, cut.length) == ("Pupils", row, 100_000)
     assert max(len(v) for r in raw.sheets["Pupils"].rows for v in r if isinstance(v, str)) == LIMITS.cell_text
-    _hooked_read(monkeypatch)
     report = validate_file(path)
     assert report.status == "rejected" and "R001" in {i.code for i in report.issues}
+    [finding] = [i for i in report.issues if i.code == "R001" and "characters" in i.message]
+    assert finding.code == "R001" and finding.row == row and finding.sheet == "Pupils"
+    assert "100,000 characters" in finding.message
 
 
 def test_odd_unicode_is_read_as_what_it_means(tmp_path):
@@ -678,7 +663,7 @@ def test_clean_return_has_no_macro_finding(clean_return, tmp_path):
     path.write_bytes(clean_return)
     raw = read_workbook(path)
     assert raw.vba_digest == safety.template_vba_digest()
-    assert safety.read_findings(raw) == []
+    assert macro_problem(raw.vba_digest) is None
 
 
 def test_changed_macros_are_a_query_r060(clean_return, tmp_path, monkeypatch):
@@ -694,20 +679,20 @@ def test_changed_macros_are_a_query_r060(clean_return, tmp_path, monkeypatch):
     path.write_bytes(replace_parts(clean_return, {"xl/vbaProject.bin": changed}))
     raw = read_workbook(path)
     assert raw.vba_digest not in (None, safety.template_vba_digest())
-    [finding] = safety.read_findings(raw)
-    assert (finding.code, finding.severity) == ("R060", "query")
-    assert "macros are not the ones in the council's standard workbook" in finding.message
-    _hooked_read(monkeypatch)
+    assert macro_problem(raw.vba_digest) == ("differ", {})
     report = validate_file(path)
     assert report.status == "accepted"  # a query: the data can still be accepted
-    assert [i.code for i in report.issues] == ["R060"]
+    [finding] = report.issues
+    assert (finding.code, finding.severity) == ("R060", "query")
+    assert "macros are not the ones in the council's standard workbook" in finding.message
 
 
 def test_an_excel4_macro_sheet_is_r060(clean_return, tmp_path):
     path = tmp_path / "xlm.xlsm"
     path.write_bytes(replace_parts(clean_return, {"xl/macrosheets/sheet1.xml":
                                                   f'<xm:macrosheet xmlns:xm="x" {NS}/>'.encode()}))
-    assert [f.code for f in safety.read_findings(read_workbook(path))] == ["R060"]
+    assert macro_problem(read_workbook(path).vba_digest) == ("differ", {})
+    assert [f.code for f in validate_file(path).issues] == ["R060"]
 
 
 def test_cosmetic_differences_do_not_change_the_digest():
@@ -730,8 +715,8 @@ def test_vba_decompression_bomb_is_refused_by_budget():
         safety.vba_decompress(bomb, LIMITS.vba_source_bytes)
     assert time.perf_counter() - started < SECONDS
     assert safety.vba_digest(b"not an OLE file").startswith("unreadable:")
-    [finding] = safety.macro_findings("unreadable:abc")
-    assert finding.code == "R060" and "could not be inspected" in finding.message
+    key, fields = macro_problem("unreadable:abc")
+    assert "could not be inspected" in R060.say(key, **fields)
 
 
 def test_r060_is_wired_into_validation(clean_return, tmp_path):

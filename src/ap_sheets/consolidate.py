@@ -7,7 +7,7 @@ X001-X004 reconcile provider returns with school logs -> measures -> writers
 (`report.restricted`, `report.shareable`, `summary.json`).
 
 Workers. Files are checked in chunks (one pandera pass per sheet per chunk is far cheaper
-than one per file, see `checks.engine.run_checks_many`) on a process pool spread over
+than one per file, see `rules.engine.check_returns`) on a process pool spread over
 the cores. A worker sends back, per file, its `FileReport` and only the columns the
 report needs as compact tuples (`PupilRow`, `PlacementRow`, `NotificationRow`), never
 frames or workbooks. If a worker dies (a native crash in the reader), the chunks it may
@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, NamedTuple
 
-from . import cross_rules
+from .rules import cross_rules
 from .findings import ACCEPTED, REJECTED, UNREADABLE, FileReport, unreadable
 from .normalise import Return
 from .return_rows import (ROW_TYPES, NotificationRow, PlacementRow, PupilRow,  # noqa: F401 (re-exported)
@@ -401,7 +401,7 @@ def assemble(results: list[FileResult], term: Term | None = None, config=None) -
     results = sorted(results, key=lambda r: r.file)
     term, source = choose_term(results, term)
     of_term = [r for r in results if r.readable and r.term == term and term is not None]
-    cross, chosen, superseded = cross_rules.reconcile(of_term, term, gap=config.attendance_gap_points)
+    cross, chosen, superseded = cross_rules.reconcile(of_term, term, config)
     decisions: dict[str, str] = {}
     chosen_files = {r.file for r in chosen}
     for r in results:

@@ -52,9 +52,8 @@ from .excel.marks import Mark, before_fill, mark_fills, mark_rows, marks_in_grid
 from .excel.validation import Link, finding_rows, header_lines, verdict
 from .findings import FileReport
 from .safety import LIMITS
-from .spec import fold
+from .spec import START_SHEET, fold
 
-START_SHEET = "Start here"  # templates.START_SHEET (not imported: that pulls in XlsxWriter)
 EXCEL_MAX_ROW, EXCEL_MAX_COLUMN = 1_048_576, 16_384
 
 

@@ -32,11 +32,11 @@ from typing import Iterable
 
 import pandas as pd
 
-from .checks.common import is_num
 from .normalise import Return
 from .return_rows import complaint_counts, notification_rows, table_rows
 from .spec import codes as C
 from .terms import Term
+from .values import is_num
 
 # ---------------------------------------------------------------- any set of placements
 NOT_RECORDED = "Not recorded"

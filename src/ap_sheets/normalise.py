@@ -1,10 +1,11 @@
-"""From raw grids to a `Return`: typed frames indexed by Excel row, plus structural findings.
+"""From raw grids to a `Return`: typed frames indexed by Excel row, plus the facts of its structure.
 
 What happens here, once: the workbook's kind and template version are checked; each sheet's
 header row is found and columns are matched by header (case, spacing and notes in
 brackets ignored, so a moved column still reads); blank rows are dropped; every value is
-normalised (`values.normalise`). A missing or renamed sheet or column is an R004 finding,
-never a crash, and the checks skip what is missing rather than report every row.
+normalised (`values.normalise`). A missing or renamed sheet or column is recorded (the
+rules report it as R004), never a crash, and the checks skip what is missing rather than
+report every row. This layer states facts; the rules (`ap_sheets.rules`) make findings.
 """
 from __future__ import annotations
 
@@ -16,23 +17,12 @@ import numpy as np
 import pandas as pd
 
 from . import values
-from .findings import Finding, whole_return
-from .read import RawSheet, RawWorkbook
-from .safety import read_findings
+from .cells import column_letters
+from .read import CutText, OutsideData, RawSheet, RawWorkbook
 from .spec import KINDS, SUPPORTED_VERSIONS, Layout, Sheet, WorkbookKind, fold
 from .terms import Term, parse_academic_year
 
 HEADER_SEARCH_ROWS = 10
-
-
-def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @lru_cache(maxsize=4096)
@@ -51,7 +41,7 @@ class SheetData:
     frame: pd.DataFrame
     letters: dict[str, str] = field(default_factory=dict)  # table: key -> column letter
     form_rows: dict[str, int] = field(default_factory=dict)  # form: key -> Excel row
-    missing: set[str] = field(default_factory=set)  # keys of columns not found (R004 given)
+    missing: set[str] = field(default_factory=set)  # keys of columns not found (reported as R004)
 
     @property
     def name(self) -> str:
@@ -79,7 +69,11 @@ class Return:
     kind: WorkbookKind
     sheets: dict[str, SheetData]
     term: Term | None
-    findings: list[Finding] = field(default_factory=list)  # structural (R004) findings
+    version: str | None = None  # the template version the workbook says it is
+    missing_sheets: list[str] = field(default_factory=list)  # sheets of the kind not found
+    cut: list[CutText] = field(default_factory=list)  # facts from reading (see `read`)
+    outside: list[OutsideData] = field(default_factory=list)
+    vba_digest: str | None = None
 
     @property
     def record(self) -> dict:
@@ -94,12 +88,24 @@ class Return:
 
 
 class NotAReturn(Exception):
-    """The workbook is not a standard return of a version we read (R004, nothing else checked)."""
+    """The workbook is not a standard return of a version we read: nothing else is checked.
 
-    def __init__(self, finding: Finding, kind: str | None = None):
-        super().__init__(finding.message)
-        self.finding = finding
-        self.kind = kind
+    `problem`: "not-standard" (no kind recorded; `guess` names the kind its sheets look
+    like, if any), "unknown-kind" (`kind_name`), or "version" (`kind_name`, `version`).
+    The rules word it (R004)."""
+
+    def __init__(self, problem: str, kind_name: str | None = None, version: str | None = None,
+                 guess: WorkbookKind | None = None):
+        super().__init__(problem)
+        self.problem = problem
+        self.kind_name = kind_name
+        self.version = version
+        self.guess = guess
+
+    @property
+    def kind(self) -> str | None:
+        """The kind, when it is one ap-sheets knows (the version is what is wrong)."""
+        return self.kind_name if self.kind_name in KINDS else None
 
 
 def identify(raw: RawWorkbook) -> WorkbookKind:
@@ -108,22 +114,12 @@ def identify(raw: RawWorkbook) -> WorkbookKind:
     if not kind_name:
         names = set(raw.sheets)
         guess = next((k for k in KINDS.values() if {s.name for s in k.sheets} <= names), None)
-        hint = f" It looks like a {guess.title.lower()} that was copied into a new workbook." if guess else ""
-        raise NotAReturn(whole_return(
-            "R004",
-            "This is not one of the council's standard AP workbooks, so it cannot be checked."
-            f"{hint} Please copy your data into a fresh copy of the standard workbook.",
-        ))
+        raise NotAReturn("not-standard", guess=guess)
     kind = KINDS.get(kind_name)
     if kind is None:
-        raise NotAReturn(whole_return(
-            "R004", f"This workbook says it is a '{kind_name}', which ap-sheets does not know. "
-            "Please use the council's standard workbook.", value=kind_name))
+        raise NotAReturn("unknown-kind", kind_name=kind_name)
     if version not in SUPPORTED_VERSIONS:
-        raise NotAReturn(whole_return(
-            "R004", f"This workbook is template version {version or 'unknown'}, but this checker reads "
-            f"version {', '.join(SUPPORTED_VERSIONS)}. Please copy your data into the current "
-            "standard workbook from the council.", value=version), kind=kind.kind)
+        raise NotAReturn("version", kind_name=kind.kind, version=version)
     return kind
 
 
@@ -133,7 +129,7 @@ def _find_sheet(raw: RawWorkbook, name: str) -> RawSheet | None:
     return next((s for n, s in raw.sheets.items() if fold(n) == fold(name)), None)
 
 
-def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetData:
+def _read_table(sheet: Sheet, grid: RawSheet) -> SheetData:
     wanted = {header_key(c.header): c for c in sheet.data_columns}
     best_row, best_hits = 1, -1
     for r in range(1, min(HEADER_SEARCH_ROWS, len(grid.rows)) + 1):
@@ -149,12 +145,6 @@ def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetD
         if col is not None and col.key not in positions:
             positions[col.key] = i
     missing = {c.key for c in sheet.data_columns if c.key not in positions}
-    for c in sheet.data_columns:
-        if c.key in missing:
-            findings.append(whole_return(
-                "R004", f"The column '{c.header}' is missing from the {sheet.name} sheet (it may have been "
-                "renamed or deleted). Put the heading back exactly as in the standard workbook.",
-                sheet=sheet.name, column=c.header))
     columns = [(values.normaliser(c), positions.get(c.key, -1)) for c in sheet.data_columns]
     present = [i for i in positions.values()]
     index, records = [], []
@@ -172,11 +162,11 @@ def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetD
     if records:
         cells[:] = records
     frame = pd.DataFrame(cells, index=pd.Index(index, dtype="int64"), columns=keys, dtype=object)
-    letters = {k: column_letter(i) for k, i in positions.items()}
+    letters = {k: column_letters(i + 1) for k, i in positions.items()}
     return SheetData(sheet, frame, letters=letters, missing=missing)
 
 
-def _read_form(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetData:
+def _read_form(sheet: Sheet, grid: RawSheet) -> SheetData:
     wanted = {header_key(c.header): c for c in sheet.data_columns}
     rows: dict[str, int] = {}
     for r, cells in enumerate(grid.rows, start=1):
@@ -186,11 +176,6 @@ def _read_form(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetDa
     rec = {}
     for c in sheet.data_columns:
         r = rows.get(c.key)
-        if r is None:
-            findings.append(whole_return(
-                "R004", f"The item '{c.header}' is missing from the {sheet.name} sheet (it may have been "
-                "renamed or deleted). Put the label back in column A exactly as in the standard workbook.",
-                sheet=sheet.name, column=c.header))
         rec[c.key] = values.normalise(c, grid.value(r, 1)) if r else None
     missing = {c.key for c in sheet.data_columns if c.key not in rows}
     frame = pd.DataFrame([rec], columns=[c.key for c in sheet.data_columns], dtype=object)
@@ -208,20 +193,20 @@ def _term_of(record: dict) -> Term | None:
 def to_return(raw: RawWorkbook) -> Return:
     """Normalise a raw workbook. Raises NotAReturn if it is not a known kind and version."""
     kind = identify(raw)
-    findings: list[Finding] = read_findings(raw)  # reading limits (R001/R004) and macros (R060)
     sheets: dict[str, SheetData] = {}
+    missing_sheets: list[str] = []
     for sheet in kind.sheets:
+        read = _read_form if sheet.layout is Layout.FORM else _read_table
         grid = _find_sheet(raw, sheet.name)
         if grid is None:
-            findings.append(whole_return(
-                "R004", f"The {sheet.name} sheet is missing (it may have been renamed or deleted). "
-                "Please use the council's standard workbook, which has it.", sheet=sheet.name))
-            grid = RawSheet(sheet.name, [])
-            data = (_read_form if sheet.layout is Layout.FORM else _read_table)(sheet, grid, [])
+            missing_sheets.append(sheet.name)
+            data = read(sheet, RawSheet(sheet.name, []))
             data.missing = {c.key for c in sheet.data_columns}
         else:
-            data = (_read_form if sheet.layout is Layout.FORM else _read_table)(sheet, grid, findings)
+            data = read(sheet, grid)
         sheets[sheet.name] = data
-    ret = Return(raw.source, kind, sheets, term=None, findings=findings)
+    ret = Return(raw.source, kind, sheets, term=None, version=raw.meta.get("template_version"),
+                 missing_sheets=missing_sheets, cut=list(raw.cut), outside=list(raw.outside),
+                 vba_digest=raw.vba_digest)
     ret.term = _term_of(ret.record)
     return ret

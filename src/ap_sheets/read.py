@@ -16,9 +16,8 @@ import io
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .findings import Finding
-from .safety import LIMITS, REASONS, Inspection, Refused, SheetExtent, column_letters, inspect, vba_digest
-from .spec import KINDS, META_SHEET, RULES
+from .safety import LIMITS, REASONS, Inspection, Refused, SheetExtent, inspect, vba_digest
+from .spec import KINDS, META_SHEET
 
 
 class UnreadableWorkbook(Exception):
@@ -46,13 +45,35 @@ class RawSheet:
         return None
 
 
+@dataclass(frozen=True)
+class CutText:
+    """A cell whose text was longer than an Excel cell can hold: only the start was read."""
+
+    sheet: str
+    row: int  # Excel row
+    column: int  # 1 is A
+    length: int  # characters it held
+    sample: str  # the start of it (for the finding's value, never a message)
+
+
+@dataclass(frozen=True)
+class OutsideData:
+    """Typed values outside the area read (rows 1..LIMITS.rows, columns 1..LIMITS.columns)."""
+
+    sheet: str
+    cells: tuple[str, ...]  # the first few, A1
+    count: int
+    first: tuple[int, int] | None  # (row, column) of the first
+
+
 @dataclass
 class RawWorkbook:
     source: str  # the file name shown in messages
     sheets: dict[str, RawSheet]
     meta: dict[str, str] = field(default_factory=dict)  # from the hidden meta sheet
     vba_digest: str | None = None  # digest of the workbook's macros (safety.vba_digest), if any
-    findings: list[Finding] = field(default_factory=list)  # found while reading: data out of range, long text
+    cut: list[CutText] = field(default_factory=list)  # cells whose text was cut to the limit
+    outside: list[OutsideData] = field(default_factory=list)  # data outside the area read
 
 
 def wanted_sheets() -> set[str]:
@@ -92,7 +113,8 @@ def read_workbook(path: str | Path, max_rows: int = LIMITS.rows, max_cols: int =
     except Refused as exc:
         raise UnreadableWorkbook(exc.reason, exc.code) from exc
     wanted = wanted_sheets()
-    findings: list[Finding] = []
+    cut: list[CutText] = []
+    outside: list[OutsideData] = []
     sheets: dict[str, RawSheet] = {}
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
@@ -109,10 +131,10 @@ def read_workbook(path: str | Path, max_rows: int = LIMITS.rows, max_cols: int =
                     detail=f"the sheet '{name}' cannot be found inside it"), "damaged")
             _check_extent(extent, limits)
             grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=max_rows)
-            rows = [capped_row(r[:max_cols], name.strip(), i, limits, findings) for i, r in enumerate(grid, 1)]
+            rows = [capped_row(r[:max_cols], name.strip(), i, limits, cut) for i, r in enumerate(grid, 1)]
             sheets[name.strip()] = RawSheet(name.strip(), rows)
             if extent.outside_count:
-                findings.append(outside_finding(name.strip(), extent, limits))
+                outside.append(outside_data(name.strip(), extent))
     except UnreadableWorkbook:
         raise
     except Exception as exc:
@@ -121,7 +143,7 @@ def read_workbook(path: str | Path, max_rows: int = LIMITS.rows, max_cols: int =
     finally:
         book.close()
     return RawWorkbook(source=path.name, sheets=sheets, meta=read_meta(sheets.get(META_SHEET)),
-                       vba_digest=digest_of(checked), findings=findings)
+                       vba_digest=digest_of(checked), cut=cut, outside=outside)
 
 
 def digest_of(checked: Inspection) -> str | None:
@@ -140,28 +162,15 @@ def _check_extent(extent: SheetExtent, limits) -> None:
                                  "far-data")
 
 
-def capped_row(row: list, sheet: str, excel_row: int, limits, findings: list[Finding]) -> list:
+def capped_row(row: list, sheet: str, excel_row: int, limits, cut: list[CutText]) -> list:
+    """The row with any text longer than an Excel cell can hold cut to the limit (noted in `cut`)."""
     for i, v in enumerate(row):
         if isinstance(v, str) and len(v) > limits.cell_text:
             row[i] = v[: limits.cell_text]
-            cell = f"{column_letters(i + 1)}{excel_row}"
-            findings.append(Finding(
-                sheet, excel_row, None, cell, "R001", RULES["R001"].severity,
-                f"Cell {cell} holds {len(v):,} characters, more than an Excel cell can hold "
-                f"({limits.cell_text:,}); only the first {limits.cell_text:,} were read. Shorten it.",
-                v[:50] + "..."))
+            cut.append(CutText(sheet, excel_row, i + 1, len(v), v[:50] + "..."))
     return row
 
 
-def outside_finding(sheet: str, extent: SheetExtent, limits) -> Finding:
-    """R004 for typed values outside the area read: named, so nothing is silently dropped."""
-    row, col = extent.first_outside or (None, None)
-    cells = ", ".join(extent.outside)
-    more = extent.outside_count - len(extent.outside)
-    listed = f"{cells} and {more:,} more cell{'s' * (more != 1)}" if more > 0 else cells
-    last = f"{column_letters(limits.columns)}"
-    return Finding(
-        sheet, row, None, f"{column_letters(col)}{row}" if row else None, "R004", RULES["R004"].severity,
-        f"The {sheet} sheet has data outside the area ap-sheets reads (rows 1 to {limits.rows:,}, columns A "
-        f"to {last}): {listed}. It was not checked. If it was typed by mistake, delete it; if your return "
-        f"really needs more rows or columns, contact the council's AP team.")
+def outside_data(sheet: str, extent: SheetExtent) -> OutsideData:
+    """The fact that typed values lie outside the area read (the pre-flight found them)."""
+    return OutsideData(sheet, tuple(extent.outside), extent.outside_count, extent.first_outside)

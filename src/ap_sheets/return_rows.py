@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .checks.notification_rules import notified_same_day
+from .rules.notification_rules import notified_same_day
 from .normalise import Return
 
 class PupilRow(NamedTuple):

@@ -34,7 +34,7 @@ from xlsxwriter.worksheet import Worksheet
 from . import __version__
 from .excel_config import CONF_SHEET, xlwings_conf_notes, xlwings_conf_rows
 from .spec import (
-    KINDS, LISTS_SHEET, META_SHEET, TEMPLATE_VERSION, Column, Layout, Need, Sheet, ValueType,
+    KINDS, LISTS_SHEET, META_SHEET, START_SHEET, TEMPLATE_VERSION, Column, Layout, Need, Sheet, ValueType,
     WorkbookKind,
 )
 from .spec.workbooks import COMPLAINTS_SHEET, NOTIFICATIONS_SHEET, PLACEMENTS_SHEET, PUPILS_SHEET
@@ -43,7 +43,6 @@ VBA_PROJECT = Path(__file__).parent / "assets" / "vbaProject.bin"
 VALIDATE_MACRO = "ValidateReturn"
 SUMMARY_MACRO = "ShowSummary"
 
-START_SHEET = "Start here"
 FORM_HEADINGS = ("Item", "Your answer", "Notes")
 # Blank rows each table offers under any pre-filled records.
 BLANK_ROWS = {PUPILS_SHEET.name: 150, PLACEMENTS_SHEET.name: 120,

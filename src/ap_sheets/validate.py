@@ -1,16 +1,19 @@
 """Check returns: the functions behind `ap-sheets validate`, the Excel Validate button and the
 batch. read -> normalise -> check -> findings. A bad file never raises: it comes back
 'unreadable' (or 'rejected') with a reason, and a bug in ap-sheets costs one file, not a run.
+
+`settings` are the council's (`ap_sheets.settings`); the rules read what they declare.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from .checks.engine import run_checks, run_checks_many
 from .findings import REJECTED, FileReport, status_for, unreadable
 from .normalise import NotAReturn, Return, to_return
 from .read import RawWorkbook, UnreadableWorkbook, read_workbook
+from .rules import check_return, check_returns, not_a_return
+from .settings import Settings
 
 
 @dataclass
@@ -26,7 +29,7 @@ def internal_error(file: str, exc: BaseException) -> FileReport:
                             "this to the ap-sheets maintainers with a copy of the file.")
 
 
-def check_workbooks(raws: list[RawWorkbook]) -> list[Checked]:
+def check_workbooks(raws: list[RawWorkbook], settings: Settings | None = None) -> list[Checked]:
     """Check workbooks already read into grids; the value checks of all of them run together."""
     out: list[Checked | None] = [None] * len(raws)
     pending: list[tuple[int, Return]] = []
@@ -34,13 +37,13 @@ def check_workbooks(raws: list[RawWorkbook]) -> list[Checked]:
         try:
             pending.append((i, to_return(raw)))
         except NotAReturn as exc:
-            out[i] = Checked(FileReport(raw.source, exc.kind, REJECTED, [exc.finding]))
+            out[i] = Checked(FileReport(raw.source, exc.kind, REJECTED, [not_a_return(exc)]))
         except Exception as exc:  # a bug must cost one file
             out[i] = Checked(internal_error(raw.source, exc))
     try:
-        found = run_checks_many([ret for _, ret in pending])
+        found: list = check_returns([ret for _, ret in pending], settings)
     except Exception:  # find the return that fails; check the others
-        found = [_checks_or_error(ret) for _, ret in pending]
+        found = [_checks_or_error(ret, settings) for _, ret in pending]
     for (i, ret), issues in zip(pending, found):
         if isinstance(issues, Exception):
             out[i] = Checked(internal_error(ret.source, issues))
@@ -49,19 +52,19 @@ def check_workbooks(raws: list[RawWorkbook]) -> list[Checked]:
     return out  # type: ignore[return-value]
 
 
-def _checks_or_error(ret: Return):
+def _checks_or_error(ret: Return, settings: Settings | None):
     try:
-        return run_checks(ret)
+        return check_return(ret, settings)
     except Exception as exc:
         return exc
 
 
-def check_workbook(raw: RawWorkbook) -> Checked:
+def check_workbook(raw: RawWorkbook, settings: Settings | None = None) -> Checked:
     """Check one workbook already read into grids (from a file, or from Excel via xlwings)."""
-    return check_workbooks([raw])[0]
+    return check_workbooks([raw], settings)[0]
 
 
-def check_files(items: list[tuple[str | Path, str]]) -> list[Checked]:
+def check_files(items: list[tuple[str | Path, str]], settings: Settings | None = None) -> list[Checked]:
     """Read and check files, given as (path, name shown in messages)."""
     out: list[Checked | None] = [None] * len(items)
     readable: list[tuple[int, RawWorkbook]] = []
@@ -76,15 +79,15 @@ def check_files(items: list[tuple[str | Path, str]]) -> list[Checked]:
             continue
         raw.source = shown
         readable.append((i, raw))
-    for (i, _), checked in zip(readable, check_workbooks([raw for _, raw in readable])):
+    for (i, _), checked in zip(readable, check_workbooks([raw for _, raw in readable], settings)):
         out[i] = checked
     return out  # type: ignore[return-value]
 
 
-def check_file(path: str | Path, name: str | None = None) -> Checked:
+def check_file(path: str | Path, name: str | None = None, settings: Settings | None = None) -> Checked:
     """Read and check one file."""
-    return check_files([(path, name or Path(path).name)])[0]
+    return check_files([(path, name or Path(path).name)], settings)[0]
 
 
-def validate_file(path: str | Path, name: str | None = None) -> FileReport:
-    return check_file(path, name).report
+def validate_file(path: str | Path, name: str | None = None, settings: Settings | None = None) -> FileReport:
+    return check_file(path, name, settings).report

@@ -16,6 +16,7 @@ from typing import Callable
 
 from .spec.codes import CodeList, fold
 from .spec.workbooks import Column, ValueType
+from .terms import parse_academic_year as year_of
 
 # Characters that hide in pasted text: zero-width spaces/joiners, BOM, soft hyphen; also
 # direction marks and bidi overrides (which can make text display differently from what it
@@ -196,8 +197,6 @@ def parse_urn(raw):
 
 
 def parse_academic_year(raw):
-    from .terms import parse_academic_year as year_of
-
     text = clean_identifier(raw)
     if text is None:
         return None
@@ -280,7 +279,17 @@ def _normalise(column: Column, raw):
     return clean_text(raw)
 
 
-# ---- validity of identifiers (used by the schemas and by property tests) ----
+# ---- what a normalised value is (the rules and the figures ask this of typed values) ----
+def is_date(v) -> bool:
+    return isinstance(v, date)
+
+
+def is_num(v) -> bool:
+    """A number (bools are not numbers here, though Python says they are)."""
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+# ---- validity of identifiers (used by the value rules and by property tests) ----
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"  # I, O and S are never used
 _UPN_SHAPE = re.compile(r"^[A-Z][0-9]{11}[0-9A-Z]$")  # ASCII digits only, not any Unicode digit
 
@@ -331,6 +340,4 @@ def is_urn(text: str) -> bool:
 
 
 def is_academic_year(text: str) -> bool:
-    from .terms import parse_academic_year as year_of
-
     return year_of(text) is not None

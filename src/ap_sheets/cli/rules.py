@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..spec import RULES
+from ..rules import RULES
 from . import main
 
 

@@ -5,22 +5,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..read import RawSheet, RawWorkbook, capped_row, digest_of, outside_finding, read_meta, wanted_sheets
-from ..safety import LIMITS, Refused, SheetExtent, column_letters, inspect
+from ..cells import column_letters
+from ..read import (CutText, OutsideData, RawSheet, RawWorkbook, capped_row, digest_of, outside_data, read_meta,
+                    wanted_sheets)
+from ..safety import LIMITS, Refused, SheetExtent, inspect
 from ..spec import META_SHEET, fold
-from .text import as_text
+from ..privacy import safe_text
 
 
 def read_book(book) -> RawWorkbook:
     """The sheets ap-sheets knows, from a live workbook, as `read.read_workbook` gives them
     from a file: plain grids from A1 (rows[0] is Excel row 1), the meta sheet's pairs, and
-    the same findings for text too long or data outside the area read."""
+    the same facts for text too long or data outside the area read."""
     wanted = {fold(name) for name in wanted_sheets()}
-    findings: list = []
-    sheets = {s.name.strip(): RawSheet(s.name.strip(), sheet_grid(s, findings))
+    cut: list[CutText] = []
+    outside: list[OutsideData] = []
+    sheets = {s.name.strip(): RawSheet(s.name.strip(), sheet_grid(s, cut, outside))
               for s in book.sheets if fold(s.name.strip()) in wanted}
     return RawWorkbook(source=book.name, sheets=sheets, meta=read_meta(sheets.get(META_SHEET)),
-                       findings=findings, vba_digest=saved_macro_digest(book))
+                       cut=cut, outside=outside, vba_digest=saved_macro_digest(book))
 
 
 def saved_macro_digest(book) -> str | None:
@@ -42,24 +45,25 @@ def saved_macro_digest(book) -> str | None:
         return None
 
 
-def sheet_grid(sheet, findings: list | None = None) -> list[list]:
+def sheet_grid(sheet, cut: list[CutText] | None = None, outside: list[OutsideData] | None = None) -> list[list]:
     """Values from A1 to the end of the used range, within the area the file reader reads
-    (`safety.LIMITS`: rows and columns); values beyond it become the file reader's R004
-    finding, so nothing is silently left unchecked.
+    (`safety.LIMITS`: rows and columns); values beyond it are noted as the file reader notes
+    them (then reported as R004), so nothing is silently left unchecked.
 
     xlwings gives what `values.normalise` reads: dates as datetime (the remote engine turns
     the ISO text its clients send into datetime too), numbers as float, blanks as None.
     """
-    findings = [] if findings is None else findings
+    cut = [] if cut is None else cut
+    outside = [] if outside is None else outside
     name = sheet.name.strip()
     last = sheet.used_range.last_cell
     rows, cols = min(last.row, LIMITS.rows), min(last.column, LIMITS.columns)
     grid = sheet.range((1, 1), (rows, cols)).options(ndim=2).value
-    grid = [capped_row(list(r), name, i, LIMITS, findings) for i, r in enumerate(grid, 1)]
+    grid = [capped_row(list(r), name, i, LIMITS, cut) for i, r in enumerate(grid, 1)]
     if last.row > LIMITS.rows or last.column > LIMITS.columns:
         extent = _outside(sheet, name, last.row, last.column)
         if extent.outside_count:
-            findings.append(outside_finding(name, extent, LIMITS))
+            outside.append(outside_data(name, extent))
     return grid
 
 
@@ -122,5 +126,5 @@ def fresh_sheet(book, name: str):
 
 
 def write_lines(sheet, lines: list[str]) -> None:
-    sheet.range((1, 1)).value = [[as_text(line)] for line in lines]
+    sheet.range((1, 1)).value = [[safe_text(line)] for line in lines]
     sheet.range((1, 1)).font.bold = True

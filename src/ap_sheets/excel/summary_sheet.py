@@ -10,7 +10,8 @@ from ..validate import check_workbook
 from .book import fresh_sheet, read_book, write_lines
 from .failures import log_failure, show_failure
 from .summary_tables import Block, summary_blocks
-from .text import as_text, counted
+from ..privacy import safe_text
+from .text import counted
 
 SUMMARY_SHEET = "Summary"
 
@@ -62,7 +63,7 @@ def write_blocks(sheet, blocks: list[Block], first_row: int) -> list[tuple[int, 
         start = first_row + len(grid)
         if block.header:
             headings.append((start, len(block.rows[0])))
-        grid += [[as_text(v) for v in row] for row in block.rows]
+        grid += [[safe_text(v) for v in row] for row in block.rows]
         positions.append((start, first_row + len(grid) - 1))
         grid.append([])
     grid = [row + [None] * (width - len(row)) for row in grid[:-1]]

@@ -1,13 +1,5 @@
-"""Text as the buttons write it into cells: never taken for a formula, and counts in words."""
+"""Counts in words, as the buttons write them."""
 from __future__ import annotations
-
-
-def as_text(value):
-    """Text that Excel must not take for a formula (a leading =, +, - or @) gets a leading
-    apostrophe, which Excel hides; other values pass through."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def counted(n: int, word: str) -> str:

@@ -20,7 +20,8 @@ from .book import find_sheet, fresh_sheet, read_book, sheet_names, write_lines
 from .failures import show_failure
 from .layout import FINDING_HEADERS, FINDING_WIDTHS, TABLE_ROW, VALIDATION_SHEET
 from .marks import apply, marks_for, read_marks, restore, write_marks
-from .text import as_text, counted
+from ..privacy import safe_text
+from .text import counted
 
 
 def validate_book(book, now: datetime | None = None) -> FileReport | None:
@@ -120,5 +121,5 @@ def write_findings(book, sheet, report: FileReport) -> None:
     first, last = TABLE_ROW + 1, TABLE_ROW + len(rows)
     value_col = FINDING_HEADERS.index("Value") + 1
     sheet.range((first, value_col), (last, value_col)).number_format = "@"  # "01/02/2024" stays text
-    sheet.range((first, 1)).value = [[v.formula if isinstance(v, Link) else as_text(v) for v in row]
+    sheet.range((first, 1)).value = [[v.formula if isinstance(v, Link) else safe_text(v) for v in row]
                                      for row in rows]

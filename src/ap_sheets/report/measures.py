@@ -10,11 +10,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..checks.common import is_num
-from ..cross_rules import provider_key, school_key
+from ..rules.cross_rules import overlaps_term, provider_key, school_key
 from ..figures import (COMMISSIONER_TYPES, DESTINATIONS, NOT_RECORDED, Measures,  # noqa: F401 (sheets use M.*)
                        measure, permanently_excluded_upns_of, rate)
 from ..terms import Term
+from ..values import is_num
 
 COMPLIANCE_CODES = ("R030", "R031", "R032", "R033", "R034", "R035")
 
@@ -58,8 +58,6 @@ def batch_term_measures(batch, term: Term | None = None) -> TermMeasures:
 
 
 def term_measures(accepted: list, term: Term | None, on_track_min: int = 3) -> TermMeasures:
-    from ..cross_rules import overlaps_term
-
     providers = [r for r in accepted if r.kind == "provider-return"]
     schools = [r for r in accepted if r.kind == "school-log"]
     rows = [row for p in providers for row in p.rows]
@@ -104,8 +102,6 @@ def provider_lines(batch) -> list[ProviderLine]:
 
 
 def _provider_lines(batch) -> list[ProviderLine]:
-    from ..cross_rules import overlaps_term
-
     term = batch.term
     cfg = batch.config
     on_logs: Counter = Counter()
@@ -189,8 +185,6 @@ def school_lines(batch) -> list[SchoolLine]:
 
 
 def _school_lines(batch) -> list[SchoolLine]:
-    from ..cross_rules import overlaps_term
-
     term, cfg = batch.term, batch.config
     pex = permanently_excluded_upns(batch.providers)
     rows_by_school: dict[str, list] = defaultdict(list)
@@ -294,8 +288,6 @@ def register(batch) -> list[RegisterEntry]:
 
 
 def _register(batch) -> list[RegisterEntry]:
-    from ..cross_rules import overlaps_term
-
     term = batch.term
     pex = permanently_excluded_upns(batch.providers)
     entries: dict[str, RegisterEntry] = {}

@@ -10,7 +10,8 @@ from collections import Counter
 from datetime import date
 
 from ..findings import display_value
-from ..spec import KINDS, RULES
+from ..rules import RULES
+from ..spec import KINDS
 from . import measures as M
 from .overview import destination_rows, headline_rows, kpi_rows, term_note
 from .xlsx import Col, Styles, add_trend_line_chart, new_workbook, put, sheet_setup, title_block, write_table

@@ -18,7 +18,8 @@ from __future__ import annotations
 from collections import Counter
 
 from ..findings import ACCEPTED, REJECTED, UNREADABLE
-from ..spec import KINDS, RULES
+from ..rules import RULES
+from ..spec import KINDS
 from . import measures as M
 from .overview import X_CODES, kpi_rows, term_note
 from .restricted import SHORT_COMMISSIONER

@@ -11,7 +11,7 @@ One job a module:
 - `xmlscan`: the bounded XML pass (no DTDs) and where a worksheet's values are;
 - `isolation`: one file checked in a child process, with the time limit;
 - `vba`: the VBA source of a vbaProject.bin, read within bounds;
-- `macros`: the macro check (R060) against the council's template.
+- `macros`: the digest of a workbook's macros and of the council's template's (for R060).
 
 Everything callers use is importable from `ap_sheets.safety` itself.
 """
@@ -20,28 +20,19 @@ from __future__ import annotations
 from .filetype import OLE_MAGIC, ZIP_MAGICS, sniff
 from .isolation import check_file_isolated, run_isolated, timed_out, worker_died
 from .limits import LIMITS, MB, Deadline, Limits
-from .macros import (
-    MACROS_DIFFER,
-    MACROS_UNREADABLE,
-    TEMPLATE_VBA,
-    macro_findings,
-    normalise_vba,
-    read_findings,
-    template_vba_digest,
-    vba_digest,
-)
+from .macros import TEMPLATE_VBA, normalise_vba, template_vba_digest, vba_digest
 from .preflight import Inspection, inspect, load_bytes
 from .refusals import REASONS, SAVE_AGAIN, SAVE_AS_XLSM, SEND_WORKBOOK, Refused, refuse
 from .relationships import WORKBOOK_PART
 from .vba import VbaError, VbaModule, read_vba_dir, vba_decompress, vba_modules
-from .xmlscan import SheetExtent, column_letters, column_number
+from .xmlscan import SheetExtent
 from .zipparts import zlib_error
 
 __all__ = [
-    "LIMITS", "MACROS_DIFFER", "MACROS_UNREADABLE", "MB", "OLE_MAGIC", "REASONS", "SAVE_AGAIN", "SAVE_AS_XLSM",
+    "LIMITS", "MB", "OLE_MAGIC", "REASONS", "SAVE_AGAIN", "SAVE_AS_XLSM",
     "SEND_WORKBOOK", "TEMPLATE_VBA", "WORKBOOK_PART", "ZIP_MAGICS",
     "Deadline", "Inspection", "Limits", "Refused", "SheetExtent", "VbaError", "VbaModule",
-    "check_file_isolated", "column_letters", "column_number", "inspect", "load_bytes", "macro_findings",
-    "normalise_vba", "read_findings", "read_vba_dir", "refuse", "run_isolated", "sniff", "template_vba_digest",
+    "check_file_isolated", "inspect", "load_bytes",
+    "normalise_vba", "read_vba_dir", "refuse", "run_isolated", "sniff", "template_vba_digest",
     "timed_out", "vba_decompress", "vba_digest", "vba_modules", "worker_died", "zlib_error",
 ]

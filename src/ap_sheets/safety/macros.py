@@ -1,4 +1,4 @@
-"""The macro check (R060): a digest of a workbook's macros, compared with the council's template."""
+"""The digest of a workbook's macros, and of the council's template's (rule R060 compares them)."""
 from __future__ import annotations
 
 import hashlib
@@ -65,32 +65,3 @@ def template_vba_digest(path: Path | None = None) -> str | None:
     except OSError:
         return None
     return _template_digest(str(path), st.st_size, st.st_mtime)
-
-
-MACROS_DIFFER = ("This workbook's macros are not the ones in the council's standard workbook (they have been "
-                 "changed or added to). ap-sheets never runs macros, but please copy your data into a fresh "
-                 "copy of the standard workbook, or tell the council why the macros were changed.")
-MACROS_UNREADABLE = ("This workbook's macros could not be inspected ({why}), so they cannot be confirmed as the "
-                     "council's. ap-sheets never runs macros, but please copy your data into a fresh copy of the "
-                     "standard workbook.")
-
-
-def macro_findings(digest: str | None, template: str | None = None) -> list:
-    """[R060] when a workbook carries macros that differ from the template's; else []."""
-    from ..findings import whole_return
-
-    if digest is None:
-        return []
-    template = template_vba_digest() if template is None else template
-    if digest == template:
-        return []
-    if digest == "oversized":
-        return [whole_return("R060", MACROS_UNREADABLE.format(why="the macro project is unusually large"))]
-    if digest.startswith("unreadable:"):
-        return [whole_return("R060", MACROS_UNREADABLE.format(why="the macro project is damaged"))]
-    return [whole_return("R060", MACROS_DIFFER)]
-
-
-def read_findings(raw) -> list:
-    """Findings made while reading a workbook (limits, macros): add these where findings are assembled."""
-    return list(getattr(raw, "findings", [])) + macro_findings(getattr(raw, "vba_digest", None))

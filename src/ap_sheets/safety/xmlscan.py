@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from xml.parsers import expat
 
+from ..cells import column_letters, column_number
 from .limits import Deadline, Limits
 from .refusals import refuse
 
@@ -71,19 +72,6 @@ _ESSENTIAL = re.compile(r"^(\[content_types\]\.xml|_rels/\.rels|xl/[^/]+\.xml|xl
 _REF = re.compile(r"^([A-Za-z]{1,3})([0-9]{1,7})$")
 
 
-def column_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + (ord(ch) - 64)
-    return n
-
-
-def column_letters(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 class _Dtd(Exception):

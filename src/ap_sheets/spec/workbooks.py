@@ -11,12 +11,14 @@ from enum import Enum
 
 from . import codes as C
 from .codes import CodeList
+from .enums import Kind
 
 TEMPLATE_VERSION = "1.0"
 # Versions this release can read. A workbook of any other version is rejected (R004).
 SUPPORTED_VERSIONS = ("1.0",)
 META_SHEET = "_ap_sheets"  # very hidden sheet carrying kind and template version
 LISTS_SHEET = "Lists"  # hidden sheet carrying the dropdown lists
+START_SHEET = "Start here"  # the first sheet: instructions and the buttons
 
 
 class ValueType(Enum):
@@ -88,7 +90,7 @@ class Sheet:
 
 @dataclass(frozen=True)
 class WorkbookKind:
-    kind: str  # stored in the workbook, e.g. "provider-return"
+    kind: Kind  # stored in the workbook, e.g. "provider-return"
     title: str
     filename: str
     sheets: tuple[Sheet, ...]
@@ -273,12 +275,12 @@ PLACEMENTS_SHEET = Sheet(
 )
 
 PROVIDER_RETURN = WorkbookKind(
-    kind="provider-return", title="AP provider termly return", filename="provider_return.xlsm",
+    kind=Kind.PROVIDER_RETURN, title="AP provider termly return", filename="provider_return.xlsm",
     sheets=(PROVIDER_SHEET, PUPILS_SHEET, NOTIFICATIONS_SHEET, COMPLAINTS_SHEET),
     record_sheet="Provider",
 )
 SCHOOL_LOG = WorkbookKind(
-    kind="school-log", title="School AP placement log", filename="school_placement_log.xlsm",
+    kind=Kind.SCHOOL_LOG, title="School AP placement log", filename="school_placement_log.xlsm",
     sheets=(SCHOOL_SHEET, PLACEMENTS_SHEET), record_sheet="School",
 )
 KINDS = {k.kind: k for k in (PROVIDER_RETURN, SCHOOL_LOG)}

@@ -1,10 +1,12 @@
 """Rules on a provider's Notifications sheet: same-day notification (R040), known pupils (R041)."""
 from __future__ import annotations
 
-from .common import d, is_date, rows
-from .registry import Hit, rule
+from ..spec import ERROR, QUERY, Kind
+from ..values import is_date
+from .common import rows
+from .declare import rule
 
-KIND = "provider-return"
+KIND = Kind.PROVIDER_RETURN
 WHO = {
     "referrer_notified": "the referrer",
     "school_notified": "the school",
@@ -21,13 +23,21 @@ MUST_NOTIFY = {
     "Placement ended": tuple(WHO),
     "Safeguarding concern": ("referrer_notified",),
 }
-
-
 EVENT_PHRASE = {
     "Non-attendance": "non-attendance", "Serious incident": "a serious incident",
     "Suspension": "a suspension", "Permanent exclusion": "a permanent exclusion",
     "Placement ended": "a placement ending", "Safeguarding concern": "a safeguarding concern",
 }
+
+R040 = rule(
+    "R040", QUERY, "Notifications", title="Notification late or missing (same-day duty, §13.17, §14.7)",
+    messages={
+        "missing": "No date for telling {who}. For {event}, {who} must be told on the same day: give the date you "
+                   "told them.",
+        "late": "{Who} {verb} told on {told}, {days} day{s} after the event ({when}). The duty is to tell them on "
+                "the same day.",
+    },
+)
 
 
 def _school_placed(ret) -> set[str]:
@@ -36,7 +46,7 @@ def _school_placed(ret) -> set[str]:
     return {u for u, t in zip(pupils["upn"], pupils["commissioner_type"]) if t == "School"}
 
 
-@rule("R040", KIND, "Notifications")
+@R040.check(KIND, "Notifications")
 def notified_same_day(ret):
     frame = ret.frame("Notifications")
     school_placed = _school_placed(ret)
@@ -48,17 +58,22 @@ def notified_same_day(ret):
         for key, who in WHO.items():
             told = r[key]
             if told is None and key in needed:
-                yield Hit(idx, key, f"No date for telling {who}. For {EVENT_PHRASE[event]}, {who} must be told "
-                          "on the same day: give the date you told them.")
+                yield R040.hit(idx, key, "missing", who=who, event=EVENT_PHRASE[event])
             elif is_date(told) and is_date(when) and told > when:
                 days = (told - when).days
-                verb = "were" if key == "parents_notified" else "was"
-                yield Hit(idx, key, f"{who[0].upper() + who[1:]} {verb} told on {d(told)}, {days} day"
-                          f"{'s' if days != 1 else ''} after the event ({d(when)}). The duty is to tell them "
-                          "on the same day.", told)
+                yield R040.hit(idx, key, "late", value=told, Who=who[0].upper() + who[1:],
+                               verb="were" if key == "parents_notified" else "was", told=told, days=days,
+                               s="s" if days != 1 else "", when=when)
 
 
-@rule("R041", KIND, "Notifications")
+R041 = rule(
+    "R041", ERROR, "Notifications", title="Notification for a UPN not on the Pupils sheet",
+    message="This UPN is not on the Pupils sheet. Every notification must be about a pupil on this return: check "
+            "the UPN, or add the pupil.",
+)
+
+
+@R041.check(KIND, "Notifications")
 def upn_on_pupils_sheet(ret):
     pupils = ret.sheets["Pupils"]
     if "upn" in pupils.missing:
@@ -67,5 +82,4 @@ def upn_on_pupils_sheet(ret):
     for idx, r in rows(ret.frame("Notifications"), "upn"):
         upn = r["upn"]
         if isinstance(upn, str) and upn not in known:
-            yield Hit(idx, "upn", "This UPN is not on the Pupils sheet. Every notification must be about a "
-                      "pupil on this return: check the UPN, or add the pupil.", upn)
+            yield R041.hit(idx, "upn", value=upn)

@@ -3,7 +3,8 @@
 These rules see the whole batch for one term, not one workbook, so each finding names two
 places: the row it is about (file, sheet, Excel row) and the other file and row it was
 compared with (or says which file was expected and not received). One function per rule,
-in the spirit of the per-return rules in `checks/`; each returns a list of `CrossFinding`.
+declared like every other rule; each returns a list of `Finding`s that name their file
+(`Finding.file`), the other place (`Finding.other`) and, as their value, the UPN.
 
 What they run on (decided by `consolidate`): the returns for the report's term that could
 be read, accepted or rejected, after X005 has picked one return per provider or school. A
@@ -12,56 +13,38 @@ leaving it out would turn one bad postcode into dozens of false X001/X002 querie
 whose UPN is not a valid UPN are left out: R010 has already reported them and they
 cannot be matched.
 
-The rules only read attributes, so they work on any objects shaped like
-`consolidate.FileResult` (file, kind, status, record, record_rows, mtime, rows), whose rows
-are `consolidate.PupilRow` (provider returns) or `consolidate.PlacementRow` (school logs).
+The rules only read attributes, so they work on any objects shaped like the batch's
+`FileResult` (file, kind, status, record, record_rows, mtime, rows), whose rows are
+`return_rows.PupilRow` (provider returns) or `return_rows.PlacementRow` (school logs).
+Messages never repeat a pupil's UPN, name or date of birth: the finding's value is the
+UPN, and the report shows it in its own column.
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Iterable
 
-from .findings import display_value
-from .spec.rules import RULES
-from .terms import Term
-from .values import upn_problem
+from ..findings import Finding, Place, display_value
+from ..settings import Settings
+from ..spec import ERROR, QUERY, Kind
+from ..terms import Term
+from ..values import upn_problem
+from .declare import rule
 
-PROVIDER, SCHOOL = "provider-return", "school-log"
+PROVIDER, SCHOOL = Kind.PROVIDER_RETURN, Kind.SCHOOL_LOG
 ATTENDANCE_GAP_POINTS = 10.0  # X004: more than 10 percentage points apart
 
 
-@dataclass(frozen=True)
-class CrossFinding:
-    """A finding about two returns: where it is, and the other file and row it concerns."""
-
-    code: str
-    severity: str
-    message: str
-    upn: str | None
-    file: str
-    sheet: str | None
-    row: int | None
-    other_file: str | None = None
-    other_sheet: str | None = None
-    other_row: int | None = None
-
-    def to_json(self) -> dict:
-        return {
-            "code": self.code, "severity": self.severity, "message": self.message, "upn": self.upn,
-            "file": self.file, "sheet": self.sheet, "row": self.row,
-            "other_file": self.other_file, "other_sheet": self.other_sheet, "other_row": self.other_row,
-        }
-
-
-def _finding(code: str, message: str, upn, file, sheet, row, other_file=None, other_sheet=None,
-             other_row=None) -> CrossFinding:
-    return CrossFinding(code, RULES[code].severity, message, upn, file, sheet, row,
-                        other_file, other_sheet, other_row)
+def _finding(declared, message: str, upn, file, sheet, row, other_file=None, other_sheet=None,
+             other_row=None, column: str | None = None, value=None) -> Finding:
+    """A cross finding: in `file` at (sheet, row), compared with the other place given."""
+    other = Place(other_file, other_sheet, other_row) if other_file is not None else None
+    return Finding(sheet, row, column or ("UPN" if upn else None), None, declared.code, declared.severity, message,
+                   upn if upn else value, file=file, other=other)
 
 
 # ---- keys used to match returns -------------------------------------------------------
@@ -193,7 +176,16 @@ def choose_returns(results: Iterable) -> tuple[list, dict[str, str]]:
     return chosen, superseded
 
 
-def x005_duplicate_returns(results: Iterable, term: Term | None) -> list[CrossFinding]:
+X005 = rule(
+    "X005", ERROR, "cross", title="Two returns for the same provider or school and term",
+    message="Two returns from {what}{when}: {loser} and {winner}. The report uses {winner} ({why}) and leaves "
+            "{loser} out of the figures. Check with the {who} which one is right, and remove the other from the "
+            "folder.",
+)
+
+
+@X005.cross_check
+def x005_duplicate_returns(results: Iterable, term: Term | None) -> list[Finding]:
     """Two returns for the same provider (Provider ID) or school (School URN) and term."""
     results = list(results)
     _, superseded = choose_returns(results)
@@ -202,19 +194,15 @@ def x005_duplicate_returns(results: Iterable, term: Term | None) -> list[CrossFi
     for loser_file, winner_file in sorted(superseded.items()):
         loser, winner = by_file[loser_file], by_file[winner_file]
         if loser.kind == PROVIDER:
-            what, sheet, id_key = f"provider {_provider_label(winner)}", "Provider", "provider_id"
+            what, sheet, id_key, header = f"provider {_provider_label(winner)}", "Provider", "provider_id", "Provider ID"
         else:
-            what, sheet, id_key = f"school {_school_label(winner)}", "School", "school_urn"
-        why = _why_chosen(winner, loser)
-        when = f" for {term.label}" if term else ""
-        out.append(_finding(
-            "X005",
-            f"Two returns from {what}{when}: {loser.file} and {winner.file}. The report uses "
-            f"{winner.file} ({why}) and leaves {loser.file} out of the figures. Check with the "
-            f"{'provider' if loser.kind == PROVIDER else 'school'} which one is right, and remove the "
-            "other from the folder.",
-            None, loser.file, sheet, loser.record_rows.get(id_key),
-            winner.file, sheet, winner.record_rows.get(id_key)))
+            what, sheet, id_key, header = f"school {_school_label(winner)}", "School", "school_urn", "School URN"
+        message = X005.say(what=what, when=f" for {term.label}" if term else "", loser=loser.file,
+                           winner=winner.file, why=_why_chosen(winner, loser),
+                           who="provider" if loser.kind == PROVIDER else "school")
+        out.append(_finding(X005, message, None, loser.file, sheet, loser.record_rows.get(id_key),
+                            winner.file, sheet, winner.record_rows.get(id_key), column=header,
+                            value=loser.record.get(id_key)))
     return out
 
 
@@ -254,7 +242,24 @@ def _pupils_index(providers) -> tuple[dict, dict]:
     return by_pair, by_upn
 
 
-def x001_pupil_not_on_school_log(providers, schools, term: Term | None = None) -> list[CrossFinding]:
+X001 = rule(
+    "X001", QUERY, "cross", title="Pupil on a provider's return is on no school's placement log",
+    messages={
+        "on-another-log": "This pupil is on {provider}'s return, placed by a school, but on no school's placement "
+                          "log with this provider. The pupil is on {school}'s log ({file}, row {row}) but with "
+                          "provider ID {provider_id}: one of the two IDs is wrong.",
+        "not-on-log": "This pupil is on {provider}'s return, placed by a school, but on no school's placement log "
+                      "with this provider. It is not on the placement log from {school} ({file}). Ask the school "
+                      "to add the placement, or the provider to check the commissioner.",
+        "no-log": "This pupil is on {provider}'s return, placed by a school, but on no school's placement log with "
+                  "this provider. No placement log was received from {commissioner}{urn}. Ask the school for its "
+                  "log.",
+    },
+)
+
+
+@X001.cross_check
+def x001_pupil_not_on_school_log(providers, schools, term: Term | None = None) -> list[Finding]:
     """A pupil a school commissioned (Commissioner type School) is on no school's placement
     log with that provider (§6.1d: the commissioning school keeps a record of every placement)."""
     by_pair, by_upn = _placements_index(schools)
@@ -262,6 +267,7 @@ def x001_pupil_not_on_school_log(providers, schools, term: Term | None = None) -
     out = []
     for provider in providers:
         pkey = provider_key(provider.record.get("provider_id"))
+        label = _provider_label(provider)
         for row in provider.rows:
             if row.commissioner_type != "School" or not valid_upn(row.upn):
                 continue
@@ -269,36 +275,48 @@ def x001_pupil_not_on_school_log(providers, schools, term: Term | None = None) -
                 continue
             urn = school_key(row.commissioner_urn)
             school = schools_by_urn.get(urn)
-            commissioner = row.commissioner_name or "the commissioning school"
             other_file = other_row = None
             elsewhere = by_upn.get(row.upn)
             if elsewhere:
                 other, other_r = elsewhere[0]
                 other_file, other_row = other.file, other_r.row
-                tail = (f"The pupil is on {_school_label(other)}'s log ({other.file}, row {other_r.row}) "
-                        f"but with provider ID {other_r.provider_id or '(blank)'}: one of the two IDs is wrong.")
+                message = X001.say("on-another-log", provider=label, school=_school_label(other), file=other.file,
+                                   row=other_r.row, provider_id=other_r.provider_id or "(blank)")
             elif school is not None:
                 other_file = school.file
-                tail = (f"It is not on the placement log from {_school_label(school)} ({school.file}). "
-                        "Ask the school to add the placement, or the provider to check the commissioner.")
+                message = X001.say("not-on-log", provider=label, school=_school_label(school), file=school.file)
             else:
-                tail = (f"No placement log was received from {commissioner}"
-                        f"{f' (URN {urn})' if urn else ''}. Ask the school for its log.")
-            out.append(_finding(
-                "X001",
-                f"UPN {row.upn} is on {_provider_label(provider)}'s return, placed by a school, but on no "
-                f"school's placement log with this provider. {tail}",
-                row.upn, provider.file, "Pupils", row.row, other_file,
-                "Placements" if other_file else None, other_row))
+                message = X001.say("no-log", provider=label,
+                                   commissioner=row.commissioner_name or "the commissioning school",
+                                   urn=f" (URN {urn})" if urn else "")
+            out.append(_finding(X001, message, row.upn, provider.file, "Pupils", row.row, other_file,
+                                "Placements" if other_file else None, other_row))
     return out
 
 
-def x002_placement_not_on_provider_return(providers, schools, term: Term | None = None) -> list[CrossFinding]:
+X002 = rule(
+    "X002", QUERY, "cross", title="Placement on a school's log is on no provider's return",
+    messages={
+        "on-another-return": "This pupil is placed with {named} on {school}'s log, but is on no provider's return "
+                             "for that provider. The pupil is on {provider}'s return ({file}, row {row}): check the "
+                             "provider ID on the log.",
+        "not-on-return": "This pupil is placed with {named} on {school}'s log, but is on no provider's return for "
+                         "that provider. It is not on {provider}'s return ({file}). Ask the provider to add the "
+                         "pupil, or the school to correct its log.",
+        "no-return": "This pupil is placed with {named} on {school}'s log, but is on no provider's return for that "
+                     "provider. No return was received from {named}{when}. Ask the provider for it.",
+    },
+)
+
+
+@X002.cross_check
+def x002_placement_not_on_provider_return(providers, schools, term: Term | None = None) -> list[Finding]:
     """A placement open during the term on a school's log is on no provider's return."""
     by_pair, by_upn = _pupils_index(providers)
     providers_by_key = {provider_key(p.record.get("provider_id")): p for p in providers}
     out = []
     for school in schools:
+        label = _school_label(school)
         for row in school.rows:
             if not valid_upn(row.upn) or not overlaps_term(row, term):
                 continue
@@ -312,21 +330,17 @@ def x002_placement_not_on_provider_return(providers, schools, term: Term | None 
             if elsewhere:
                 other, other_r = elsewhere[0]
                 other_file, other_row = other.file, other_r.row
-                tail = (f"The pupil is on {_provider_label(other)}'s return ({other.file}, row {other_r.row}): "
-                        "check the provider ID on the log.")
+                message = X002.say("on-another-return", named=named, school=label, provider=_provider_label(other),
+                                   file=other.file, row=other_r.row)
             elif provider is not None:
                 other_file = provider.file
-                tail = (f"It is not on {_provider_label(provider)}'s return ({provider.file}). Ask the "
-                        "provider to add the pupil, or the school to correct its log.")
+                message = X002.say("not-on-return", named=named, school=label, provider=_provider_label(provider),
+                                   file=provider.file)
             else:
-                when = f" for {term.label}" if term else ""
-                tail = f"No return was received from {named}{when}. Ask the provider for it."
-            out.append(_finding(
-                "X002",
-                f"UPN {row.upn} is placed with {named} on {_school_label(school)}'s log, but is on no "
-                f"provider's return for that provider. {tail}",
-                row.upn, school.file, "Placements", row.row, other_file,
-                "Pupils" if other_file else None, other_row))
+                message = X002.say("no-return", named=named, school=label,
+                                   when=f" for {term.label}" if term else "")
+            out.append(_finding(X002, message, row.upn, school.file, "Placements", row.row, other_file,
+                                "Pupils" if other_file else None, other_row))
     return out
 
 
@@ -336,17 +350,25 @@ def _identity(row) -> tuple:
 
 
 def _differences(a, b) -> list[str]:
-    """What differs between two rows' identities, in words (row a first)."""
+    """What differs between two rows' identities, in words, never the values themselves."""
     out = []
     (dob_a, sur_a, fore_a), (dob_b, sur_b, fore_b) = _identity(a), _identity(b)
     if dob_a and dob_b and dob_a != dob_b:
-        out.append(f"date of birth {display_value(dob_a)} here but {display_value(dob_b)} there")
+        out.append("date of birth")
     if (sur_a and sur_b and sur_a != sur_b) or (fore_a and fore_b and fore_a != fore_b):
-        out.append(f"name '{a.forename} {a.surname}' here but '{b.forename} {b.surname}' there")
+        out.append("name")
     return out
 
 
-def x003_identity_differs(providers, schools, term: Term | None = None) -> list[CrossFinding]:
+X003 = rule(
+    "X003", QUERY, "cross", title="Same UPN with a different date of birth or name across returns",
+    message="This pupil's {what} here differs from {file} ({sheet} row {row}), which has the same UPN. One of them "
+            "is wrong, or the UPN belongs to another child: check the pupil's school record.",
+)
+
+
+@X003.cross_check
+def x003_identity_differs(providers, schools, term: Term | None = None) -> list[Finding]:
     """The same UPN with a different date of birth or name on different returns.
 
     For each UPN the most common identity (date of birth, surname, forename) is taken as the
@@ -373,18 +395,26 @@ def x003_identity_differs(providers, schools, term: Term | None = None) -> list[
             diffs = _differences(row, ref_row)
             if not diffs:
                 continue
-            out.append(_finding(
-                "X003",
-                f"UPN {upn}: {' and '.join(diffs)} ({ref_result.file}, {ref_sheet} row {ref_row.row}). "
-                "One of them is wrong, or the UPN belongs to another child: check the pupil's school record.",
-                upn, result.file, sheet, row.row, ref_result.file, ref_sheet, ref_row.row))
+            message = X003.say(what=" and ".join(diffs), file=ref_result.file, sheet=ref_sheet, row=ref_row.row)
+            out.append(_finding(X003, message, upn, result.file, sheet, row.row, ref_result.file, ref_sheet,
+                                ref_row.row))
     return out
 
 
-def x004_attendance_differs(providers, schools, term: Term | None = None,
-                            gap: float = ATTENDANCE_GAP_POINTS) -> list[CrossFinding]:
-    """Attendance more than `gap` points apart: provider (sessions attended / possible) vs
-    school log (Attendance %), for the same UPN and provider."""
+X004 = rule(
+    "X004", QUERY, "cross", title="Attendance differs by more than 10 points between provider return and school log",
+    message="The provider's sessions give {theirs} attendance ({attended} of {possible}) but {school}'s log says "
+            "{logged} ({file}, row {row}): more than {gap:g} points apart. Agree the figure with the school.",
+    settings=("attendance_gap_points",),
+)
+
+
+@X004.cross_check
+def x004_attendance_differs(providers, schools, term: Term | None = None, *,
+                            attendance_gap_points: float = ATTENDANCE_GAP_POINTS) -> list[Finding]:
+    """Attendance more than the gap apart: provider (sessions attended / possible) vs school
+    log (Attendance %), for the same UPN and provider."""
+    gap = attendance_gap_points
     by_pair, _ = _placements_index(schools)
     out = []
     for provider in providers:
@@ -399,40 +429,31 @@ def x004_attendance_differs(providers, schools, term: Term | None = None,
                 logged = srow.attendance_pct
                 if not _num(logged) or abs(theirs - logged) <= gap:
                     continue
-                out.append(_finding(
-                    "X004",
-                    f"UPN {row.upn}: the provider's sessions give {_pct(theirs)} attendance "
-                    f"({row.sessions_attended} of {row.sessions_possible}) but {_school_label(school)}'s log "
-                    f"says {_pct(logged)} ({school.file}, row {srow.row}): more than {gap:g} points apart. "
-                    "Agree the figure with the school.",
-                    row.upn, provider.file, "Pupils", row.row, school.file, "Placements", srow.row))
+                message = X004.say(theirs=_pct(theirs), attended=row.sessions_attended,
+                                   possible=row.sessions_possible, school=_school_label(school), logged=_pct(logged),
+                                   file=school.file, row=srow.row, gap=gap)
+                out.append(_finding(X004, message, row.upn, provider.file, "Pupils", row.row, school.file,
+                                    "Placements", srow.row))
     return out
 
 
-CROSS_RULES = (
-    ("X001", x001_pupil_not_on_school_log),
-    ("X002", x002_placement_not_on_provider_return),
-    ("X003", x003_identity_differs),
-    ("X004", x004_attendance_differs),
-)
+CROSS_RULES = (X001, X002, X003, X004)  # after X005, which picks the returns they compare
 
 
-def reconcile(results: Iterable, term: Term | None,
-              gap: float = ATTENDANCE_GAP_POINTS) -> tuple[list[CrossFinding], list, dict[str, str]]:
+def reconcile(results: Iterable, term: Term | None, settings=None) -> tuple[list[Finding], list, dict[str, str]]:
     """Run X005 then X001-X004 over the readable returns for one term.
 
     Returns (findings, chosen returns, superseded file -> file used).
     """
+    settings = settings or Settings()
     results = [r for r in results if r.kind in (PROVIDER, SCHOOL)]
     findings = x005_duplicate_returns(results, term)
     chosen, superseded = choose_returns(results)
     providers = [r for r in chosen if r.kind == PROVIDER]
     schools = [r for r in chosen if r.kind == SCHOOL]
-    for code, fn in CROSS_RULES:
-        if code == "X004":
-            findings += fn(providers, schools, term, gap=gap)
-        else:
-            findings += fn(providers, schools, term)
+    for declared in CROSS_RULES:
+        findings += declared.cross(providers, schools, term,
+                                   **{name: getattr(settings, name) for name in declared.settings})
     order = {code: i for i, code in enumerate(("X005", "X001", "X002", "X003", "X004"))}
     findings.sort(key=lambda f: (order[f.code], f.file, f.row or 0, f.other_file or "", f.other_row or 0))
     return findings, chosen, superseded

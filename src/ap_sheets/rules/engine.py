@@ -1,0 +1,165 @@
+"""How the declared rules run: on one return, or on many at once.
+
+Value rules become one Pandera schema per sheet (a column gets at most one value check, so
+a cell gets at most one finding for its value, plus not-null when the column is required);
+one Pandera pass over many returns' frames of a sheet stacked together costs about what
+one small frame does, so a batch is checked in one go. Then every check function that
+applies to the return's kind and template version runs. Hits become findings with sheet,
+Excel row, A1 cell and severity. Findings on a column missing from the workbook are dropped
+(R004 has said it is missing), and the rest are sorted by sheet, row and column.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from ..findings import Finding
+from ..normalise import Return, SheetData
+from ..settings import Settings
+from ..spec import Column, Sheet
+from .declare import Check, Hit, ValueCheck, rules_in_order
+from .required_rules import R003
+
+
+# ---- value rules: Pandera schemas built from the declarations --------------------------
+def value_check_for(column: Column) -> ValueCheck | None:
+    """The value rule a column's values are held to: one declared for the column itself,
+    else one declared for its value type, else none (free text)."""
+    return _value_checks()[0].get(column.key) or _value_checks()[1].get(column.type)
+
+
+@lru_cache(maxsize=None)
+def _value_checks():
+    by_column, by_type = {}, {}
+    for declared in rules_in_order():
+        for vc in declared.value_checks:
+            for key in vc.columns:
+                by_column[key] = vc
+            for vtype in vc.types:
+                by_type[vtype] = vc
+    return by_column, by_type
+
+
+@lru_cache(maxsize=None)
+def schema_for(sheet: Sheet) -> tuple[pa.DataFrameSchema, dict[str, ValueCheck]]:
+    """The sheet's Pandera schema, and each value check by the name Pandera reports it under."""
+    columns, named = {}, {}
+    for column in sheet.data_columns:
+        checks = []
+        vc = value_check_for(column)
+        if vc is not None:
+            name = f"{vc.rule.code}:{column.key}"
+            named[name] = vc
+            checks.append(pa.Check(vc.predicate_for(column), element_wise=True, name=name, ignore_na=True))
+        columns[column.key] = pa.Column(dtype=None, checks=checks, nullable=not column.required, required=True,
+                                        coerce=False)
+    return pa.DataFrameSchema(columns, name=sheet.name, strict=False), named
+
+
+def value_failures(sheet: Sheet, frames: list[pd.DataFrame]) -> list[list[tuple[ValueCheck | None, str, object]]]:
+    """For each frame: (value check, or None for a missing required value; column key; frame
+    index) of every failing cell, from one Pandera pass over all the frames."""
+    out: list[list] = [[] for _ in frames]
+    if not frames:
+        return out
+    stacked = frames[0].reset_index(drop=True) if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    ends = np.cumsum([len(f) for f in frames])
+    schema, named = schema_for(sheet)
+    try:
+        schema.validate(stacked, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+        for check, key, pos in zip(cases["check"], cases["column"], cases["index"]):
+            if pos is None or (isinstance(pos, float) and np.isnan(pos)):
+                continue  # a whole-column failure; columns are always present, so not expected
+            n = int(np.searchsorted(ends, int(pos), side="right"))
+            start = ends[n - 1] if n else 0
+            vc = None if check == "not_nullable" else named[str(check)]
+            out[n].append((vc, key, frames[n].index[int(pos) - start]))
+    return out
+
+
+def _value_findings(data: SheetData, fails) -> list[Finding]:
+    out = []
+    for vc, key, index in fails:
+        column = data.spec.column(key)
+        if vc is None:  # a required value is missing
+            out.append(_finding(data, R003.code, R003.severity, key, index, R003.say(header=column.header), None))
+        else:
+            value = data.frame.at[index, key]
+            out.append(_finding(data, vc.rule.code, vc.rule.severity, key, index, vc.says(column, value), value))
+    return out
+
+
+# ---- the checks -------------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def all_checks() -> tuple[Check, ...]:
+    return tuple(c for declared in rules_in_order() for c in declared.checks)
+
+
+def _finding(data: SheetData | None, code, severity, key, index, message, value, sheet=None) -> Finding:
+    if data is None:
+        return Finding(sheet, None, None, None, code, severity, message, value)
+    row, cell = data.locate(key, index)
+    return Finding(data.name, row, data.header(key), cell, code, severity, message, value)
+
+
+def _hit_finding(ret: Return, check: Check, hit: Hit) -> Finding:
+    sheet = hit.sheet or check.sheet
+    severity = hit.severity or check.rule.severity
+    data = ret.sheets.get(sheet) if sheet else None
+    if hit.row is not None or hit.cell is not None or data is None or hit.index is None:
+        header = hit.header or (data.header(hit.column) if data is not None and hit.column else None)
+        return Finding(sheet, hit.row, header, hit.cell, check.rule.code, severity, hit.message, hit.value)
+    return _finding(data, check.rule.code, severity, hit.column, hit.index, hit.message, hit.value)
+
+
+def check_return(ret: Return, settings: Settings | None = None) -> list[Finding]:
+    """All findings for one return, sorted by sheet, row and column."""
+    return check_returns([ret], settings)[0]
+
+
+def check_returns(rets: list[Return], settings: Settings | None = None) -> list[list[Finding]]:
+    """All findings for each of many returns. Value rules run in one Pandera pass per sheet."""
+    settings = settings or Settings()
+    found: list[list[Finding]] = [[] for _ in rets]
+    for n, ret in enumerate(rets):  # structure first: what is missing decides what else is said
+        for check in all_checks():
+            if check.sheet is None and check.applies(ret.kind.kind, ret.version):
+                found[n] += [_hit_finding(ret, check, hit) for hit in check.run(ret, settings)]
+    by_sheet: dict[str, list[tuple[int, SheetData]]] = {}
+    for n, ret in enumerate(rets):
+        for name, data in ret.sheets.items():
+            by_sheet.setdefault(name, []).append((n, data))
+    for items in by_sheet.values():
+        fails = value_failures(items[0][1].spec, [data.frame for _, data in items])
+        for (n, data), fail in zip(items, fails):
+            found[n] += _value_findings(data, fail)
+    for n, ret in enumerate(rets):
+        for check in all_checks():
+            if check.sheet is not None and check.applies(ret.kind.kind, ret.version):
+                found[n] += [_hit_finding(ret, check, hit) for hit in check.run(ret, settings)]
+    return [sort_findings(ret, [f for f in fs if not _on_missing_column(ret, f)]) for ret, fs in zip(rets, found)]
+
+
+def _on_missing_column(ret: Return, f: Finding) -> bool:
+    if f.code == "R004" or f.sheet not in ret.sheets:
+        return False
+    data = ret.sheets[f.sheet]
+    return any(data.spec.column(k).header == f.column for k in data.missing)
+
+
+def sort_findings(ret: Return, findings: list[Finding]) -> list[Finding]:
+    sheet_pos = {s.name: i for i, s in enumerate(ret.kind.sheets)}
+    headers = {s.name: [c.header for c in s.columns] for s in ret.kind.sheets}
+
+    def col_pos(f: Finding) -> int:
+        names = headers.get(f.sheet or "")
+        if names is None or f.column is None:
+            return -1
+        return names.index(f.column) if f.column in names else len(names)
+
+    return sorted(findings, key=lambda f: (sheet_pos.get(f.sheet or "", -1), f.row or 0, col_pos(f), f.code))

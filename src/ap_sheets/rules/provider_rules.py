@@ -1,0 +1,212 @@
+"""Rules on a provider's return: the Provider record (R014, R031-R035), pupils' hours and
+sessions (R023, R030), ended placements (R042). Policy sections are the Hillingdon guidance's.
+"""
+from __future__ import annotations
+
+from ..spec import ERROR, QUERY, Kind
+from ..terms import age_on, school_age
+from ..values import is_date, is_num, is_urn
+from .common import hours, rows, years_before
+from .declare import rule
+from .value_rules import value_fields
+
+KIND = Kind.PROVIDER_RETURN
+FULL_TIME_HOURS = 18  # §3.3: more than 18 hours a week is full-time education
+
+
+R014 = rule(
+    "R014", ERROR, "DfE URN", title="DfE URN missing for a registered provider, or not 6 digits",
+    messages={
+        "format": "DfE URN {shown} is not 6 digits. Check it on Get Information about Schools.",
+        "missing": "DfE URN is missing. A registered school must give its 6-digit DfE URN.",
+    },
+)
+R014.value_check(lambda v: isinstance(v, str) and is_urn(v), columns=["dfe_urn"], message="format",
+                 fields=value_fields)
+
+
+@R014.check(KIND, "Provider")
+def dfe_urn_for_registered_school(ret):
+    rec = ret.record
+    if rec.get("registered_school") == "Y" and rec.get("dfe_urn") is None:
+        yield R014.hit(0, "dfe_urn", "missing")
+
+
+R023 = rule(
+    "R023", ERROR, "sessions",
+    title="Sessions attended plus authorised absence exceed sessions possible, or negative",
+    messages={
+        "negative": "{label} is negative ({count}). Sessions are counted 0 or more.",
+        "too-many": "Sessions attended ({attended}) plus authorised absence ({authorised}) is more than sessions "
+                    "possible ({possible}). Check the three counts.",
+    },
+)
+
+
+@R023.check(KIND, "Pupils")
+def sessions_add_up(ret):
+    keys = ("sessions_possible", "sessions_attended", "sessions_authorised")
+    for idx, r in rows(ret.frame("Pupils"), *keys):
+        negative = [k for k in keys if is_num(r[k]) and r[k] < 0]
+        for k in negative:
+            yield R023.hit(idx, k, "negative", value=r[k], label=ret.sheets["Pupils"].header(k), count=r[k])
+        if negative or not all(is_num(r[k]) for k in keys):
+            continue
+        if r["sessions_attended"] + r["sessions_authorised"] > r["sessions_possible"]:
+            yield R023.hit(idx, "sessions_attended", "too-many", value=r["sessions_attended"],
+                           attended=r["sessions_attended"], authorised=r["sessions_authorised"],
+                           possible=r["sessions_possible"])
+
+
+R030 = rule(
+    "R030", ERROR, "Pupils", title="Unregistered provider timetables more than 18 hours a week (§3.3)",
+    message="{hours} hours a week is full-time education, which an unregistered provider may not give: no more "
+            "than {limit} hours (§3.3).",
+)
+
+
+@R030.check(KIND, "Pupils")
+def unregistered_part_time_only(ret):
+    if ret.record.get("registered_school") != "N":
+        return
+    for idx, r in rows(ret.frame("Pupils"), "hours_per_week"):
+        h = r["hours_per_week"]
+        if is_num(h) and h > FULL_TIME_HOURS:
+            yield R030.hit(idx, "hours_per_week", value=h, hours=hours(h), limit=FULL_TIME_HOURS)
+
+
+R031 = rule(
+    "R031", ERROR, "Provider",
+    title="Unregistered provider gives full-time education that requires registration as a school (§3.2)",
+    messages={
+        "five-or-more": "You are not a registered school but give full-time education (more than {limit} hours a "
+                        "week) to {count} pupils (Pupils rows {where}). By law you must register as an "
+                        "independent school (§3.2). Talk to the council.",
+        "vulnerable": "You are not a registered school but give full-time education to a pupil with an EHC plan "
+                      "or who is looked after (Pupils rows {where}). By law you must register as an independent "
+                      "school (§3.2). Talk to the council.",
+    },
+)
+
+
+def _compulsory_school_age(born, term) -> bool:
+    """Reception age 5+ to Year 11: the ages §3.2's registration duty counts."""
+    return age_on(born, term.start) >= 5 and school_age(born, term.start_year) < 16
+
+
+@R031.check(KIND, "Provider")
+def must_register_as_school(ret):
+    """§3.2: full-time (>18h) for 5+ pupils, or any with an EHC plan or looked after."""
+    if ret.record.get("registered_school") != "N" or ret.term is None:
+        return
+    full_time = []
+    for idx, r in rows(ret.frame("Pupils"), "hours_per_week", "date_of_birth", "sen", "looked_after"):
+        h, born = r["hours_per_week"], r["date_of_birth"]
+        if is_num(h) and h > FULL_TIME_HOURS and (not is_date(born) or _compulsory_school_age(born, ret.term)):
+            full_time.append((idx, r))
+    if not full_time:
+        return
+    vulnerable = [idx for idx, r in full_time if r["sen"] == "E" or r["looked_after"] == "Y"]
+    where = ", ".join(str(i) for i, _ in full_time[:10]) + (" ..." if len(full_time) > 10 else "")
+    if len(full_time) >= 5:
+        yield R031.hit(0, "registered_school", "five-or-more", value="N", limit=FULL_TIME_HOURS,
+                       count=len(full_time), where=where)
+    elif vulnerable:
+        yield R031.hit(0, "registered_school", "vulnerable", value="N", where=", ".join(map(str, vulnerable)))
+
+
+R032 = rule(
+    "R032", QUERY, "Provider", title="Ofsted judgement Requires improvement or Inadequate (§14.15)",
+    message="Ofsted judged the provision '{judgement}'. Commissioners may move pupils (§14.15): send the council "
+            "your improvement plan.",
+)
+
+
+@R032.check(KIND, "Provider")
+def ofsted_concern(ret):
+    judgement = ret.record.get("ofsted_judgement")
+    if judgement in ("Requires improvement", "Inadequate"):
+        yield R032.hit(0, "ofsted_judgement", value=judgement, judgement=judgement)
+
+
+R033 = rule(
+    "R033", QUERY, "Provider",
+    title="Last LA QA visit over 12 months before term end, or missing for a directory provider (§10.4)",
+    messages={
+        "missing": "Last LA QA visit is missing. Providers in the council's AP directory have a QA visit every "
+                   "year (§10.4): give its date.",
+        "old": "The last LA QA visit ({visit}) was more than 12 months before the end of term. Visits are annual "
+               "(§10.4): ask the council to arrange one.",
+    },
+)
+
+
+@R033.check(KIND, "Provider")
+def qa_visit_due(ret):
+    rec = ret.record
+    visit = rec.get("last_qa_visit")
+    if visit is None:
+        if rec.get("in_directory") == "Y":
+            yield R033.hit(0, "last_qa_visit", "missing")
+        return
+    if is_date(visit) and ret.term is not None and visit < years_before(ret.term.end, 1):
+        yield R033.hit(0, "last_qa_visit", "old", value=visit, visit=visit)
+
+
+R034 = rule(
+    "R034", ERROR, "Provider", title="Not all staff have enhanced DBS checks (§8.4)",
+    message="Not all staff have enhanced DBS checks. Every adult in contact with children must be checked "
+            "(§8.4): tell the council now.",
+)
+
+
+@R034.check(KIND, "Provider")
+def staff_dbs(ret):
+    if ret.record.get("all_staff_dbs") == "N":
+        yield R034.hit(0, "all_staff_dbs", value="N")
+
+
+R035 = rule(
+    "R035", QUERY, "Provider", title="Insurance expired, or child protection training older than 3 years",
+    messages={
+        "insurance": "Your insurance expired on {expiry}. Send the council your current certificate (§8.8).",
+        "training": "Child protection training was last done on {trained}, more than 3 years ago. Staff need "
+                    "refresher training (§8.11).",
+    },
+)
+
+
+def reference_date(ret):
+    """The day the provider's certificates are judged at: term end, or completion if later."""
+    days = [x for x in (ret.term.end if ret.term else None, ret.record.get("date_completed")) if is_date(x)]
+    return max(days) if days else None
+
+
+@R035.check(KIND, "Provider")
+def insurance_and_training(ret):
+    rec = ret.record
+    when = reference_date(ret)
+    if when is None:
+        return
+    expiry = rec.get("insurance_expiry")
+    if is_date(expiry) and expiry < when:
+        yield R035.hit(0, "insurance_expiry", "insurance", value=expiry, expiry=expiry)
+    trained = rec.get("cp_training_date")
+    if is_date(trained) and trained < years_before(when, 3):
+        yield R035.hit(0, "cp_training_date", "training", value=trained, trained=trained)
+
+
+R042 = rule(
+    "R042", QUERY, "Pupils", title="Placement ended in the term but no destination (§6.1j)",
+    message="The placement ended on {end} but no destination is given. Record where the pupil went next (§6.1j).",
+)
+
+
+@R042.check(KIND, "Pupils")
+def destination_when_ended(ret):
+    if ret.term is None:
+        return
+    for idx, r in rows(ret.frame("Pupils"), "end_date", "destination"):
+        end = r["end_date"]
+        if is_date(end) and ret.term.start <= end <= ret.term.end and r["destination"] is None:
+            yield R042.hit(idx, "destination", end=end)

@@ -1,0 +1,137 @@
+"""Rules about a child's row that apply alike to a provider's Pupils and a school's
+Placements: R011 duplicate UPN, R020 NC year, R021 age, R022 dates."""
+from __future__ import annotations
+
+from datetime import date
+
+from ..spec import ERROR, QUERY, Kind
+from ..spec.codes import nc_year_number
+from ..terms import age_on, expected_nc_year, school_age
+from ..values import is_date
+from .common import rows
+from .declare import rule
+
+CHILD_SHEETS = ((Kind.PROVIDER_RETURN, "Pupils"), (Kind.SCHOOL_LOG, "Placements"))
+
+
+def on_child_sheets(declared):
+    """Attach one check to both child-level sheets (it gets the sheet's frame)."""
+    def attach(fn):
+        for kind, sheet in CHILD_SHEETS:
+            declared.check(kind, sheet)(_bound(fn, sheet))
+        return fn
+    return attach
+
+
+def _bound(fn, sheet):
+    def bound(ret):
+        return fn(ret, ret.frame(sheet))
+    bound.__name__, bound.__doc__ = fn.__name__, fn.__doc__
+    return bound
+
+
+R011 = rule(
+    "R011", ERROR, "UPN", title="The same UPN twice in one sheet with overlapping placement dates",
+    message="This UPN is also on row {other_row}{where} with placement dates that overlap. Keep one row per "
+            "placement, or correct the dates.",
+)
+
+
+@on_child_sheets(R011)
+def duplicate_upn_overlapping(ret, frame):
+    """The same UPN on two rows whose placements overlap: one child counted twice.
+
+    On a school's log a child may be at two providers at once (part-time placements can
+    make up full time, §8.15), so there a duplicate is the same UPN at the same provider.
+    """
+    by_provider = "provider_id" in frame.columns
+    seen: dict[tuple, list[tuple[object, date, date]]] = {}
+    keys = ("upn", "start_date", "end_date") + (("provider_id",) if by_provider else ())
+    for idx, r in rows(frame, *keys):
+        upn = r["upn"]
+        if not isinstance(upn, str):
+            continue
+        key = (upn, str(r["provider_id"] or "").casefold()) if by_provider else (upn,)
+        start = r["start_date"] if is_date(r["start_date"]) else date.min
+        end = r["end_date"] if is_date(r["end_date"]) else date.max
+        for other_idx, o_start, o_end in seen.get(key, []):
+            if start <= o_end and o_start <= end:
+                yield R011.hit(idx, "upn", value=upn, other_row=other_idx,
+                               where=" at the same provider" if by_provider else "")
+                break
+        seen.setdefault(key, []).append((idx, start, end))
+
+
+R020 = rule(
+    "R020", QUERY, "DOB/NC year", title="NC year differs from the one the date of birth gives",
+    message="NC year {nc} does not match the date of birth, which gives {want} in {year}. Check both; if the "
+            "pupil is taught out of their year group, say so when you send the return.",
+)
+_NC_CODES = {"R"} | {str(n) for n in range(1, 15)}
+
+
+@on_child_sheets(R020)
+def nc_year_matches_birth_date(ret, frame):
+    if ret.term is None:
+        return
+    for idx, r in rows(frame, "date_of_birth", "nc_year"):
+        born, nc = r["date_of_birth"], r["nc_year"]
+        if not is_date(born) or not isinstance(nc, str) or nc not in _NC_CODES:
+            continue
+        expected = expected_nc_year(born, ret.term.start_year)
+        if not 0 <= expected <= 14 or nc_year_number(nc) == expected:
+            continue
+        want = "Reception" if expected == 0 else f"Year {expected}"
+        yield R020.hit(idx, "nc_year", value=nc, nc=nc, want=want, year=ret.term.academic_year)
+
+
+R021 = rule(
+    "R021", ERROR, "DOB",
+    title="Age at term start below 4 or above 25 (query: over compulsory school age without an EHC plan)",
+    messages={
+        "range": "The date of birth makes the pupil {age} at the start of term; AP is for ages 4 to 25. Check the "
+                 "date of birth (day first, e.g. 15/09/2011).",
+        "over-school-age": "The date of birth makes the pupil over compulsory school age, and they have no EHC "
+                           "plan. Check the date of birth and SEN provision.",
+    },
+)
+
+
+@on_child_sheets(R021)
+def age_in_range(ret, frame):
+    if ret.term is None:
+        return
+    for idx, r in rows(frame, "date_of_birth", "sen"):
+        born = r["date_of_birth"]
+        if not is_date(born):
+            continue
+        age = age_on(born, ret.term.start)
+        if age < 4 or age > 25:
+            yield R021.hit(idx, "date_of_birth", "range", value=born, age=age)
+        elif school_age(born, ret.term.start_year) >= 16 and r["sen"] in ("K", "N"):
+            yield R021.hit(idx, "date_of_birth", "over-school-age", value=born, severity=QUERY)
+
+
+R022 = rule(
+    "R022", ERROR, "dates", title="End date before start date, or start date after the term's end",
+    messages={
+        "before-start": "{label} {when} is before the start date {start}. Check both dates (day first).",
+        "after-term": "Start date {start} is after the end of the {term} term ({end}). Only placements in this "
+                      "term belong on this return.",
+    },
+)
+
+
+@on_child_sheets(R022)
+def dates_in_order(ret, frame):
+    for idx, r in rows(frame, "start_date", "planned_end_date", "end_date"):
+        start = r["start_date"]
+        if not is_date(start):
+            continue
+        for key, label in (("planned_end_date", "Planned end date"), ("end_date", "End date")):
+            when = r[key]
+            if is_date(when) and when < start:
+                yield R022.hit(idx, key, "before-start", value=when, label=label, when=when, start=start)
+        if ret.term is not None and start > ret.term.end:
+            yield R022.hit(idx, "start_date", "after-term", value=start, start=start, term=ret.term.label,
+                           end=ret.term.end)

@@ -1,0 +1,113 @@
+"""Rules about the workbook itself: is it a standard return of a version we read, with every
+sheet and column (R004); are its macros the council's (R060)?
+
+The reader and the normaliser only record facts (which sheets and columns were found, data
+outside the area read, the macros' digest); these rules word them.
+"""
+from __future__ import annotations
+
+from ..cells import cell_ref, column_letters
+from ..findings import Finding
+from ..normalise import NotAReturn
+from ..safety import LIMITS, template_vba_digest
+from ..spec import ERROR, QUERY, SUPPORTED_VERSIONS, Layout
+from .declare import rule
+
+R004 = rule(
+    "R004", ERROR, "any",
+    title="Wrong workbook kind or version, or a required sheet or column is missing or renamed",
+    messages={
+        "not-standard": "This is not one of the council's standard AP workbooks, so it cannot be checked.{hint} "
+                        "Please copy your data into a fresh copy of the standard workbook.",
+        "unknown-kind": "This workbook says it is a '{kind}', which ap-sheets does not know. Please use the "
+                        "council's standard workbook.",
+        "version": "This workbook is template version {version}, but this checker reads version {supported}. "
+                   "Please copy your data into the current standard workbook from the council.",
+        "missing-sheet": "The {sheet} sheet is missing (it may have been renamed or deleted). Please use the "
+                         "council's standard workbook, which has it.",
+        "missing-column": "The column '{header}' is missing from the {sheet} sheet (it may have been renamed or "
+                          "deleted). Put the heading back exactly as in the standard workbook.",
+        "missing-item": "The item '{header}' is missing from the {sheet} sheet (it may have been renamed or "
+                        "deleted). Put the label back in column A exactly as in the standard workbook.",
+        "outside": "The {sheet} sheet has data outside the area ap-sheets reads (rows 1 to {rows:,}, columns A "
+                   "to {last}): {listed}. It was not checked. If it was typed by mistake, delete it; if your "
+                   "return really needs more rows or columns, contact the council's AP team.",
+    },
+)
+
+
+def not_a_return(exc: NotAReturn) -> Finding:
+    """The one finding for a workbook that is not a standard return of a version we read."""
+    if exc.problem == "not-standard":
+        hint = (f" It looks like a {exc.guess.title.lower()} that was copied into a new workbook."
+                if exc.guess is not None else "")
+        message, value = R004.say("not-standard", hint=hint), None
+    elif exc.problem == "unknown-kind":
+        message, value = R004.say("unknown-kind", kind=exc.kind_name), exc.kind_name
+    else:
+        message = R004.say("version", version=exc.version or "unknown", supported=", ".join(SUPPORTED_VERSIONS))
+        value = exc.version
+    return Finding(None, None, None, None, R004.code, R004.severity, message, value)
+
+
+@R004.check(None, None)
+def data_outside_the_area_read(ret):
+    """Typed values beyond the rows and columns read: named, so nothing is silently dropped."""
+    for out in ret.outside:
+        row, col = out.first or (None, None)
+        more = out.count - len(out.cells)
+        cells = ", ".join(out.cells)
+        listed = f"{cells} and {more:,} more cell{'s' * (more != 1)}" if more > 0 else cells
+        yield R004.hit(None, None, "outside",
+                       at={"sheet": out.sheet, "row": row, "cell": cell_ref(row, col) if row and col else None},
+                       sheet=out.sheet, rows=LIMITS.rows, last=column_letters(LIMITS.columns), listed=listed)
+
+
+@R004.check(None, None)
+def sheets_and_columns_present(ret):
+    """Every sheet of the kind, and every column (or form item) of each, by its heading."""
+    for sheet in ret.kind.sheets:
+        if sheet.name in ret.missing_sheets:
+            yield R004.hit(None, None, "missing-sheet", at={"sheet": sheet.name}, sheet=sheet.name)
+            continue
+        data = ret.sheets[sheet.name]
+        key = "missing-item" if sheet.layout is Layout.FORM else "missing-column"
+        for column in sheet.data_columns:
+            if column.key in data.missing:
+                yield R004.hit(None, None, key, at={"sheet": sheet.name, "header": column.header},
+                               sheet=sheet.name, header=column.header)
+
+
+R060 = rule(
+    "R060", QUERY, "any", title="The workbook's macros differ from the council's template",
+    messages={
+        "differ": "This workbook's macros are not the ones in the council's standard workbook (they have been "
+                  "changed or added to). ap-sheets never runs macros, but please copy your data into a fresh "
+                  "copy of the standard workbook, or tell the council why the macros were changed.",
+        "unreadable": "This workbook's macros could not be inspected ({why}), so they cannot be confirmed as the "
+                      "council's. ap-sheets never runs macros, but please copy your data into a fresh copy of the "
+                      "standard workbook.",
+    },
+)
+
+
+def macro_problem(digest: str | None, template: str | None = None) -> tuple[str, dict] | None:
+    """(message, fields) when a workbook carries macros that are not the template's; else None."""
+    if digest is None:
+        return None
+    template = template_vba_digest() if template is None else template
+    if digest == template:
+        return None
+    if digest == "oversized":
+        return "unreadable", {"why": "the macro project is unusually large"}
+    if digest.startswith("unreadable:"):
+        return "unreadable", {"why": "the macro project is damaged"}
+    return "differ", {}
+
+
+@R060.check(None, None)
+def macros_are_the_councils(ret):
+    found = macro_problem(ret.vba_digest)
+    if found is not None:
+        key, fields = found
+        yield R060.hit(None, None, key, **fields)
