@@ -15,6 +15,7 @@ from functools import lru_cache, partial
 from typing import Callable
 
 from .spec.codes import CodeList, fold
+from .spec.la_numbers import is_la_number
 from .spec.workbooks import Column, ValueType
 
 # Characters that hide in pasted text: zero-width spaces/joiners, BOM, soft hyphen; also
@@ -297,16 +298,30 @@ def upn_check_letter(upn: str) -> str:
 
 
 def upn_problem(upn: str) -> str | None:
-    """None if valid, else a short reason in plain words."""
+    """None if valid, else a short reason in plain words (R010).
+
+    The DfE's checks, in its validators' order where it matters: 13 characters; a letter,
+    11 digits, then a digit or letter (never I, O or S); not the all-zero placeholder; the
+    check letter (rule 1510); characters 2-4 a local authority number (rule 1530).
+    """
     if len(upn) != 13:
         return f"has {len(upn)} characters, not 13"
     if not _UPN_SHAPE.fullmatch(upn) or (upn[12].isalpha() and upn[12] not in UPN_LETTERS):
         return "is not a letter, 11 digits, then a digit or letter"
     if upn[0] not in UPN_LETTERS:
         return "starts with a letter a UPN never uses"
+    if upn[1:12] == "0" * 11:
+        return "is a placeholder (all zeros), not a real UPN"
     if upn_check_letter(upn) != upn[0]:
         return "has the wrong check letter"
+    if not is_la_number(upn[1:4]):
+        return "does not have a local authority number in characters 2 to 4"
     return None
+
+
+def is_temporary_upn(upn: str) -> bool:
+    """A temporary UPN ends in a letter (R015). Meant for UPNs that pass R010."""
+    return len(upn) == 13 and upn[12] in UPN_LETTERS
 
 
 # UK postcode (ONS/Royal Mail shape), space optional on input; GIR 0AA is the one oddity.
