@@ -19,7 +19,7 @@ from . import values
 from .findings import Finding, whole_return
 from .read import RawSheet, RawWorkbook
 from .safety import read_findings
-from .spec import KINDS, SUPPORTED_VERSIONS, Layout, Sheet, WorkbookKind, fold
+from .spec import KINDS, Layout, Sheet, WorkbookKind, fold
 from .terms import Term, parse_academic_year
 
 HEADER_SEARCH_ROWS = 10
@@ -80,6 +80,7 @@ class Return:
     sheets: dict[str, SheetData]
     term: Term | None
     findings: list[Finding] = field(default_factory=list)  # structural (R004) findings
+    version: str | None = None  # the template version the workbook was made at
 
     @property
     def record(self) -> dict:
@@ -119,11 +120,11 @@ def identify(raw: RawWorkbook) -> WorkbookKind:
         raise NotAReturn(whole_return(
             "R004", f"This workbook says it is a '{kind_name}', which ap-sheets does not know. "
             "Please use the council's standard workbook.", value=kind_name))
-    if version not in SUPPORTED_VERSIONS:
+    if version not in kind.reads:
         raise NotAReturn(whole_return(
             "R004", f"This workbook is template version {version or 'unknown'}, but this checker reads "
-            f"version {', '.join(SUPPORTED_VERSIONS)}. Please copy your data into the current "
-            "standard workbook from the council.", value=version), kind=kind.kind)
+            f"version {' or '.join(kind.reads)} of the {kind.title.lower()}. Please copy your data into the "
+            "current standard workbook from the council.", value=version), kind=kind.kind)
     return kind
 
 
@@ -133,7 +134,7 @@ def _find_sheet(raw: RawWorkbook, name: str) -> RawSheet | None:
     return next((s for n, s in raw.sheets.items() if fold(n) == fold(name)), None)
 
 
-def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetData:
+def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding], version: str | None = None) -> SheetData:
     wanted = {header_key(c.header): c for c in sheet.data_columns}
     best_row, best_hits = 1, -1
     for r in range(1, min(HEADER_SEARCH_ROWS, len(grid.rows)) + 1):
@@ -148,7 +149,8 @@ def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetD
         col = wanted.get(header_key(text))
         if col is not None and col.key not in positions:
             positions[col.key] = i
-    missing = {c.key for c in sheet.data_columns if c.key not in positions}
+    # A column newer than the workbook's template version is not missing: it counts as blank.
+    missing = {c.key for c in sheet.data_columns if c.key not in positions and c.in_version(version)}
     for c in sheet.data_columns:
         if c.key in missing:
             findings.append(whole_return(
@@ -176,7 +178,7 @@ def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetD
     return SheetData(sheet, frame, letters=letters, missing=missing)
 
 
-def _read_form(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetData:
+def _read_form(sheet: Sheet, grid: RawSheet, findings: list[Finding], version: str | None = None) -> SheetData:
     wanted = {header_key(c.header): c for c in sheet.data_columns}
     rows: dict[str, int] = {}
     for r, cells in enumerate(grid.rows, start=1):
@@ -186,13 +188,13 @@ def _read_form(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetDa
     rec = {}
     for c in sheet.data_columns:
         r = rows.get(c.key)
-        if r is None:
+        if r is None and c.in_version(version):
             findings.append(whole_return(
                 "R004", f"The item '{c.header}' is missing from the {sheet.name} sheet (it may have been "
                 "renamed or deleted). Put the label back in column A exactly as in the standard workbook.",
                 sheet=sheet.name, column=c.header))
         rec[c.key] = values.normalise(c, grid.value(r, 1)) if r else None
-    missing = {c.key for c in sheet.data_columns if c.key not in rows}
+    missing = {c.key for c in sheet.data_columns if c.key not in rows and c.in_version(version)}
     frame = pd.DataFrame([rec], columns=[c.key for c in sheet.data_columns], dtype=object)
     return SheetData(sheet, frame, form_rows=rows, missing=missing)
 
@@ -208,6 +210,7 @@ def _term_of(record: dict) -> Term | None:
 def to_return(raw: RawWorkbook) -> Return:
     """Normalise a raw workbook. Raises NotAReturn if it is not a known kind and version."""
     kind = identify(raw)
+    version = raw.meta.get("template_version")  # one kind.reads: earlier ones lack later columns
     findings: list[Finding] = read_findings(raw)  # reading limits (R001/R004) and macros (R060)
     sheets: dict[str, SheetData] = {}
     for sheet in kind.sheets:
@@ -220,8 +223,8 @@ def to_return(raw: RawWorkbook) -> Return:
             data = (_read_form if sheet.layout is Layout.FORM else _read_table)(sheet, grid, [])
             data.missing = {c.key for c in sheet.data_columns}
         else:
-            data = (_read_form if sheet.layout is Layout.FORM else _read_table)(sheet, grid, findings)
+            data = (_read_form if sheet.layout is Layout.FORM else _read_table)(sheet, grid, findings, version)
         sheets[sheet.name] = data
-    ret = Return(raw.source, kind, sheets, term=None, findings=findings)
+    ret = Return(raw.source, kind, sheets, term=None, findings=findings, version=version)
     ret.term = _term_of(ret.record)
     return ret

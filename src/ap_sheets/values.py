@@ -209,7 +209,7 @@ def parse_academic_year(raw):
 _PARSERS = {
     ValueType.DATE: parse_date, ValueType.WHOLE: parse_whole, ValueType.NUMBER: parse_number,
     ValueType.PERCENT: parse_percent, ValueType.YN: parse_yn, ValueType.UPN: parse_upn,
-    ValueType.POSTCODE: parse_postcode, ValueType.URN: parse_urn,
+    ValueType.POSTCODE: parse_postcode, ValueType.URN: parse_urn, ValueType.UKPRN: parse_urn,
     ValueType.ACADEMIC_YEAR: parse_academic_year,
 }
 # Coded, dated and numeric columns repeat a few distinct values many times, so their
@@ -331,6 +331,7 @@ POSTCODE = re.compile(
 )
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 URN = re.compile(r"^[1-9][0-9]{5}$")
+UKPRN = re.compile(r"^[0-9]{8}$")
 
 
 def is_postcode(text: str) -> bool:
@@ -343,6 +344,11 @@ def is_email(text: str) -> bool:
 
 def is_urn(text: str) -> bool:
     return bool(URN.fullmatch(text))
+
+
+def is_ukprn(text: str) -> bool:
+    """8 digits (R016 when not: the schema's own check of this type is permissive)."""
+    return bool(UKPRN.fullmatch(text))
 
 
 def is_academic_year(text: str) -> bool:
