@@ -87,8 +87,13 @@ _HEADING_FILL = "#1F4E78"
 # ---------------------------------------------------------------- public API
 
 def build_workbook(kind: str, path, records: dict | None = None,
-                   vba_project: Path | None = None) -> Path:
+                   vba_project: Path | None = None, settings=None) -> Path:
     """Write a workbook of `kind` to `path` (.xlsm), optionally pre-filled with `records`.
+
+    `settings` (ap_sheets.settings.Settings, from `--config`) is accepted for the council's
+    rule settings; TODO(lead): say the registration test and full-time hours on the Start
+    here sheet. Until then the workbook does not depend on it (same bytes as the committed
+    templates).
 
     `records` is keyed by sheet name: a dict of column key -> value for a form sheet, a
     list of such dicts for a table sheet. Dates become real Excel dates; strings are

@@ -11,6 +11,7 @@ from .checks.engine import run_checks, run_checks_many
 from .findings import REJECTED, FileReport, status_for, unreadable
 from .normalise import NotAReturn, Return, to_return
 from .read import RawWorkbook, UnreadableWorkbook, read_workbook
+from .settings import Settings
 
 
 @dataclass
@@ -86,5 +87,11 @@ def check_file(path: str | Path, name: str | None = None) -> Checked:
     return check_files([(path, name or Path(path).name)])[0]
 
 
-def validate_file(path: str | Path, name: str | None = None) -> FileReport:
+def validate_file(path: str | Path, name: str | None = None, *, settings: Settings | None = None) -> FileReport:
+    """Check one file. `settings` is the council's settings file (registration test,
+    full-time hours ...).
+
+    TODO(lead): pass `settings` on to the rules (R030, R031, R054, X006); until then it is
+    accepted and the defaults apply.
+    """
     return check_file(path, name).report
