@@ -47,10 +47,12 @@ def fold(text: str) -> str:
 SEX = CodeList("Sex", ("M", "F", "U"), aliases={"Male": "M", "Female": "F", "Unknown": "U"})
 
 # DfE main ethnicity codes, with every DfE extended code that rolls up to each: the DfE's
-# published school-census code list ("Complete the school census: find a school census code",
-# gov.uk, applicable from August 2024, table "Ethnicity": DfE extended code, DfE main code;
-# e.g. WNIR White - Northern Irish -> WBRI). WIRI, WIRT, MWBC, MWBA, AIND, ABAN, BCRB, REFU
-# and NOBT have no extended codes. A code not listed here is R002.
+# published census code list, table "DfE extended codes / Approved extended categories / DfE
+# main code" (gov.uk "Complete the school census: find a school census code, applicable from
+# August 2024", and the same table in "Alternative provision (AP) census: codes",
+# https://www.gov.uk/guidance/alternative-provision-ap-census/codes; e.g. WNIR White -
+# Northern Irish -> WBRI). WIRI, WIRT, MWBC, MWBA, AIND, ABAN, BCRB, REFU and NOBT have no
+# extended codes. A code not listed here is R002.
 _EXTENDED_ETHNICITY = {
     "WBRI": "WCOR WENG WNIR WSCO WWEL WOWB",
     "WOTH": "WALB WBOS WCRO WGRE WGRK WGRC WITA WKOS WPOR WSER WTUR WTUK WTUC WEUR WEEU WWEU WOTW",
