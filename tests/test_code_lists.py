@@ -37,7 +37,7 @@ def test_nc_year_x():
 
 def test_ap_setting_type_list():
     assert C.AP_SETTING_TYPE.codes == ("NFE", "OOT", "OTH", "WBP")
-    assert C.AP_SETTING_TYPE.dropdown()[1] == "OOT - One-to-one tuition"
+    assert C.AP_SETTING_TYPE.dropdown()[1] == "OOT - One-on-one tuition"
     assert C.code_list_named("AP setting type") is C.AP_SETTING_TYPE
 
 

@@ -148,11 +148,14 @@ NC_YEAR = CodeList(
     aliases={"Reception": "R", "Rec": "R", "0": "R", **{f"Year {n}": str(n) for n in range(1, 15)},
              **{f"Y{n}": str(n) for n in range(1, 15)}},
 )
-# AP setting type: the DfE school census's AP placement module, for a provider with neither
-# a URN nor a UKPRN (school log v2).
+# AP setting type: the DfE census's AP placement data item "AP type of setting", recorded only
+# for a placement with neither a URN nor a UKPRN (school log v2). Labels as the DfE's census
+# guide words them (AP census 2023 data items: "NFE for non-maintained further education
+# provision, OOT for one-on-one tuition, OTH for other unregistered provider, WBP for
+# work-based placement").
 AP_SETTING_TYPE = CodeList(
     "AP setting type", ("NFE", "OOT", "OTH", "WBP"),
-    labels={"NFE": "Non-maintained further education college", "OOT": "One-to-one tuition",
+    labels={"NFE": "Non-maintained further education provision", "OOT": "One-on-one tuition",
             "OTH": "Other unregistered provider", "WBP": "Work-based placement"},
 )
 
