@@ -26,9 +26,10 @@ def make_upn(serial: int, la: str = "801", school: str = "2000") -> str:
 
 
 class ReturnFiller:
-    def __init__(self, kind: str):
+    def __init__(self, kind: str, template: Path | None = None):
+        """Fill the committed template of `kind`, or another copy of it (an older version)."""
         self.kind = KINDS[kind]
-        self.book = openpyxl.load_workbook(TEMPLATES / self.kind.filename, keep_vba=True)
+        self.book = openpyxl.load_workbook(template or TEMPLATES / self.kind.filename, keep_vba=True)
         self._next_row: dict[str, int] = {}
 
     # -- form sheets (Provider, School) --
@@ -187,8 +188,8 @@ PLACEMENTS = [
 ]
 
 
-def school_log() -> ReturnFiller:
-    f = ReturnFiller("school-log")
+def school_log(template: Path | None = None) -> ReturnFiller:
+    f = ReturnFiller("school-log", template)
     f.fill_form("School", SCHOOL)
     for p in PLACEMENTS:
         f.add_row("Placements", p)

@@ -16,6 +16,7 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from ap_sheets import values
+from ap_sheets.spec.la_numbers import LA_NUMBERS
 from ap_sheets.spec import KINDS
 
 COLUMNS = sorted({c for kind in KINDS.values() for sheet in kind.sheets for c in sheet.columns},
@@ -92,13 +93,14 @@ def test_real_dates_pass_through(dt):
 
 
 # ---------- UPNs ----------
-UPN_BODY = st.tuples(st.text(alphabet=string.digits, min_size=11, max_size=11),
+UPN_BODY = st.tuples(st.sampled_from(sorted(LA_NUMBERS)),
+                     st.text(alphabet=string.digits, min_size=8, max_size=8),
                      st.sampled_from(string.digits + values.UPN_LETTERS))
 
 
-def make_upn(body: tuple[str, str]) -> str:
-    digits, last = body
-    rest = digits + last
+def make_upn(body: tuple[str, str, str]) -> str:
+    la, digits, last = body
+    rest = la + digits + last
     return values.upn_check_letter("A" + rest) + rest
 
 
@@ -137,7 +139,7 @@ def test_upn_check_never_raises(text):
 
 
 def test_unicode_digits_are_not_upn_digits():
-    upn = make_upn(("80120000500", "1"))
+    upn = make_upn(("801", "20000500", "1"))
     assert values.upn_problem(upn[:-1] + "\u0661") is not None  # ARABIC-INDIC DIGIT ONE
     assert values.parse_upn("\uff22" + upn[1:]) == upn  # FULLWIDTH B reads as B
 

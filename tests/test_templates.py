@@ -19,7 +19,7 @@ from python_calamine import CalamineWorkbook
 from ap_sheets import values
 from ap_sheets.normalise import to_return
 from ap_sheets.read import read_workbook
-from ap_sheets.spec import KINDS, LISTS_SHEET, META_SHEET, TEMPLATE_VERSION, Layout, ValueType
+from ap_sheets.spec import KINDS, LISTS_SHEET, META_SHEET, Layout, ValueType
 from ap_sheets.templates import (
     BLANK_ROWS, DATE_PROMPT, FORM_HEADINGS, START_SHEET, SUMMARY_MACRO, VALIDATE_MACRO,
     VALIDATION_LAST_ROW, VBA_PROJECT, build_committed_templates, build_workbook, dropdown_of,
@@ -121,11 +121,11 @@ def test_headers_exactly_as_spec(blank, kind):
 def test_meta_sheet_and_properties(blank, kind):
     meta = {r[0]: r[1] for r in grid(blank[kind], META_SHEET)}
     assert meta["kind"] == kind
-    assert meta["template_version"] == TEMPLATE_VERSION
+    assert meta["template_version"] == KINDS[kind].version == {"provider-return": "1.0", "school-log": "2.0"}[kind]
     assert meta["generator"].startswith("ap-sheets ")
     wb = load_workbook(blank[kind], keep_vba=True)
     props = {p.name: p.value for p in wb.custom_doc_props.props}
-    assert props == {"ap_sheets_kind": kind, "ap_sheets_template_version": TEMPLATE_VERSION}
+    assert props == {"ap_sheets_kind": kind, "ap_sheets_template_version": KINDS[kind].version}
     assert wb.properties.title == KINDS[kind].title
 
 

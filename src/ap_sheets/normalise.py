@@ -19,7 +19,7 @@ import pandas as pd
 from . import values
 from .cells import column_letters
 from .read import CutText, OutsideData, RawSheet, RawWorkbook
-from .spec import KINDS, SUPPORTED_VERSIONS, Layout, Sheet, WorkbookKind, fold
+from .spec import KINDS, Layout, Sheet, WorkbookKind, fold
 from .terms import Term, parse_academic_year
 
 HEADER_SEARCH_ROWS = 10
@@ -118,7 +118,7 @@ def identify(raw: RawWorkbook) -> WorkbookKind:
     kind = KINDS.get(kind_name)
     if kind is None:
         raise NotAReturn("unknown-kind", kind_name=kind_name)
-    if version not in SUPPORTED_VERSIONS:
+    if version not in kind.reads:
         raise NotAReturn("version", kind_name=kind.kind, version=version)
     return kind
 
@@ -129,7 +129,7 @@ def _find_sheet(raw: RawWorkbook, name: str) -> RawSheet | None:
     return next((s for n, s in raw.sheets.items() if fold(n) == fold(name)), None)
 
 
-def _read_table(sheet: Sheet, grid: RawSheet) -> SheetData:
+def _read_table(sheet: Sheet, grid: RawSheet, version: str | None = None) -> SheetData:
     wanted = {header_key(c.header): c for c in sheet.data_columns}
     best_row, best_hits = 1, -1
     for r in range(1, min(HEADER_SEARCH_ROWS, len(grid.rows)) + 1):
@@ -144,7 +144,8 @@ def _read_table(sheet: Sheet, grid: RawSheet) -> SheetData:
         col = wanted.get(header_key(text))
         if col is not None and col.key not in positions:
             positions[col.key] = i
-    missing = {c.key for c in sheet.data_columns if c.key not in positions}
+    # A column newer than the workbook's template version is not missing: it counts as blank.
+    missing = {c.key for c in sheet.data_columns if c.key not in positions and c.in_version(version)}
     columns = [(values.normaliser(c), positions.get(c.key, -1)) for c in sheet.data_columns]
     present = [i for i in positions.values()]
     index, records = [], []
@@ -166,7 +167,7 @@ def _read_table(sheet: Sheet, grid: RawSheet) -> SheetData:
     return SheetData(sheet, frame, letters=letters, missing=missing)
 
 
-def _read_form(sheet: Sheet, grid: RawSheet) -> SheetData:
+def _read_form(sheet: Sheet, grid: RawSheet, version: str | None = None) -> SheetData:
     wanted = {header_key(c.header): c for c in sheet.data_columns}
     rows: dict[str, int] = {}
     for r, cells in enumerate(grid.rows, start=1):
@@ -177,7 +178,7 @@ def _read_form(sheet: Sheet, grid: RawSheet) -> SheetData:
     for c in sheet.data_columns:
         r = rows.get(c.key)
         rec[c.key] = values.normalise(c, grid.value(r, 1)) if r else None
-    missing = {c.key for c in sheet.data_columns if c.key not in rows}
+    missing = {c.key for c in sheet.data_columns if c.key not in rows and c.in_version(version)}
     frame = pd.DataFrame([rec], columns=[c.key for c in sheet.data_columns], dtype=object)
     return SheetData(sheet, frame, form_rows=rows, missing=missing)
 
@@ -193,6 +194,7 @@ def _term_of(record: dict) -> Term | None:
 def to_return(raw: RawWorkbook) -> Return:
     """Normalise a raw workbook. Raises NotAReturn if it is not a known kind and version."""
     kind = identify(raw)
+    version = raw.meta.get("template_version")  # one of kind.reads: earlier ones lack later columns
     sheets: dict[str, SheetData] = {}
     missing_sheets: list[str] = []
     for sheet in kind.sheets:
@@ -200,12 +202,12 @@ def to_return(raw: RawWorkbook) -> Return:
         grid = _find_sheet(raw, sheet.name)
         if grid is None:
             missing_sheets.append(sheet.name)
-            data = read(sheet, RawSheet(sheet.name, []))
+            data = read(sheet, RawSheet(sheet.name, []), version)
             data.missing = {c.key for c in sheet.data_columns}
         else:
-            data = read(sheet, grid)
+            data = read(sheet, grid, version)
         sheets[sheet.name] = data
-    ret = Return(raw.source, kind, sheets, term=None, version=raw.meta.get("template_version"),
+    ret = Return(raw.source, kind, sheets, term=None, version=version,
                  missing_sheets=missing_sheets, cut=list(raw.cut), outside=list(raw.outside),
                  vba_digest=raw.vba_digest)
     ret.term = _term_of(ret.record)

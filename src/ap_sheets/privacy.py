@@ -99,6 +99,7 @@ TREATMENTS: dict[str, Treatment] = {
         "quals_entered", "quals_achieved", "pupil_satisfaction", "parent_satisfaction", "reintegration_plan",
         "destination", "event_type", "event_date", "referrer_notified", "school_notified", "council_notified",
         "parents_notified", "provider_name", "provider_id", "provider_registered", "provider_urn",
+        "provider_ukprn", "ap_setting_type",
         "days_at_provider", "hours_at_provider", "hours_at_school", "sla_agreed", "risk_assessment", "qa_check",
         "dbs_confirmed", "send_officer_consulted", "virtual_school_consulted", "planned_return_date",
         "last_visit", "progress", "final_report_received",

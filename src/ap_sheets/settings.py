@@ -6,7 +6,9 @@ unknown key is refused with the list of known ones, so a typo is never silently 
 
     # ap-sheets.toml
     national_attendance_pct = 57.5
-    national_attendance_label = "State-funded AP, England, 2023/24 (DfE)"
+    national_attendance_label = "State-funded AP (incl. PRUs), England, full year 2023/24 (DfE)"
+    registration_test = "act-2026"   # or "guidance-2024" (the default)
+    full_time_hours = 18
     zero_suspensions_target_pct = 85
     reintegration_target_pct = 60
     suppress_below = 5
@@ -24,14 +26,33 @@ class SettingsError(ValueError):
     """The settings file cannot be used; the message says why."""
 
 
+# The tests a council may apply to decide that an unregistered setting must register as a
+# school (R031, X006; DATA-SPEC "Conventions"). Messages say "by law" only for the Act.
+REGISTRATION_TESTS = {
+    "guidance-2024": "the council's guidance (§3.2): five or more pupils of compulsory school age "
+                     "in full-time education, or one with an EHC plan or looked after",
+    "act-2026": "the Children's Wellbeing and Schools Act 2026 s.43: five or more pupils of compulsory "
+                "school age in full-time education, or one who is looked after or has special "
+                "educational needs",
+}
+
+
 @dataclass(frozen=True)
 class Settings:
     # H&F priority 2: "attendance for children and young people attending AP is above national
-    # comparators". Default: state-funded AP (incl. PRUs), England, 2023/24 full year, overall
-    # absence 42.5% (DfE, Pupil absence in schools in England), so attendance 57.5%.
-    # Update it each year from the DfE release, or set the comparator the council uses.
+    # comparators". Default: the latest full-year national figure for state-funded AP schools
+    # (incl. PRUs), pupils aged 5-15 (compulsory school age), England: 2023/24 (six half terms),
+    # overall absence 42.50% (DfE, "Pupil absence in schools in England", data set "Absence in
+    # state-funded alternative provision", national row: 3,563,862 of 8,384,708 sessions
+    # missed), so attendance 57.5%. Update it each year from the DfE release, or set the
+    # comparator the council uses.
     national_attendance_pct: float = 57.5
-    national_attendance_label: str = "State-funded AP (incl. PRUs), England, 2023/24 (DfE)"
+    national_attendance_label: str = ("State-funded AP schools (incl. PRUs), pupils of compulsory school age "
+                                      "(5-15), full year 2023/24, England (DfE)")
+    # Rule settings (R030, R031, R054, X006): which registration test, and how many hours a week
+    # make full-time education (more than this is full time, §3.3; regulations may set hours).
+    registration_test: str = "guidance-2024"
+    full_time_hours: float = 18.0
     # H&F priority 3: 85% of pupils receive zero suspensions, 95% zero permanent exclusions.
     zero_suspensions_target_pct: float | None = 85.0
     zero_permanent_exclusions_target_pct: float | None = 95.0
@@ -51,6 +72,20 @@ class Settings:
     council_name: str = ""
     restricted_marking: str = "OFFICIAL-SENSITIVE"
     shareable_marking: str = "OFFICIAL"
+
+    def __post_init__(self):
+        if self.registration_test not in REGISTRATION_TESTS:
+            raise SettingsError(f"registration_test must be one of {', '.join(map(repr, REGISTRATION_TESTS))}, "
+                                f"not {self.registration_test!r}")
+        if (isinstance(self.full_time_hours, bool) or not isinstance(self.full_time_hours, (int, float))
+                or not 0 < self.full_time_hours < float("inf")):
+            raise SettingsError(f"full_time_hours must be a positive number of hours a week (e.g. 18), "
+                                f"not {self.full_time_hours!r}")
+
+    @property
+    def registration_test_description(self) -> str:
+        """What the Validation sheet and the reports say about the test applied."""
+        return REGISTRATION_TESTS[self.registration_test]
 
     def with_overrides(self, **changes) -> "Settings":
         changes = {k: v for k, v in changes.items() if v is not None}
@@ -96,7 +131,10 @@ def load_settings(path: str | Path | None) -> Settings:
         if not ok:
             raise SettingsError(f"{key} in {path} has the wrong type: {value!r}")
         clean[key] = float(value) if isinstance(value, int) and isinstance(default, float) else value
-    config = replace(Settings(), **clean)
+    try:
+        config = replace(Settings(), **clean)
+    except SettingsError as exc:
+        raise SettingsError(f"{exc} (in {path})") from None
     if config.suppress_below < 1:
         raise SettingsError("suppress_below must be 1 or more")
     if not 1 <= config.on_track_min_rating <= 4:

@@ -34,8 +34,7 @@ from xlsxwriter.worksheet import Worksheet
 from . import __version__
 from .excel_config import CONF_SHEET, xlwings_conf_notes, xlwings_conf_rows
 from .spec import (
-    KINDS, LISTS_SHEET, META_SHEET, START_SHEET, TEMPLATE_VERSION, Column, Layout, Need, Sheet, ValueType,
-    WorkbookKind,
+    KINDS, LISTS_SHEET, META_SHEET, START_SHEET, Column, Layout, Need, Sheet, ValueType, WorkbookKind,
 )
 from .spec.workbooks import COMPLAINTS_SHEET, NOTIFICATIONS_SHEET, PLACEMENTS_SHEET, PUPILS_SHEET
 
@@ -54,7 +53,8 @@ DATE_FORMAT = "dd/mm/yyyy"
 DATE_PROMPT = "Enter a date, e.g. 15/09/2024."
 YN_LIST = ("Y/N", ("Y", "N"))
 # Stored as text so Excel keeps leading zeros and never turns 2024/25 into a date.
-TEXT_TYPES = frozenset({ValueType.UPN, ValueType.POSTCODE, ValueType.URN, ValueType.ACADEMIC_YEAR})
+TEXT_TYPES = frozenset({ValueType.UPN, ValueType.POSTCODE, ValueType.URN, ValueType.UKPRN,
+                        ValueType.ACADEMIC_YEAR})
 # Tables with one row per child keep the UPN and name in view (frozen) while scrolling right.
 FREEZE_THROUGH_KEY = "forename"
 # Column.computed templates name their inputs by placeholder; these are the column keys.
@@ -86,8 +86,13 @@ _HEADING_FILL = "#1F4E78"
 # ---------------------------------------------------------------- public API
 
 def build_workbook(kind: str, path, records: dict | None = None,
-                   vba_project: Path | None = None) -> Path:
+                   vba_project: Path | None = None, settings=None) -> Path:
     """Write a workbook of `kind` to `path` (.xlsm), optionally pre-filled with `records`.
+
+    `settings` (ap_sheets.settings.Settings, from `--config`) is accepted for the council's
+    rule settings; TODO(lead): say the registration test and full-time hours on the Start
+    here sheet. Until then the workbook does not depend on it (same bytes as the committed
+    templates).
 
     `records` is keyed by sheet name: a dict of column key -> value for a form sheet, a
     list of such dicts for a table sheet. Dates become real Excel dates; strings are
@@ -248,14 +253,14 @@ def _row_height(texts_and_widths, line_height: float = 15.0) -> float | None:
 def _set_properties(wb: Workbook, spec: WorkbookKind) -> None:
     wb.set_properties({
         "title": spec.title,
-        "subject": f"{spec.title}, template version {TEMPLATE_VERSION}",
+        "subject": f"{spec.title}, template version {spec.version}",
         "author": "ap-sheets",
         "keywords": "alternative provision, AP, return",
         "comments": f"Made by ap-sheets {__version__}. Holds personal data about children.",
         "created": BUILD_DATE,
     })
     wb.set_custom_property("ap_sheets_kind", spec.kind)
-    wb.set_custom_property("ap_sheets_template_version", TEMPLATE_VERSION)
+    wb.set_custom_property("ap_sheets_template_version", spec.version)
 
 
 def _write_xlwings_conf(ws: Worksheet) -> None:
@@ -274,7 +279,7 @@ def _write_xlwings_conf(ws: Worksheet) -> None:
 def _write_meta(ws: Worksheet, spec: WorkbookKind) -> None:
     """Kind and version where a user will not edit them (read by `read.read_meta`)."""
     for row, (key, value) in enumerate((("kind", spec.kind),
-                                        ("template_version", TEMPLATE_VERSION),
+                                        ("template_version", spec.version),
                                         ("generator", f"ap-sheets {__version__}"))):
         ws.write_string(row, 0, key)
         ws.write_string(row, 1, value)
@@ -401,7 +406,7 @@ def _write_start(ws: Worksheet, spec: WorkbookKind, styles: _Styles) -> None:
     ws.set_column(2, 2, 4)
     ws.write_string(0, 0, spec.title, styles.get(bold=True, font_size=18, font_color=_HEADING_FILL))
     ws.set_row(0, 30)
-    ws.write_string(1, 0, f"Template version {TEMPLATE_VERSION}. Made by ap-sheets {__version__}.",
+    ws.write_string(1, 0, f"Template version {spec.version}. Made by ap-sheets {__version__}.",
                     styles.get(italic=True, font_color="#7F7F7F"))
     ws.set_row(2, 40)
     _insert_buttons(ws, 2, 1, stacked=False)
@@ -522,8 +527,8 @@ def _validation(sheet: Sheet, column: Column, lists: dict[str, str]) -> dict | N
         rule = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
                 "error_message": f"{column.header} should be a percentage from 0% to 100%. "
                                  "Click Yes to keep it anyway."}
-    elif column.type in (ValueType.UPN, ValueType.URN):
-        length = 13 if column.type is ValueType.UPN else 6
+    elif column.type in (ValueType.UPN, ValueType.URN, ValueType.UKPRN):
+        length = {ValueType.UPN: 13, ValueType.URN: 6, ValueType.UKPRN: 8}[column.type]
         rule = {"validate": "length", "criteria": "==", "value": length,
                 "error_message": f"A {column.type.value} has {length} characters. "
                                  "Click Yes to keep it anyway."}

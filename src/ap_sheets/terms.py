@@ -92,3 +92,45 @@ def school_age(born: date, academic_start_year: int) -> int:
 def expected_nc_year(born: date, academic_start_year: int) -> int:
     """NC year the date of birth gives: 0 is Reception (age 4 on 31 Aug), 7 is Year 7 (11)."""
     return school_age(born, academic_start_year) - 4
+
+
+# ---- compulsory school age (Education Act 1996 s.8; DATA-SPEC "Conventions") ----
+def last_friday_in_june(year: int) -> date:
+    """The school leaving date of a calendar year (Education (School Leaving Date) Order 1997)."""
+    day = date(year, 6, 30)
+    return day - timedelta(days=(day.weekday() - 4) % 7)
+
+
+def _birthday(born: date, years: int) -> date:
+    """The day a child attains an age; someone born on 29 February does so on 1 March in a
+    common year (the anniversary begins when 28 February ends)."""
+    try:
+        return born.replace(year=born.year + years)
+    except ValueError:
+        return date(born.year + years, 3, 1)
+
+
+def compulsory_school_age_start(born: date) -> date:
+    """The first prescribed day (31 March, 31 August or 31 December) on or after the 5th
+    birthday (Education (Start of Compulsory School Age) Order 1998)."""
+    fifth = _birthday(born, 5)
+    for day in (date(fifth.year, 3, 31), date(fifth.year, 8, 31), date(fifth.year, 12, 31)):
+        if day >= fifth:
+            return day
+    raise AssertionError("31 December is on or after any day of its year")
+
+
+def compulsory_school_age_end(born: date) -> date:
+    """The last day of compulsory school age: the last Friday in June of the school year
+    (1 September to 31 August) in which the child turns 16 (s.8(3)-(4))."""
+    sixteenth = _birthday(born, 16)
+    return last_friday_in_june(sixteenth.year + (sixteenth.month >= 9))
+
+
+def compulsory_school_age(born: date, on: date) -> bool:
+    """Whether a child born on `born` is of compulsory school age on the day `on`.
+
+    Rules judge it on the first day of the term (`compulsory_school_age(born, term.start)`):
+    a child whose 5th birthday is 1 September is not yet of CSA in that Autumn term.
+    """
+    return compulsory_school_age_start(born) <= on <= compulsory_school_age_end(born)

@@ -15,6 +15,7 @@ from functools import lru_cache, partial
 from typing import Callable
 
 from .spec.codes import CodeList, fold
+from .spec.la_numbers import is_la_number
 from .spec.workbooks import Column, ValueType
 from .terms import parse_academic_year as year_of
 
@@ -207,7 +208,7 @@ def parse_academic_year(raw):
 _PARSERS = {
     ValueType.DATE: parse_date, ValueType.WHOLE: parse_whole, ValueType.NUMBER: parse_number,
     ValueType.PERCENT: parse_percent, ValueType.YN: parse_yn, ValueType.UPN: parse_upn,
-    ValueType.POSTCODE: parse_postcode, ValueType.URN: parse_urn,
+    ValueType.POSTCODE: parse_postcode, ValueType.URN: parse_urn, ValueType.UKPRN: parse_urn,
     ValueType.ACADEMIC_YEAR: parse_academic_year,
 }
 # Coded, dated and numeric columns repeat a few distinct values many times, so their
@@ -306,16 +307,30 @@ def upn_check_letter(upn: str) -> str:
 
 
 def upn_problem(upn: str) -> str | None:
-    """None if valid, else a short reason in plain words."""
+    """None if valid, else a short reason in plain words (R010).
+
+    The DfE's checks, in its validators' order where it matters: 13 characters; a letter,
+    11 digits, then a digit or letter (never I, O or S); not the all-zero placeholder; the
+    check letter (rule 1510); characters 2-4 a local authority number (rule 1530).
+    """
     if len(upn) != 13:
         return f"has {len(upn)} characters, not 13"
     if not _UPN_SHAPE.fullmatch(upn) or (upn[12].isalpha() and upn[12] not in UPN_LETTERS):
         return "is not a letter, 11 digits, then a digit or letter"
     if upn[0] not in UPN_LETTERS:
         return "starts with a letter a UPN never uses"
+    if upn[1:12] == "0" * 11:
+        return "is a placeholder (all zeros), not a real UPN"
     if upn_check_letter(upn) != upn[0]:
         return "has the wrong check letter"
+    if not is_la_number(upn[1:4]):
+        return "does not have a local authority number in characters 2 to 4"
     return None
+
+
+def is_temporary_upn(upn: str) -> bool:
+    """A temporary UPN ends in a letter (R015). Meant for UPNs that pass R010."""
+    return len(upn) == 13 and upn[12] in UPN_LETTERS
 
 
 # UK postcode (ONS/Royal Mail shape), space optional on input; GIR 0AA is the one oddity.
@@ -325,6 +340,7 @@ POSTCODE = re.compile(
 )
 EMAIL = re.compile(r"^[A-Za-z0-9._%+'\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}$")
 URN = re.compile(r"^[1-9][0-9]{5}$")
+UKPRN = re.compile(r"^[0-9]{8}$")
 
 
 def is_postcode(text: str) -> bool:
@@ -337,6 +353,11 @@ def is_email(text: str) -> bool:
 
 def is_urn(text: str) -> bool:
     return bool(URN.fullmatch(text))
+
+
+def is_ukprn(text: str) -> bool:
+    """8 digits (R016 when not: the schema's own check of this type is permissive)."""
+    return bool(UKPRN.fullmatch(text))
 
 
 def is_academic_year(text: str) -> bool:

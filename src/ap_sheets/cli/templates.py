@@ -15,14 +15,18 @@ TEMPLATE_NAMES = {"provider-return": "provider-return", "school-log": "school-lo
 @click.argument("kind", type=click.Choice(sorted(TEMPLATE_NAMES)))
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the blank workbook (.xlsm).")
-def template(kind: str, output: Path):
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The council's settings file (TOML).")
+def template(kind: str, output: Path, config_file: Path | None):
     """Write a blank standard workbook: provider-return or school-log."""
     from ..templates import build_workbook
+    from .validate import load_config
 
+    settings = load_config(config_file)
     if output.suffix.lower() != ".xlsm":
         raise click.BadParameter("the workbook is macro-enabled: give a file name ending .xlsm",
                                  param_hint="-o")
-    build_workbook(kind, output)
+    build_workbook(kind, output, settings=settings)
     click.echo(f"Wrote a blank {KINDS[kind].title.lower()} to {output}")
 
 

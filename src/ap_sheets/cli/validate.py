@@ -30,7 +30,9 @@ def expand_inputs(paths: tuple[Path, ...]) -> list[Path]:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: a readable list per file; json: one JSON object for scripts.")
-def validate(files: tuple[Path, ...], fmt: str):
+@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The council's settings file (TOML): registration test, full-time hours ...")
+def validate(files: tuple[Path, ...], fmt: str, config_file: Path | None):
     """Check returns against the council's data specification.
 
     Exit status: 0 when no file has an error (queries are allowed), 1 when any file has an
@@ -38,7 +40,8 @@ def validate(files: tuple[Path, ...], fmt: str):
     """
     from ..validate import validate_file
 
-    reports = [validate_file(path) for path in expand_inputs(files)]
+    settings = load_config(config_file)
+    reports = [validate_file(path, settings=settings) for path in expand_inputs(files)]
     if fmt == "json":
         click.echo(json.dumps({"files": [r.to_json() for r in reports]}, indent=2, ensure_ascii=False))
     else:
@@ -50,6 +53,16 @@ def validate(files: tuple[Path, ...], fmt: str):
                        f"{sum(r.status == 'rejected' for r in reports)} rejected, "
                        f"{sum(r.status == UNREADABLE for r in reports)} unreadable.")
     sys.exit(0 if all(r.status == "accepted" for r in reports) else 1)
+
+
+def load_config(config_file: Path | None):
+    """The council's settings, or a usage error (exit 2) saying why the file is refused."""
+    from ..settings import SettingsError, load_settings
+
+    try:
+        return load_settings(config_file)
+    except SettingsError as exc:
+        raise click.BadParameter(str(exc), param_hint="--config") from None
 
 
 def render_text(report: FileReport) -> str:

@@ -10,7 +10,7 @@ from ..cells import cell_ref, column_letters
 from ..findings import Finding
 from ..normalise import NotAReturn
 from ..safety import LIMITS, template_vba_digest
-from ..spec import ERROR, QUERY, SUPPORTED_VERSIONS, Layout
+from ..spec import ERROR, KINDS, QUERY, Layout
 from .declare import rule
 
 R004 = rule(
@@ -21,8 +21,8 @@ R004 = rule(
                         "Please copy your data into a fresh copy of the standard workbook.",
         "unknown-kind": "This workbook says it is a '{kind}', which ap-sheets does not know. Please use the "
                         "council's standard workbook.",
-        "version": "This workbook is template version {version}, but this checker reads version {supported}. "
-                   "Please copy your data into the current standard workbook from the council.",
+        "version": "This workbook is template version {version}, but this checker reads version {supported} of "
+                   "the {title}. Please copy your data into the current standard workbook from the council.",
         "missing-sheet": "The {sheet} sheet is missing (it may have been renamed or deleted). Please use the "
                          "council's standard workbook, which has it.",
         "missing-column": "The column '{header}' is missing from the {sheet} sheet (it may have been renamed or "
@@ -45,7 +45,9 @@ def not_a_return(exc: NotAReturn) -> Finding:
     elif exc.problem == "unknown-kind":
         message, value = R004.say("unknown-kind", kind=exc.kind_name), exc.kind_name
     else:
-        message = R004.say("version", version=exc.version or "unknown", supported=", ".join(SUPPORTED_VERSIONS))
+        kind = KINDS[exc.kind_name]
+        message = R004.say("version", version=exc.version or "unknown", supported=" or ".join(kind.reads),
+                           title=kind.title.lower())
         value = exc.version
     return Finding(None, None, None, None, R004.code, R004.severity, message, value)
 

@@ -46,19 +46,25 @@ def fold(text: str) -> str:
 
 SEX = CodeList("Sex", ("M", "F", "U"), aliases={"Male": "M", "Female": "F", "Unknown": "U"})
 
-# DfE main ethnicity codes, with the extended codes (CBDS) that roll up to each.
+# DfE main ethnicity codes, with every DfE extended code that rolls up to each: the DfE's
+# published census code list, table "DfE extended codes / Approved extended categories / DfE
+# main code" (gov.uk "Complete the school census: find a school census code, applicable from
+# August 2024", and the same table in "Alternative provision (AP) census: codes",
+# https://www.gov.uk/guidance/alternative-provision-ap-census/codes; e.g. WNIR White -
+# Northern Irish -> WBRI). WIRI, WIRT, MWBC, MWBA, AIND, ABAN, BCRB, REFU and NOBT have no
+# extended codes. A code not listed here is R002.
 _EXTENDED_ETHNICITY = {
-    "WBRI": "WENG WSCO WWEL WOWB WCOR",
+    "WBRI": "WCOR WENG WNIR WSCO WWEL WOWB",
     "WOTH": "WALB WBOS WCRO WGRE WGRK WGRC WITA WKOS WPOR WSER WTUR WTUK WTUC WEUR WEEU WWEU WOTW",
     "WROM": "WROG WROR WROO",
     "MWAS": "MWAP MWAI MWAO",
-    "MOTH": "MABL MACH MAOE MBOE MCOE MWOE MOTM",
+    "MOTH": "MAOE MABL MACH MBOE MBCH MCOE MWOE MWCH MOTM",
     "APKN": "AMPK AKPA AOPK",
     "AOTH": "AAFR AKAO ANEP ASNL ASLT ASRO AOTA",
     "BAFR": "BANN BCON BGHA BNGN BSLN BSOM BSUD BAOF",
     "BOTH": "BEUR BNAM BOTB",
-    "CHNE": "CHKC CMAL CTWN COCH",
-    "OOTH": "OAFG OARA OEGY OFIL OIRN OIRQ OJPN OKOR OLAM OLEB OLIB OMAL OMRC OPOL OTHA OVIE OYEM OOEG",
+    "CHNE": "CHKC CMAL CSNG CTWN COCH",
+    "OOTH": "OAFG OARA OEGY OFIL OIRN OIRQ OJPN OKOR OKRD OLAM OLEB OLIB OMAL OMRC OPOL OTHA OVIE OYEM OOEG",
 }
 ETHNICITY = CodeList(
     "Ethnicity",
@@ -134,22 +140,36 @@ OFSTED_JUDGEMENT = CodeList(
 )
 TERM = CodeList("Term", ("Autumn", "Spring", "Summer"))
 COMPLAINT_KIND = CodeList("Kind", ("Complaint", "Compliment"))
-# NC year: R (reception) and Years 1-14, as the DfE census records them.
+# NC year: R (reception), Years 1-14 and X (National Curriculum not followed), as the DfE
+# census records them. R020 does not apply to X.
 NC_YEAR = CodeList(
-    "NC year", ("R",) + tuple(str(n) for n in range(1, 15)),
+    "NC year", ("R",) + tuple(str(n) for n in range(1, 15)) + ("X",),
+    labels={"X": "National Curriculum not followed"},
     aliases={"Reception": "R", "Rec": "R", "0": "R", **{f"Year {n}": str(n) for n in range(1, 15)},
              **{f"Y{n}": str(n) for n in range(1, 15)}},
+)
+# AP setting type: the DfE census's AP placement data item "AP type of setting", recorded only
+# for a placement with neither a URN nor a UKPRN (school log v2). Labels as the DfE's census
+# guide words them (AP census 2023 data items: "NFE for non-maintained further education
+# provision, OOT for one-on-one tuition, OTH for other unregistered provider, WBP for
+# work-based placement").
+AP_SETTING_TYPE = CodeList(
+    "AP setting type", ("NFE", "OOT", "OTH", "WBP"),
+    labels={"NFE": "Non-maintained further education provision", "OOT": "One-on-one tuition",
+            "OTH": "Other unregistered provider", "WBP": "Work-based placement"},
 )
 
 ALL_CODE_LISTS = (
     SEX, ETHNICITY, SEXUAL_ORIENTATION, RELIGION, SEN_PROVISION, COMMISSIONER_TYPE,
     PLACEMENT_REASON, TIER, ENGAGEMENT, PROGRESS, SATISFACTION, DESTINATION, EVENT_TYPE,
-    OFSTED_JUDGEMENT, TERM, COMPLAINT_KIND, NC_YEAR,
+    OFSTED_JUDGEMENT, TERM, COMPLAINT_KIND, NC_YEAR, AP_SETTING_TYPE,
 )
 
 
-def nc_year_number(code: str) -> int:
-    """'R' -> 0, '9' -> 9."""
+def nc_year_number(code: str) -> int | None:
+    """'R' -> 0, '9' -> 9; 'X' (National Curriculum not followed) -> None."""
+    if code == "X":
+        return None
     return 0 if code == "R" else int(code)
 
 

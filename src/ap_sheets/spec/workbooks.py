@@ -13,9 +13,11 @@ from . import codes as C
 from .codes import CodeList
 from .enums import Kind
 
+# Template versions are per kind (WorkbookKind.version is the one templates are made at;
+# WorkbookKind.reads the ones this release reads; any other is rejected, R004). A column
+# added in a later version (Column.since) counts as blank on a workbook of an earlier one.
+# Kept for callers that build in-memory workbooks of the first version (read by every kind).
 TEMPLATE_VERSION = "1.0"
-# Versions this release can read. A workbook of any other version is rejected (R004).
-SUPPORTED_VERSIONS = ("1.0",)
 META_SHEET = "_ap_sheets"  # very hidden sheet carrying kind and template version
 LISTS_SHEET = "Lists"  # hidden sheet carrying the dropdown lists
 START_SHEET = "Start here"  # the first sheet: instructions and the buttons
@@ -32,6 +34,7 @@ class ValueType(Enum):
     POSTCODE = "postcode"
     EMAIL = "email"
     URN = "URN"  # 6 digits
+    UKPRN = "UKPRN"  # 8 digits (UK provider reference number); R016 judges it, not R001
     ACADEMIC_YEAR = "academic year"  # 2024/25
     PERCENT = "percentage"
 
@@ -52,10 +55,23 @@ class Column:
     help: str = ""
     width: int = 14
     computed: str | None = None  # Excel formula template for a computed helper column
+    since: str = "1.0"  # the template version that added this column
 
     @property
     def required(self) -> bool:
         return self.need is Need.REQUIRED
+
+    def in_version(self, version: str | None) -> bool:
+        """Whether a workbook of this template version has the column (unknown: the latest)."""
+        return version is None or version_key(self.since) <= version_key(version)
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """'2.0' -> (2, 0), so versions compare as numbers ('10.0' after '9.0')."""
+    try:
+        return tuple(int(part) for part in str(version).split("."))
+    except ValueError:
+        return (0,)
 
 
 class Layout(Enum):
@@ -95,6 +111,8 @@ class WorkbookKind:
     filename: str
     sheets: tuple[Sheet, ...]
     record_sheet: str  # the one-record sheet that names the return and its term
+    version: str = "1.0"  # the current template version: new templates are made at it
+    reads: tuple[str, ...] = ("1.0",)  # versions this release reads (current first)
 
     def __reduce__(self):
         return (kind_named, (self.kind,))
@@ -110,12 +128,12 @@ R, O, X = Need.REQUIRED, Need.OPTIONAL, Need.CONDITIONAL
 T = ValueType
 
 
-def col(header, key, vtype, need=R, codes=None, help="", width=14, computed=None) -> Column:
-    return Column(header, key, vtype, need, codes, help, width, computed)
+def col(header, key, vtype, need=R, codes=None, help="", width=14, computed=None, since="1.0") -> Column:
+    return Column(header, key, vtype, need, codes, help, width, computed, since)
 
 
-def _code(header, key, codes, need=R, help="", width=16) -> Column:
-    return Column(header, key, T.CODE, need, codes, help, width)
+def _code(header, key, codes, need=R, help="", width=16, since="1.0") -> Column:
+    return Column(header, key, T.CODE, need, codes, help, width, since=since)
 
 
 # ---- shared pupil identity columns ----
@@ -166,7 +184,7 @@ PROVIDER_SHEET = Sheet(
 PUPILS_SHEET = Sheet(
     "Pupils", Layout.TABLE, purpose="One row for each child placed with you at any time this term.",
     columns=_pupil_identity(with_demographics=True) + (
-        _code("NC year", "nc_year", C.NC_YEAR, help="National curriculum year: R, 1 to 14.", width=9),
+        _code("NC year", "nc_year", C.NC_YEAR, help="National curriculum year: R, 1 to 14, or X if the National Curriculum is not followed.", width=9),
         _code("SEN provision", "sen", C.SEN_PROVISION, help="E = EHC plan, K = SEN support, N = none."),
         col("Looked after", "looked_after", T.YN, width=10),
         _code("Commissioner type", "commissioner_type", C.COMMISSIONER_TYPE, help="Who placed the child (§5).", width=24),
@@ -249,6 +267,10 @@ PLACEMENTS_SHEET = Sheet(
         col("Provider ID", "provider_id", T.TEXT, help="The provider's ID in the council's AP directory."),
         col("Provider registered", "provider_registered", T.YN, width=11),
         col("Provider URN", "provider_urn", T.URN, need=X, help="6 digits, if the provider is a registered school."),
+        col("Provider UKPRN", "provider_ukprn", T.UKPRN, need=X, since="2.0", width=12,
+            help="8 digits: the provider's UK provider reference number, if it has one and no URN."),
+        _code("AP setting type", "ap_setting_type", C.AP_SETTING_TYPE, need=X, since="2.0", width=14,
+              help="For a provider with no URN or UKPRN, as in the DfE school census."),
         _code("Placement reason", "placement_reason", C.PLACEMENT_REASON, width=22),
         col("Start date", "start_date", T.DATE, width=12),
         col("Planned end date", "planned_end_date", T.DATE, width=12),
@@ -282,8 +304,11 @@ PROVIDER_RETURN = WorkbookKind(
 SCHOOL_LOG = WorkbookKind(
     kind=Kind.SCHOOL_LOG, title="School AP placement log", filename="school_placement_log.xlsm",
     sheets=(SCHOOL_SHEET, PLACEMENTS_SHEET), record_sheet="School",
+    version="2.0", reads=("2.0", "1.0"),  # v2 added Provider UKPRN and AP setting type
 )
 KINDS = {k.kind: k for k in (PROVIDER_RETURN, SCHOOL_LOG)}
+# Every version some kind reads (each kind checks its own: WorkbookKind.reads).
+SUPPORTED_VERSIONS = tuple(sorted({v for k in KINDS.values() for v in k.reads}, key=version_key))
 SHEETS = {s.name: s for k in KINDS.values() for s in k.sheets}  # sheet names are unique
 
 
