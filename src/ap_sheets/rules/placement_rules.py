@@ -175,3 +175,16 @@ def dbs_confirmed(ret):
     for idx, r in _rows(ret, "dbs_confirmed"):
         if r["dbs_confirmed"] == "N":
             yield R057.hit(idx, "dbs_confirmed", value="N")
+
+
+# ---- Tests (run by pytest; each builds a log in memory: see ap_sheets.testing) ---------------
+def test_r053_no_reintegration_plan_is_a_query():
+    from ap_sheets.testing import check, school_log
+
+    log = school_log()
+    log.set_cell("Placements", 2, "reintegration_plan", "N")
+    report = check(log)
+    assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
+        ("R053", "Placements", 2, "Reintegration plan", log.cell("Placements", 2, "reintegration_plan"))]
+    assert report.status == "accepted"
+    assert report.issues[0].message == R053.say()

@@ -1,0 +1,280 @@
+"""Build returns in memory, as the reader would give them from a filled-in workbook, and check
+them: fast rule tests with no xlsx round trip (`ap_sheets.rules` modules end with theirs).
+
+    b = provider_return()                      # a clean return, as tests/conftest.py fills it
+    b.set_cell("Pupils", 3, "hours_per_week", 20)
+    assert found(b) == [("R030", "Pupils", 3, "Timetabled hours per week", "V3")]
+
+The layout is the standard workbook's (`templates`): a form sheet has its items in column A
+from row 2, answers in column B; a table sheet has every header in row 1 in the
+specification's order and records from row 2. Values come out as python-calamine gives
+them from a real file: numbers as floats, dates as dates, blanks as "". Tests with real
+workbooks (tests/conftest.py `ReturnFiller`) check that this gives the same findings.
+
+Every check made here also checks the privacy promise: no message may repeat a pupil's
+UPN, name, date of birth or postcode (`check` raises AssertionError naming the rule).
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from .findings import FileReport, display_value
+from .read import RawSheet, RawWorkbook
+from .settings import Settings
+from .spec import KINDS, META_SHEET, Layout
+from .validate import check_workbook
+from .values import upn_check_letter
+
+__all__ = ["ReturnBuilder", "provider_return", "school_log", "check", "found", "pupil", "placement",
+           "make_upn", "PROVIDER", "PUPILS", "NOTIFICATIONS", "COMPLAINTS", "SCHOOL", "PLACEMENTS",
+           "UPN1", "UPN2", "UPN3"]
+
+
+class ReturnBuilder:
+    """A return of one kind, built record by record the way a user fills the workbook."""
+
+    def __init__(self, kind: str, version: str | None = None):
+        self.kind = KINDS[kind]
+        self.version = version or self.kind.version
+        self.forms: dict[str, dict[str, object]] = {s.name: {} for s in self.kind.sheets if s.layout is Layout.FORM}
+        self.tables: dict[str, dict[int, dict[str, object]]] = {
+            s.name: {} for s in self.kind.sheets if s.layout is Layout.TABLE}
+        self.renamed: dict[tuple[str, str], str] = {}
+        self.dropped: set[str] = set()
+        self._next_row: dict[str, int] = {}
+
+    # -- form sheets (Provider, School): one record --
+    def form_row(self, sheet: str, key: str) -> int:
+        """The Excel row of an item on a form sheet (items from row 2, in the spec's order)."""
+        columns = [c for c in self.kind.sheet(sheet).data_columns if c.in_version(self.version)]
+        return 2 + [c.key for c in columns].index(key)
+
+    def set(self, sheet: str, key: str, value) -> int:
+        """Answer one item on a form sheet; returns its Excel row."""
+        self.forms[sheet][key] = value
+        return self.form_row(sheet, key)
+
+    def fill_form(self, sheet: str, record: dict) -> None:
+        for key, value in record.items():
+            self.set(sheet, key, value)
+
+    # -- table sheets --
+    def add_row(self, sheet: str, record: dict, blank_rows_before: int = 0) -> int:
+        """Write one record under the header (after earlier ones); returns its Excel row."""
+        r = self._next_row.get(sheet, 2) + blank_rows_before
+        self.tables[sheet][r] = dict(record)
+        self._next_row[sheet] = r + 1
+        return r
+
+    def set_cell(self, sheet: str, row: int, key: str, value) -> None:
+        self.tables[sheet].setdefault(row, {})[key] = value
+        self._next_row[sheet] = max(self._next_row.get(sheet, 2), row + 1)
+
+    def cell(self, sheet: str, row: int, key: str) -> str:
+        """The A1 reference of a column's cell on a table sheet."""
+        from .cells import cell_ref
+
+        return cell_ref(row, self.columns(sheet).index(key) + 1)
+
+    def columns(self, sheet: str) -> list[str]:
+        return [c.key for c in self.kind.sheet(sheet).columns if c.in_version(self.version)]
+
+    # -- structure --
+    def rename_header(self, sheet: str, key: str, new: str) -> None:
+        self.renamed[(sheet, key)] = new
+
+    def drop_sheet(self, sheet: str) -> None:
+        self.dropped.add(sheet)
+
+    # -- what the reader would give --
+    def raw(self, source: str = "return.xlsm") -> RawWorkbook:
+        sheets = {META_SHEET: RawSheet(META_SHEET, [["kind", str(self.kind.kind)],
+                                                    ["template_version", self.version]])}
+        for spec in self.kind.sheets:
+            if spec.name in self.dropped:
+                continue
+            columns = [c for c in spec.columns if c.in_version(self.version)]
+            header = lambda c: self.renamed.get((spec.name, c.key), c.header)  # noqa: E731
+            if spec.layout is Layout.FORM:
+                record = self.forms[spec.name]
+                rows = [["Item", "Your answer", "Notes"]] + [
+                    [header(c), _as_read(record.get(c.key)), ""] for c in columns if c.computed is None]
+            else:
+                rows = [[header(c) for c in columns]]
+                table = self.tables[spec.name]
+                for r in range(2, max(table, default=1) + 1):
+                    record = table.get(r, {})
+                    rows.append([_as_read(record.get(c.key)) for c in columns])
+            sheets[spec.name] = RawSheet(spec.name, rows)
+        return RawWorkbook(source, sheets, meta={"kind": str(self.kind.kind), "template_version": self.version})
+
+    def personal_values(self) -> set[str]:
+        """Every pupil's UPN, name, date of birth and postcode, as a message might show them."""
+        out: set[str] = set()
+        for table in self.tables.values():
+            for record in table.values():
+                for key in ("upn", "surname", "forename", "postcode"):
+                    v = record.get(key)
+                    if isinstance(v, str) and len(v.strip()) >= 3:
+                        out.add(v.strip())
+                born = record.get("date_of_birth")
+                if isinstance(born, date):
+                    out |= {display_value(born), born.isoformat()}
+        return out
+
+
+def _as_read(value):
+    """A value as python-calamine reads it back from the cell openpyxl wrote."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    return value
+
+
+def check(builder: ReturnBuilder, settings: Settings | None = None) -> FileReport:
+    """Check a built return, exactly as `validate` checks a file; and check no message
+    repeats a pupil's UPN, name, date of birth or postcode."""
+    report = check_workbook(builder.raw(), settings).report
+    personal = builder.personal_values()
+    for f in report.issues:
+        leaked = sorted(v for v in personal if v in f.message)
+        if leaked:
+            raise AssertionError(f"{f.code} message repeats a pupil's personal data: {f.message!r}")
+    return report
+
+
+def found(builder: ReturnBuilder, settings: Settings | None = None) -> list[tuple]:
+    """(code, sheet, row, column, cell) of every finding, in the engine's order."""
+    return [(f.code, f.sheet, f.row, f.column, f.cell) for f in check(builder, settings).issues]
+
+
+def provider_return() -> ReturnBuilder:
+    """A clean provider return for 2024/25 Autumn (three pupils, two notifications, a compliment)."""
+    b = ReturnBuilder("provider-return")
+    b.fill_form("Provider", PROVIDER)
+    for p in PUPILS:
+        b.add_row("Pupils", p)
+    for n in NOTIFICATIONS:
+        b.add_row("Notifications", n)
+    for c in COMPLAINTS:
+        b.add_row("Complaints", c)
+    return b
+
+
+def school_log(version: str | None = None) -> ReturnBuilder:
+    """A clean school placement log for 2024/25 Autumn (two placements)."""
+    b = ReturnBuilder("school-log", version)
+    b.fill_form("School", SCHOOL)
+    for p in PLACEMENTS:
+        b.add_row("Placements", p)
+    return b
+
+
+def make_upn(serial: int, la: str = "801", school: str = "2000") -> str:
+    """A valid permanent UPN: check letter + LA (3) + school (4) + year (2) + serial (3)."""
+    body = f"{la}{school}{serial:05d}"
+    return upn_check_letter("A" + body) + body
+
+
+
+# ---- a clean provider return for 2024/25 Autumn (the same data tests/conftest.py fills into the real template) ----
+UPN1, UPN2, UPN3 = "B801200005001", make_upn(2), make_upn(3)
+
+PROVIDER = {
+    "provider_name": "Bright Futures Learning", "provider_id": "AP-0007", "academic_year": "2024/25",
+    "term": "Autumn", "registered_school": "Y", "dfe_urn": "145678", "ofsted_judgement": "Good",
+    "ofsted_report_date": date(2023, 3, 14), "in_directory": "Y", "last_qa_visit": date(2024, 6, 10),
+    "all_staff_dbs": "Y", "cp_training_date": date(2023, 9, 1), "insurance_expiry": date(2025, 8, 31),
+    "new_sites": "N", "joint_working": "Weekly CAMHS drop-in.", "contact_name": "Sam Patel",
+    "contact_email": "sam.patel@brightfutures.org.uk", "completed_by": "Sam Patel",
+    "date_completed": date(2025, 1, 6),
+}
+
+
+def pupil(**changes) -> dict:
+    base = {
+        "upn": UPN1, "surname": "Okafor", "forename": "Daniel", "date_of_birth": date(2011, 3, 4),
+        "sex": "M", "ethnicity": "BAFR", "religion": "Christian", "postcode": "UB8 1UW", "nc_year": 9,
+        "sen": "N", "looked_after": "N", "commissioner_type": "School",
+        "commissioner_name": "Northwood High School", "commissioner_urn": 102345,
+        "placement_reason": "Suspension", "tier": 2, "start_date": date(2024, 9, 2),
+        "planned_end_date": date(2024, 12, 20), "hours_per_week": 12, "sessions_possible": 120,
+        "sessions_attended": 100, "sessions_authorised": 10, "engagement": 3, "progress_outcomes": 3,
+        "progress_learning": 2, "quals_entered": 1, "quals_achieved": 0, "suspensions": 0,
+        "safeguarding_concerns": 0, "behaviour_incidents": 2, "pupil_satisfaction": 4,
+        "parent_satisfaction": 5, "barriers": "Anxiety about return", "impact": "Mentoring weekly",
+        "reintegration_plan": "Y",
+    }
+    base.update(changes)
+    return base
+
+
+PUPILS = [
+    pupil(),
+    pupil(upn=UPN2, surname="Nowak", forename="Zofia", date_of_birth=date(2009, 11, 20), sex="F",
+          ethnicity="WOTH", religion="No religion", postcode="UB3 4QT", nc_year=10, sen="E",
+          looked_after="Y", commissioner_type="LA Virtual School", commissioner_name="Hillingdon Virtual School",
+          commissioner_urn=None, placement_reason="EHCP interim", tier=3, start_date=date(2024, 9, 9),
+          planned_end_date=date(2025, 7, 18), end_date=date(2024, 11, 29), destination="Special school",
+          hours_per_week=15, sessions_possible=100, sessions_attended=70, sessions_authorised=20),
+    pupil(upn=UPN3, surname="Begum", forename="Amira", date_of_birth=date(2008, 5, 10), sex="F",
+          ethnicity="ABAN", religion="Muslim", postcode="HA4 9LT", nc_year=12, sen="E",
+          sexual_orientation="Prefer not to say", commissioner_type="LA SEND", commissioner_name="Hillingdon SEND",
+          commissioner_urn=None, placement_reason="Medical or mental health", tier=3, hours_per_week=20),
+]
+
+NOTIFICATIONS = [
+    {"upn": UPN2, "event_type": "Placement ended", "event_date": date(2024, 11, 29),
+     "referrer_notified": date(2024, 11, 29), "school_notified": date(2024, 11, 29),
+     "council_notified": date(2024, 11, 29), "parents_notified": date(2024, 11, 29)},
+    {"upn": UPN1, "event_type": "Non-attendance", "event_date": date(2024, 10, 3),
+     "referrer_notified": date(2024, 10, 3), "school_notified": date(2024, 10, 3)},
+]
+COMPLAINTS = [
+    {"date_received": date(2024, 10, 14), "kind": "Compliment", "category": "Teaching",
+     "date_resolved": date(2024, 10, 15), "outcome": "Shared with staff"},
+]
+
+
+
+
+# ---- a clean school placement log ----
+SCHOOL = {
+    "school_name": "Northwood High School", "school_urn": "102345", "academic_year": "2024/25",
+    "term": "Autumn", "dsl": "Helen Marsh", "completed_by": "Office Manager", "date_completed": date(2025, 1, 8),
+}
+
+
+def placement(**changes) -> dict:
+    base = {
+        "upn": UPN1, "surname": "Okafor", "forename": "Daniel", "date_of_birth": date(2011, 3, 4),
+        "nc_year": 9, "sen": "N", "looked_after": "N", "provider_name": "Bright Futures Learning",
+        "provider_id": "AP-0007", "provider_registered": "Y", "provider_urn": "145678",
+        "placement_reason": "Suspension", "start_date": date(2024, 9, 2), "planned_end_date": date(2024, 12, 20),
+        "days_at_provider": 2, "hours_at_provider": 12, "hours_at_school": 13,
+        "sla_agreed": date(2024, 8, 20), "risk_assessment": date(2024, 8, 28), "qa_check": date(2024, 8, 15),
+        "dbs_confirmed": "Y", "reintegration_plan": "Y", "planned_return_date": date(2025, 1, 6),
+        "last_visit": date(2024, 12, 2), "attendance_pct": 0.83, "progress": 3,
+        "achievements": "Functional skills maths L1 entered", "pupil_view": "Likes the small groups",
+    }
+    base.update(changes)
+    return base
+
+
+PLACEMENTS = [
+    placement(),
+    placement(upn=make_upn(11), surname="Hughes", forename="Callum", date_of_birth=date(2010, 1, 15), nc_year=10,
+              sen="E", looked_after="Y", provider_name="Green Shoots Farm", provider_id="AP-0012",
+              provider_registered="N", provider_urn=None, placement_reason="At risk of exclusion",
+              days_at_provider=2, hours_at_provider=10, hours_at_school=15,
+              send_officer_consulted=date(2024, 8, 30), virtual_school_consulted=date(2024, 8, 29),
+              end_date=date(2024, 11, 15), final_report_received="Y", destination="Returned to home school",
+              last_visit=date(2024, 11, 1)),
+]
+
+
+
+
