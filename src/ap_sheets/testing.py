@@ -18,11 +18,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from .findings import FileReport, display_value
+from .findings import FileReport, display_value, status_for
+from .normalise import NotAReturn, to_return
 from .read import RawSheet, RawWorkbook
+from .rules.engine import check_return, not_a_return
 from .settings import Settings
 from .spec import KINDS, META_SHEET, Layout
-from .validate import check_workbook
 from .values import upn_check_letter
 
 __all__ = ["ReturnBuilder", "provider_return", "school_log", "check", "found", "pupil", "placement",
@@ -135,9 +136,17 @@ def _as_read(value):
 
 
 def check(builder: ReturnBuilder, settings: Settings | None = None) -> FileReport:
-    """Check a built return, exactly as `validate` checks a file; and check no message
-    repeats a pupil's UPN, name, date of birth or postcode."""
-    report = check_workbook(builder.raw(), settings).report
+    """Check a built return with every rule, as `validate` checks a file (the same engine,
+    without reading a file); and check no message repeats a pupil's UPN, name, date of
+    birth or postcode."""
+    raw = builder.raw()
+    try:
+        ret = to_return(raw)
+    except NotAReturn as exc:
+        report = FileReport(raw.source, exc.kind, status_for([f := not_a_return(exc)]), [f])
+    else:
+        issues = check_return(ret, settings)
+        report = FileReport(raw.source, ret.kind.kind, status_for(issues), issues)
     personal = builder.personal_values()
     for f in report.issues:
         leaked = sorted(v for v in personal if v in f.message)

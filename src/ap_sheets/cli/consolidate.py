@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import main
+from .main import main
 
 
 @main.command()

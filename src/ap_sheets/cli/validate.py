@@ -9,7 +9,8 @@ import click
 
 from ..findings import UNREADABLE, FileReport
 from ..spec import KINDS
-from . import main
+from .main import main
+from .options import load_config
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm"}
 
@@ -53,16 +54,6 @@ def validate(files: tuple[Path, ...], fmt: str, config_file: Path | None):
                        f"{sum(r.status == 'rejected' for r in reports)} rejected, "
                        f"{sum(r.status == UNREADABLE for r in reports)} unreadable.")
     sys.exit(0 if all(r.status == "accepted" for r in reports) else 1)
-
-
-def load_config(config_file: Path | None):
-    """The council's settings, or a usage error (exit 2) saying why the file is refused."""
-    from ..settings import SettingsError, load_settings
-
-    try:
-        return load_settings(config_file)
-    except SettingsError as exc:
-        raise click.BadParameter(str(exc), param_hint="--config") from None
 
 
 def render_text(report: FileReport) -> str:

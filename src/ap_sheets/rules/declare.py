@@ -122,6 +122,7 @@ class Rule:
     checks: list[Check] = field(default_factory=list)
     value_checks: list[ValueCheck] = field(default_factory=list)
     cross: Callable[..., list] | None = None
+    unidentified: Callable[..., Any] | None = None  # words a workbook that is not a standard return (R004)
 
     # ---- attaching checks -------------------------------------------------------------
     def check(self, kind: Kind | None, sheet: str | None, versions: Iterable[str] | None = None):
@@ -150,6 +151,12 @@ class Rule:
         """Decorator: `fn(providers, schools, term, **settings)` returns this rule's findings
         over the consolidated returns of a term."""
         self.cross = fn
+        return fn
+
+    def when_unidentified(self, fn):
+        """Decorator: `fn(NotAReturn) -> Finding`, the one finding for a workbook that is not
+        a standard return of a version ap-sheets reads (nothing else is checked)."""
+        self.unidentified = fn
         return fn
 
     def _check_signature(self, fn) -> None:

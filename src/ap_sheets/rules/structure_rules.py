@@ -36,6 +36,7 @@ R004 = rule(
 )
 
 
+@R004.when_unidentified
 def not_a_return(exc: NotAReturn) -> Finding:
     """The one finding for a workbook that is not a standard return of a version we read."""
     if exc.problem == "not-standard":
