@@ -16,6 +16,7 @@ UPN, name, date of birth or postcode (`check` raises AssertionError naming the r
 """
 from __future__ import annotations
 
+import builtins
 from datetime import date
 
 from .findings import FileReport, display_value, status_for
@@ -41,7 +42,7 @@ class ReturnBuilder:
         self.tables: dict[str, dict[int, dict[str, object]]] = {
             s.name: {} for s in self.kind.sheets if s.layout is Layout.TABLE}
         self.renamed: dict[tuple[str, str], str] = {}
-        self.dropped: set[str] = set()
+        self.dropped: builtins.set[str] = builtins.set()
         self._next_row: dict[str, int] = {}
 
     # -- form sheets (Provider, School): one record --
@@ -109,9 +110,9 @@ class ReturnBuilder:
             sheets[spec.name] = RawSheet(spec.name, rows)
         return RawWorkbook(source, sheets, meta={"kind": str(self.kind.kind), "template_version": self.version})
 
-    def personal_values(self) -> set[str]:
+    def personal_values(self) -> builtins.set[str]:
         """Every pupil's UPN, name, date of birth and postcode, as a message might show them."""
-        out: set[str] = set()
+        out: builtins.set[str] = builtins.set()
         for table in self.tables.values():
             for record in table.values():
                 for key in ("upn", "surname", "forename", "postcode"):

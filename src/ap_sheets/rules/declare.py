@@ -140,9 +140,14 @@ class Rule:
                     fields: Callable[[Column, Any], Mapping[str, Any]] | None = None) -> ValueCheck:
         """Declare the predicate for some value types' (or named columns') values; give
         `predicate_for(column)` instead where it depends on the column (its code list)."""
-        if (predicate is None) == (predicate_for is None):
-            raise ValueError(f"{self.code}: give predicate or predicate_for")
-        vc = ValueCheck(self, predicate_for or (lambda column: predicate), frozenset(types),
+        if predicate_for is None:
+            if predicate is None:
+                raise ValueError(f"{self.code}: give predicate or predicate_for")
+            fixed = predicate
+            predicate_for = lambda column: fixed  # noqa: E731
+        elif predicate is not None:
+            raise ValueError(f"{self.code}: give predicate or predicate_for, not both")
+        vc = ValueCheck(self, predicate_for, frozenset(types),
                         frozenset(columns), message, fields or (lambda column, value: {}))
         self.value_checks.append(vc)
         return vc

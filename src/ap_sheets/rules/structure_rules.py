@@ -46,7 +46,7 @@ def not_a_return(exc: NotAReturn) -> Finding:
     elif exc.problem == "unknown-kind":
         message, value = R004.say("unknown-kind", kind=exc.kind_name), exc.kind_name
     else:
-        kind = KINDS[exc.kind_name]
+        kind = KINDS[exc.kind_name or ""]
         message = R004.say("version", version=exc.version or "unknown", supported=" or ".join(kind.reads),
                            title=kind.title.lower())
         value = exc.version
