@@ -226,7 +226,7 @@ def test_school_logs_agree_with_the_provider_returns(checked):
 def test_reconciliation_shows_the_planted_gaps(by_cli):
     """X001-X005 over the CLI's copy of the demo: exactly the planted gaps, and the same
     per-file findings as the first copy (checked through the batch's own worker function)."""
-    consolidate = pytest.importorskip("ap_sheets.consolidate")
+    consolidate = pytest.importorskip("ap_sheets.batch")
     cross_rules = pytest.importorskip("ap_sheets.cross_rules")
     from ap_sheets.terms import Term
 
