@@ -83,7 +83,8 @@ def alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the workers")
 @pytest.mark.parametrize("method", ["fork", "spawn"])
 def test_workers_exit_when_consolidate_is_killed(good_files, tmp_path, method):
-    folder = returns_folder(tmp_path, good_files, **{"slow1.xlsm": b"x", "slow2.xlsm": b"x"})
+    # a worker is sent its next chunk while it runs one: with four slow files both end up in one
+    folder = returns_folder(tmp_path, good_files, **{f"slow{i}.xlsm": b"x" for i in range(4)})
     markers = tmp_path / "markers"
     markers.mkdir()
     proc = subprocess.Popen([sys.executable, str(FAULT_RUN), "consolidate", str(folder), "-o", str(tmp_path / "out"),

@@ -40,6 +40,7 @@ GRACE_SECONDS = 30.0  # on top of the per-file limit, for start-up and a busy ma
 START_SECONDS = 120.0  # for a worker to start (spawn imports the engine afresh)
 START_FAILURES = 3  # workers dying before they start, in a row, before giving up
 WATCH_SECONDS = 0.5  # how often a worker checks that its parent is alive
+QUEUED = 2  # chunks sent to a worker at a time: the next is waiting while it sends a result back
 START_METHOD_VARIABLE = "AP_SHEETS_START_METHOD"
 
 
@@ -136,8 +137,13 @@ class _Worker:
     conn: Any
     started: float
     ready: bool = False
-    chunk: list | None = None  # the chunk it is running
-    deadline: float = 0.0
+    chunks: deque = field(default_factory=deque)  # sent to it, in order; it is running the first
+    deadline: float = 0.0  # for the first
+
+    def begin(self, per_file: float, grace: float) -> None:
+        """Start the clock of the chunk it is now running."""
+        if self.chunks:
+            self.deadline = time.monotonic() + len(self.chunks[0]) * per_file + grace
 
 
 @dataclass
@@ -228,7 +234,7 @@ class WorkerPool:
         self._closed = True
         for w in list(self.workers):
             try:
-                if w.ready and w.chunk is None:
+                if w.ready and not w.chunks:
                     w.conn.send(None)
             except OSError:
                 pass
@@ -267,19 +273,20 @@ class WorkerPool:
 
     def _drive(self, batch: _Batch) -> None:
         queue = batch.queue
-        while queue or any(w.chunk is not None for w in self.workers):
+        while queue or any(w.chunks for w in self.workers):
             self._fill()
             for w in self.workers:
-                if w.ready and w.chunk is None and queue:
+                while w.ready and len(w.chunks) < QUEUED and queue:
                     chunk = queue.popleft()
                     try:
                         w.conn.send((batch.task, chunk))
                     except OSError:  # it died since: the chunk waits for another worker
                         queue.appendleft(chunk)
-                        continue
-                    w.chunk = chunk
-                    w.deadline = time.monotonic() + len(chunk) * batch.per_file + batch.grace
-            waiting = [w for w in self.workers if not w.ready or w.chunk is not None]
+                        break
+                    w.chunks.append(chunk)
+                    if len(w.chunks) == 1:
+                        w.begin(batch.per_file, batch.grace)
+            waiting = [w for w in self.workers if not w.ready or w.chunks]
             if not waiting:
                 continue
             now = time.monotonic()
@@ -307,9 +314,10 @@ class WorkerPool:
             w.ready = True
             self._failed_starts = 0
             return
-        chunk, w.chunk = w.chunk, None
-        if chunk is None:
+        if not w.chunks:
             return
+        chunk = w.chunks.popleft()
+        w.begin(batch.per_file, batch.grace)
         if kind == "ok":
             batch.on_done(value)
         else:
@@ -319,7 +327,7 @@ class WorkerPool:
     def _died(self, w: _Worker, batch: _Batch) -> None:
         w.process.join(5)
         code = w.process.exitcode
-        chunk = w.chunk
+        chunk = self._take_back(w, batch)
         started = w.ready
         self._remove(w, kill=True)
         if not started:
@@ -328,8 +336,19 @@ class WorkerPool:
         elif chunk is not None:
             batch.on_fail(chunk, worker_died(chunk[0][1], code), "died", code)
 
+    @staticmethod
+    def _take_back(w: _Worker, batch: _Batch) -> list | None:
+        """The chunk a worker that died or overran was running; the ones waiting behind it go
+        back to the front of the queue (they were never started)."""
+        if not w.chunks:
+            return None
+        running = w.chunks.popleft()
+        batch.queue.extendleft(reversed(w.chunks))
+        w.chunks.clear()
+        return running
+
     def _overran(self, w: _Worker, batch: _Batch) -> None:
-        chunk = w.chunk
+        chunk = self._take_back(w, batch)
         started = w.ready
         self._remove(w, kill=True)
         if not started:
