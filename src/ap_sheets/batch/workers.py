@@ -22,6 +22,7 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 import os
+import signal
 import sys
 import threading
 import time
@@ -98,6 +99,7 @@ class _TaskError(Exception):
 
 def worker_main(conn, parent_pid: int | None) -> None:
     """A worker's life: say it is ready, then run (task, chunk) messages until told to stop."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the workers
     _watch_parent(parent_pid)
     conn.send(("ready", os.getpid()))
     while True:
