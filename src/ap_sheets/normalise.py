@@ -133,7 +133,7 @@ def _find_sheet(raw: RawWorkbook, name: str) -> RawSheet | None:
     return next((s for n, s in raw.sheets.items() if fold(n) == fold(name)), None)
 
 
-def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetData:
+def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding], date1904: bool = False) -> SheetData:
     wanted = {header_key(c.header): c for c in sheet.data_columns}
     best_row, best_hits = 1, -1
     for r in range(1, min(HEADER_SEARCH_ROWS, len(grid.rows)) + 1):
@@ -155,7 +155,7 @@ def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetD
                 "R004", f"The column '{c.header}' is missing from the {sheet.name} sheet (it may have been "
                 "renamed or deleted). Put the heading back exactly as in the standard workbook.",
                 sheet=sheet.name, column=c.header))
-    columns = [(values.normaliser(c), positions.get(c.key, -1)) for c in sheet.data_columns]
+    columns = [(values.normaliser(c, date1904), positions.get(c.key, -1)) for c in sheet.data_columns]
     present = [i for i in positions.values()]
     index, records = [], []
     for r in range(best_row + 1, len(grid.rows) + 1):
@@ -176,7 +176,7 @@ def _read_table(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetD
     return SheetData(sheet, frame, letters=letters, missing=missing)
 
 
-def _read_form(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetData:
+def _read_form(sheet: Sheet, grid: RawSheet, findings: list[Finding], date1904: bool = False) -> SheetData:
     wanted = {header_key(c.header): c for c in sheet.data_columns}
     rows: dict[str, int] = {}
     for r, cells in enumerate(grid.rows, start=1):
@@ -191,7 +191,7 @@ def _read_form(sheet: Sheet, grid: RawSheet, findings: list[Finding]) -> SheetDa
                 "R004", f"The item '{c.header}' is missing from the {sheet.name} sheet (it may have been "
                 "renamed or deleted). Put the label back in column A exactly as in the standard workbook.",
                 sheet=sheet.name, column=c.header))
-        rec[c.key] = values.normalise(c, grid.value(r, 1)) if r else None
+        rec[c.key] = values.normalise(c, grid.value(r, 1), date1904) if r else None
     missing = {c.key for c in sheet.data_columns if c.key not in rows}
     frame = pd.DataFrame([rec], columns=[c.key for c in sheet.data_columns], dtype=object)
     return SheetData(sheet, frame, form_rows=rows, missing=missing)
@@ -220,7 +220,8 @@ def to_return(raw: RawWorkbook) -> Return:
             data = (_read_form if sheet.layout is Layout.FORM else _read_table)(sheet, grid, [])
             data.missing = {c.key for c in sheet.data_columns}
         else:
-            data = (_read_form if sheet.layout is Layout.FORM else _read_table)(sheet, grid, findings)
+            data = (_read_form if sheet.layout is Layout.FORM else _read_table)(sheet, grid, findings,
+                                                                                getattr(raw, "date1904", False))
         sheets[sheet.name] = data
     ret = Return(raw.source, kind, sheets, term=None, findings=findings)
     ret.term = _term_of(ret.record)

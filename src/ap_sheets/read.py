@@ -19,6 +19,7 @@ from pathlib import Path
 from .findings import Finding
 from .safety import LIMITS, REASONS, Inspection, Refused, SheetExtent, column_letters, inspect, vba_digest
 from .spec import KINDS, META_SHEET, RULES
+from .values import ExcelError, UnreadableCell
 
 
 class UnreadableWorkbook(Exception):
@@ -53,6 +54,7 @@ class RawWorkbook:
     meta: dict[str, str] = field(default_factory=dict)  # from the hidden meta sheet
     vba_digest: str | None = None  # digest of the workbook's macros (safety.vba_digest), if any
     findings: list[Finding] = field(default_factory=list)  # found while reading: data out of range, long text
+    date1904: bool = False  # dates count from 1904: bare date serials are read with that system
 
 
 def wanted_sheets() -> set[str]:
@@ -96,41 +98,83 @@ def read_workbook(path: str | Path, max_rows: int = LIMITS.rows, max_cols: int =
     sheets: dict[str, RawSheet] = {}
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
-    except Exception as exc:  # calamine raises its own error types for each format fault
-        raise UnreadableWorkbook(REASONS["damaged"].format(detail=f"it cannot be opened: {_short(exc)}"),
-                                 "damaged") from exc
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's own errors, and a Rust panic (a BaseException)
+        raise UnreadableWorkbook(REASONS["damaged"].format(detail="it cannot be opened"), "damaged") from exc
     try:
-        for name in book.sheet_names:
-            if not _is_wanted(name, wanted):
-                continue
+        for name in _sheets_to_read(book.sheet_names, wanted, findings):
             extent = checked.sheets.get(name)
             if extent is None:  # a sheet the pre-flight could not place: never parse it blind
                 raise UnreadableWorkbook(REASONS["damaged"].format(
-                    detail=f"the sheet '{name}' cannot be found inside it"), "damaged")
+                    detail=f"the sheet '{name.strip()}' cannot be found inside it"), "damaged")
             _check_extent(extent, limits)
             grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=max_rows)
+            grid = mark_cells(grid, extent, max_rows, max_cols)
             rows = [capped_row(r[:max_cols], name.strip(), i, limits, findings) for i, r in enumerate(grid, 1)]
             sheets[name.strip()] = RawSheet(name.strip(), rows)
             if extent.outside_count:
                 findings.append(outside_finding(name.strip(), extent, limits))
     except UnreadableWorkbook:
         raise
-    except Exception as exc:
-        raise UnreadableWorkbook(REASONS["damaged"].format(detail=f"a sheet cannot be read: {_short(exc)}"),
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # fixed words: the reader's own message may quote a cell
+        raise UnreadableWorkbook(REASONS["damaged"].format(detail="a sheet in it cannot be read"),
                                  "damaged") from exc
     finally:
         book.close()
     return RawWorkbook(source=path.name, sheets=sheets, meta=read_meta(sheets.get(META_SHEET)),
-                       vba_digest=digest_of(checked), findings=findings)
+                       vba_digest=digest_of(checked), findings=findings, date1904=checked.date1904)
+
+
+def _sheets_to_read(names: list[str], wanted: set[str], findings: list[Finding]) -> list[str]:
+    """The workbook's sheets that ap-sheets reads. Two tabs whose names differ only in spaces
+    or case ("Pupils" and "Pupils ") are one R004: the one named exactly is read (else the first)."""
+    by_name: dict[str, list[str]] = {}
+    for name in names:
+        if _is_wanted(name, wanted):
+            by_name.setdefault(name.strip().casefold(), []).append(name)
+    out = []
+    for same in by_name.values():
+        canonical = next((w for w in wanted if w.casefold() == same[0].strip().casefold()), same[0].strip())
+        chosen = next((n for n in same if n == canonical), same[0])
+        out.append(chosen)
+        if len(same) > 1:
+            listed = " and ".join(f"'{n}'" for n in same)
+            findings.append(Finding(
+                canonical, None, None, None, "R004", RULES["R004"].severity,
+                f"The workbook has {len(same)} tabs called {canonical} ({listed}: the names differ only in "
+                f"spaces or capital letters), so ap-sheets cannot tell which holds the return. It read "
+                f"'{chosen}'. Copy anything you need into that tab, delete the other, and send the workbook again."))
+    return out
+
+
+def mark_cells(grid: list[list], extent: SheetExtent, max_rows: int, max_cols: int) -> list[list]:
+    """Put what the reader could not show in its place: error values (#N/A, #SPILL! ...) and
+    cells it could not read become markers, reported where a column is read; a table's Total
+    Row is blanked (sums and labels, not a record)."""
+    marks = [(rc, ExcelError(text)) for rc, text in extent.errors.items()]
+    marks += [(rc, UnreadableCell()) for rc in extent.unreadable]
+    for (row, col), mark in marks:
+        if row > max_rows or col > max_cols:
+            continue
+        while len(grid) < row:
+            grid.append([])
+        cells = grid[row - 1]
+        if len(cells) < col:
+            cells.extend([""] * (col - len(cells)))
+        cells[col - 1] = mark
+    for row, first, last in extent.totals:
+        if row <= len(grid):
+            cells = grid[row - 1]
+            for c in range(first - 1, min(last, len(cells))):
+                cells[c] = ""
+    return grid
 
 
 def digest_of(checked: Inspection) -> str | None:
     return vba_digest(checked.vba, checked.macro_sheets, checked.vba_oversized)
-
-
-def _short(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if len(text) < 80 else text[:77] + "..."
 
 
 def _check_extent(extent: SheetExtent, limits) -> None:

@@ -12,6 +12,7 @@ from ..findings import Finding, display_value
 from ..normalise import Return, SheetData
 from ..privacy import PERSONAL_KEYS
 from ..spec import RULES, Column, ValueType
+from ..values import ExcelError, UnreadableCell
 from . import notification_rules, placement_rules, provider_rules, pupil_rules  # noqa: F401 (registers)
 from .registry import REGISTRY, Hit
 from .schema import failures
@@ -30,6 +31,12 @@ def value_message(code: str, column: Column, value) -> str:
     personal = column.key in PERSONAL_KEYS
     shown = f"'{display_value(value)}'"
     h = column.header
+    if isinstance(value, ExcelError):
+        return (f"{h} shows the Excel error {value}, not a value: the cell holds a formula or link that did "
+                "not work. Type the value itself into the cell (or fix the formula), save, and send it again.")
+    if isinstance(value, UnreadableCell):
+        return (f"{h}: this cell could not be read (the program that saved the file wrote something that is "
+                "not a value). Type the value into the cell again, save, and send it again.")
     if code == "R003":
         return f"{h} is missing. Please fill it in."
     if code == "R002":

@@ -64,15 +64,25 @@ def value_check(column: Column) -> tuple[str, callable] | None:
     return None
 
 
+def _not_a_cell_problem(v) -> bool:
+    return not isinstance(v, values.CellProblem)
+
+
+def _or_cell_problem(predicate):
+    return lambda v: isinstance(v, values.CellProblem) or predicate(v)
+
+
 @lru_cache(maxsize=None)
 def schema_for(sheet: Sheet) -> pa.DataFrameSchema:
     columns = {}
     for column in sheet.data_columns:
-        checks = []
+        # An Excel error value or unreadable cell is R001 in any column; the column's own
+        # check lets it pass, so a cell still gets one finding.
+        checks = [pa.Check(_not_a_cell_problem, element_wise=True, name="R001", ignore_na=True)]
         found = value_check(column)
         if found:
             code, predicate = found
-            checks.append(pa.Check(predicate, element_wise=True, name=code, ignore_na=True))
+            checks.append(pa.Check(_or_cell_problem(predicate), element_wise=True, name=code, ignore_na=True))
         columns[column.key] = pa.Column(
             dtype=None, checks=checks, nullable=not column.required, required=True, coerce=False,
         )
