@@ -120,7 +120,7 @@ def read_workbook(path: str | Path, max_rows: int = LIMITS.rows, max_cols: int =
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # fixed words: the reader's own message may quote a cell
-        raise UnreadableWorkbook(REASONS["damaged"].format(detail="a sheet in it cannot be read"),
+        raise UnreadableWorkbook(REASONS["damaged"].format(detail="a sheet cannot be read"),
                                  "damaged") from exc
     finally:
         book.close()

@@ -44,6 +44,10 @@ def short_error(exc: Exception) -> str:
 # Error values the reader (calamine) knows; any other (Excel 365's #SPILL!, #CALC! ...,
 # Gnumeric's own) would stop it reading the whole file, so such a cell is hidden from it.
 READER_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
+# Every error value Excel shows. Anything else in an error cell (Gnumeric writes its own) is
+# an unreadable cell: its text is never shown, since it could be anything.
+EXCEL_ERRORS = READER_ERRORS | {"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!",
+                                "#PYTHON!", "#GETTING_DATA", "#EXTERNAL!"}
 # A number as the reader parses one (no spaces, no thousands separators).
 NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _SST_INDEX = re.compile(r"[0-9]{1,9}")  # a shared-string index; the reader reads anything else as 0
@@ -238,8 +242,10 @@ class XmlScan:
         hide = False
         if kind == "e":
             value = text.strip()
-            if row <= self.limits.rows and col <= self.limits.columns:
-                self.extent.errors[(row, col)] = value[:32] if value.startswith("#") else "#VALUE!"
+            if value in EXCEL_ERRORS and row <= self.limits.rows and col <= self.limits.columns:
+                self.extent.errors[(row, col)] = value
+            elif row <= self.limits.rows and col <= self.limits.columns:
+                self.extent.unreadable.add((row, col))
             hide = value not in READER_ERRORS
         elif kind == "b":
             hide = text not in ("0", "1")
