@@ -39,7 +39,7 @@ from pathlib import Path, PurePosixPath
 from .filetype import refusal_for, sniff
 from .limits import LIMITS, Deadline, Limits, size_text
 from .refusals import refuse
-from .relationships import WORKBOOK_PART, find_sheet_parts, find_workbook_part, table_totals, uses_1904
+from .relationships import WORKBOOK_PART, find_sheet_parts, find_workbook_part, any_total_row, table_totals, uses_1904
 from .xmlscan import SheetExtent
 from .zipparts import check_directory, read_part, scan_part
 
@@ -158,8 +158,9 @@ def _inspect_zip(data: bytes, limits: Limits, deadline: Deadline) -> Inspection:
             total += scan_part(zf, info, extents.get(info.filename), limits, deadline)
             if total > limits.total_bytes:
                 raise refuse("oversized", detail=f"its parts expand to more than {size_text(limits.total_bytes)}")
-        for extent in extents.values():
-            extent.totals = table_totals(zf, extent.part, names, limits)
+        if any_total_row(zf, names, limits):
+            for extent in extents.values():
+                extent.totals = table_totals(zf, extent.part, names, limits)
         patched = {e.part: e.patches for e in extents.values() if e.patches}
         if patched:  # cells the reader cannot read are hidden from it, in a copy made in memory
             data = _patched_copy(zf, patched, limits)

@@ -2,6 +2,7 @@
 relationships (read small, with DTDs refused), so the sheet checked is the sheet the reader reads."""
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import PurePosixPath
 
@@ -97,13 +98,22 @@ def find_sheet_parts(zf: zipfile.ZipFile, workbook: str, names: set[str], limits
     return out
 
 
+_WORKBOOK_PR = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?workbookPr\s[^>]*")
+_DATE1904 = re.compile(rb"\sdate1904\s*=\s*[\"']\s*(1|true)\s*[\"']", re.I)
+_TOTALS = re.compile(rb"\stotalsRowCount\s*=\s*[\"']\s*[1-9]")
+
+
 def uses_1904(zf: zipfile.ZipFile, workbook: str, limits: Limits) -> bool:
-    """True when the workbook counts dates from 1904 (Excel > Options > Advanced, older Mac Excel)."""
-    root = _parse_small_xml(zf, workbook, limits)
-    for el in root.iter():
-        if el.tag.rsplit("}", 1)[-1] == "workbookPr":
-            return el.get("date1904", "").strip().casefold() in ("1", "true")
-    return False
+    """True when the workbook counts dates from 1904 (Excel > Options > Advanced, older Mac Excel).
+    (The part has passed the XML checks already: a look at one attribute is enough.)"""
+    m = _WORKBOOK_PR.search(read_part(zf, workbook, limits.part_bytes))
+    return bool(m and _DATE1904.search(m.group(0)))
+
+
+def any_total_row(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> bool:
+    """Whether any table in the workbook has a Total Row (most have none: nothing more to read)."""
+    return any(_TOTALS.search(read_part(zf, n, limits.part_bytes)) for n in names
+               if n.casefold().startswith("xl/tables/") and n.casefold().endswith(".xml"))
 
 
 def _cell(ref: str) -> tuple[int, int] | None:
