@@ -155,3 +155,40 @@ def test_a_real_change_in_a_libreoffice_save_is_still_r060(tmp_path):
     path.write_bytes(replace_parts(data, {"xl/vbaProject.bin": tampered_vba(_lo_vba(), tmp_path)}))
     report = validate_file(path)
     assert [(f.code, f.message) for f in report.issues] == [("R060", MACROS_DIFFER)]
+
+
+def test_a_folder_of_client_saves_and_hostile_files_consolidates_with_a_verdict_for_each(tmp_path):
+    """Good returns, LibreOffice and Gnumeric saves, Excel's features and hostile files, in one
+    folder: one report, every file named with its verdict, the hostile ones unreadable."""
+    import shutil
+
+    from ap_sheets.consolidate import consolidate
+    from test_broken_cells_and_parts import sst, with_cell
+    from test_hostile_files import replace_parts
+
+    folder = tmp_path / "returns"
+    folder.mkdir()
+    clean = provider_return().save(tmp_path / "clean.xlsm").read_bytes()
+    (folder / "clean.xlsm").write_bytes(clean)
+    for p in CLIENTS.glob("*.xls*"):
+        shutil.copy2(p, folder / p.name)
+    hostile = {
+        "u32.xlsm": with_cell(clean, "B2", '<c r="B2" t="s"><v>1</v></c>', sst("A", "B", unique="4294967295")),
+        "u64.xlsm": with_cell(clean, "B2", '<c r="B2" t="s"><v>1</v></c>',
+                              sst("A", "B", unique="18446744073709551615")),
+        "index.xlsm": with_cell(clean, "B2", '<c r="B2" t="s"><v>-1</v></c>', sst("A", "B")),
+        "no-content-types.xlsm": replace_parts(clean, {"[Content_Types].xml": None}),
+    }
+    for name, data in hostile.items():
+        (folder / name).write_bytes(data)
+    outcome = consolidate(folder, tmp_path / "out", progress=False)
+    statuses = {Path(r.file).name: r.status for r in outcome.consolidation.results}
+    assert statuses == {
+        "clean.xlsm": ACCEPTED, "gnumeric.xlsx": ACCEPTED, "excel_total_row.xlsm": ACCEPTED,
+        "excel_date1904.xlsm": ACCEPTED, "libreoffice_en_GB.xlsx": ACCEPTED, "libreoffice_en_GB.xlsm": ACCEPTED,
+        "libreoffice_en_US.xlsx": ACCEPTED, "libreoffice_en_US.xlsm": ACCEPTED,
+        "excel365_errors.xlsm": REJECTED, "two_pupils_tabs.xlsm": REJECTED,
+        **{name: "unreadable" for name in hostile},
+    }
+    assert outcome.summary["files"] == {"accepted": 8, "rejected": 2, "unreadable": 4}
+    assert outcome.summary["children"] == 3
