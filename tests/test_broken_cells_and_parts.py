@@ -224,6 +224,8 @@ BROKEN_PARTS = {
                       "the part xl/theme/theme1.xml is cut short or is not well-formed XML"),
     "comments-cut": (lambda c: _cut(c, "xl/comments/comment1.xml", 0.9),
                      "the part xl/comments/comment1.xml is cut short or is not well-formed XML"),
+    "unread-sheet-cut": (lambda c: _cut(c, "xl/worksheets/sheet6.xml", 0.8),
+                         "the part xl/worksheets/sheet6.xml is cut short or is not well-formed XML"),
     "note-drawing-cut": (lambda c: _cut(c, "xl/drawings/vmlDrawing3.vml", 0.7),
                          "the part xl/drawings/vmlDrawing3.vml is cut short"),
 }
@@ -237,6 +239,14 @@ def test_a_part_excel_needs_missing_or_cut_short_is_refused(clean, tmp_path, cas
     assert report.status == UNREADABLE
     assert report.reason == REASONS["damaged"].format(detail=detail)
     assert SAVE_AGAIN in report.reason
+
+
+def test_an_error_value_on_a_form_sheet_is_reported_at_its_answer_cell(clean, tmp_path):
+    sheet = "xl/worksheets/sheet2.xml"
+    xml = re.sub(r'<c r="B9"[^>]*>.*?</c>', '<c r="B9" t="e"><v>#REF!</v></c>', part(clean, sheet), count=1, flags=re.S)
+    report = validate_file(write(tmp_path, "form.xlsm", replace_parts(clean, {sheet: xml.encode()})))
+    assert [(f.code, f.sheet, f.row, f.column, f.cell, f.value) for f in report.issues] == [
+        ("R001", "Provider", 9, "Ofsted report date", "B9", "#REF!")]
 
 
 def test_the_clean_return_passes_every_new_check(clean, tmp_path):

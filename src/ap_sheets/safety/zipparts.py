@@ -65,6 +65,7 @@ def refuse_dtd(part: str, data: bytes, limits: Limits, essential: bool) -> None:
         raise refuse("dtd", part=part)
 
 
+_SHEET_END = re.compile(rb"</(?:[A-Za-z_][\w.\-]*:)?(?:worksheet|chartsheet|dialogsheet|macrosheet)>\s*\Z")
 _SST_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sst[\s>/][^>]*", re.S)
 _UNIQUE_COUNT = re.compile(rb"\suniqueCount\s*=\s*[\"']([^\"']*)[\"']")
 _SI = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?si[\s>/]")
@@ -130,6 +131,8 @@ def scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, extent: SheetExtent | 
     deadline.check()
     if extent is not None:
         refuse_dtd(name, data, limits, essential=True)
+        if not _SHEET_END.search(data[-256:]):  # cut short: even a sheet the reader never reads
+            raise refuse("damaged", detail=f"the part {name} is cut short or is not well-formed XML")
         locate_values(data, extent, limits, deadline)
     else:
         check_well_formed(name, data, limits)
