@@ -77,6 +77,8 @@ def check_shared_strings(part: str, data: bytes) -> None:
     The reader reserves memory for `uniqueCount` entries before reading one: a lie of
     4294967295 makes it ask for ~100 GB and abort the whole process; 18446744073709551615
     makes it panic. Excel always writes the true number."""
+    if b"sst" not in data[:4096]:
+        return
     head = _SST_TAG.search(data[:4096])
     if head is None:
         return
