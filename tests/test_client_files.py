@@ -3,7 +3,6 @@ scripts/make_client_fixtures.py): each reads as the same return the user typed, 
 the findings its content deserves and nothing from the program that saved it."""
 from __future__ import annotations
 
-import io
 import zipfile
 from datetime import date
 from pathlib import Path

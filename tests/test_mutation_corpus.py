@@ -20,7 +20,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from conftest import COMPLAINTS, NOTIFICATIONS, PROVIDER, PUPILS, provider_return
+from conftest import PUPILS, provider_return
 
 SEED = 20241201
 CLIENTS = Path(__file__).parent / "fixtures" / "clients"
