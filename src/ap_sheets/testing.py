@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .findings import FileReport, display_value
-from .read import RawSheet, RawWorkbook
+from .read import CutText, OutsideData, RawSheet, RawWorkbook
 from .return_rows import PlacementRow, PupilRow
 from .settings import Settings
 from .spec import KINDS, META_SHEET, Layout
@@ -47,6 +47,8 @@ class ReturnBuilder:
         self.dropped: set[str] = set()
         self.order: dict[str, list[str]] = {}  # a table's columns where a user moved them
         self.vba_digest: str | None = None  # the macros' digest, as the reader gives it (None: no macros)
+        self.cut: list[CutText] = []  # cells whose text the reader cut to what a cell holds
+        self.outside: list[OutsideData] = []  # data the reader found outside the area it reads
         self._next_row: dict[str, int] = {}
 
     # -- form sheets (Provider, School): one record --
@@ -123,7 +125,7 @@ class ReturnBuilder:
                     rows.append([_as_read(record.get(c.key)) for c in columns])
             sheets[spec.name] = RawSheet(spec.name, rows)
         return RawWorkbook(source, sheets, meta={"kind": str(self.kind.kind), "template_version": self.version},
-                           vba_digest=self.vba_digest)
+                           vba_digest=self.vba_digest, cut=list(self.cut), outside=list(self.outside))
 
     def personal_values(self) -> set[str]:
         """Every pupil's UPN, name, date of birth and postcode, as a message might show them."""

@@ -220,3 +220,19 @@ def test_r060_macros_that_are_not_the_councils_are_a_query():
                  "into a fresh copy of the standard workbook.")]
     log.vba_digest = "unreadable:bad-dir-stream"
     assert "(the macro project is damaged)" in check(log).issues[0].message
+
+
+def test_r004_data_outside_the_area_read():
+    from ap_sheets.read import OutsideData
+    from ap_sheets.testing import check, provider_return
+
+    b = provider_return()
+    b.outside.append(OutsideData("Complaints", ("A5001", "B5001", "CC2"), 5, (5001, 1)))  # as the reader says
+    report = check(b)
+    assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
+        ("R004", "Complaints", 5001, None, "A5001")]
+    assert report.issues[0].message == (
+        "The Complaints sheet has data outside the area ap-sheets reads (rows 1 to 5,000, columns A to CB): A5001, "
+        "B5001, CC2 and 2 more cells. It was not checked. If it was typed by mistake, delete it; if your return "
+        "really needs more rows or columns, contact the council's AP team.")
+    assert report.status == "rejected"

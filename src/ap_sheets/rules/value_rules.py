@@ -287,3 +287,16 @@ def test_r013_email():
     assert found(b) == [("R013", "Provider", r, "Contact email", f"B{r}")]
     assert said(b) == ["'sam.patel@brightfutures' is not a valid email address. Check it "
                        "(e.g. name@provider.org.uk)."]
+
+
+def test_r001_text_longer_than_a_cell_holds():
+    from ap_sheets.read import CutText
+    from ap_sheets.testing import check, provider_return
+
+    b = provider_return()
+    b.cut.append(CutText("Pupils", 3, 35, 40_000, "Mentoring weekly"))  # what the reader says it cut
+    report = check(b)
+    assert [(f.code, f.sheet, f.row, f.column, f.cell, f.value) for f in report.issues] == [
+        ("R001", "Pupils", 3, None, "AI3", "Mentoring weekly")]
+    assert report.issues[0].message == ("Cell AI3 holds 40,000 characters, more than an Excel cell can hold "
+                                        "(32,767); only the first 32,767 were read. Shorten it.")
