@@ -4,6 +4,13 @@ them: fast rule tests with no xlsx round trip (`ap_sheets.rules` modules end wit
     b = provider_return()                      # a clean return, as tests/conftest.py fills it
     b.set_cell("Pupils", 3, "hours_per_week", 20)
     assert found(b) == [("R030", "Pupils", 3, "Timetabled hours per week", "V3")]
+    assert said(b) == ["20 hours a week is full-time education, ..."]
+
+A builder changes what users change: `set` (a form item), `set_cell`, `add_row`,
+`rename_header`, `swap_columns`, `drop_sheet`, `version`; and carries what the reader reports
+about the file itself: `vba_digest` (its macros), `cut` (text cut to a cell's limit),
+`outside` (data outside the area read). For the cross rules (X001-X005), `provider_result`
+and `school_result` give returns as the batch keeps them, with `pupil_row`/`placement_row`.
 
 The layout is the standard workbook's (`templates`): a form sheet has its items in column A
 from row 2, answers in column B; a table sheet has every header in row 1 in the
