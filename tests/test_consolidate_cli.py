@@ -66,7 +66,7 @@ def test_config_file_and_suppress_below_option(small_term, tmp_path):
     assert result.exit_code == 0, result.output
     s = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert s["national_attendance_pct"] == 90 and s["suppress_below"] == 3
-    assert s["kpis"]["attendance"]["status"] == "Not met"  # 80% against 90%
+    assert s["kpis"]["attendance"]["status"] == "Below comparator"  # 80% against 90%
     assert s["kpis"]["reintegration"]["target_pct"] == 50.0
 
 

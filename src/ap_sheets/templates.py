@@ -87,13 +87,14 @@ _HEADING_FILL = "#1F4E78"
 # ---------------------------------------------------------------- public API
 
 def build_workbook(kind: str, path, records: dict | None = None,
-                   vba_project: Path | None = None) -> Path:
+                   vba_project: Path | None = None, settings=None) -> Path:
     """Write a workbook of `kind` to `path` (.xlsm), optionally pre-filled with `records`.
 
     `records` is keyed by sheet name: a dict of column key -> value for a form sheet, a
     list of such dicts for a table sheet. Dates become real Excel dates; strings are
     written exactly as given (so tests can plant text dates and stray spaces); numbers as
-    numbers; None leaves the cell blank.
+    numbers; None leaves the cell blank. `settings` (the council's, optional) puts its name,
+    the return deadline and how to send the return on Start here.
     """
     spec = _kind(kind)
     path = Path(path)
@@ -114,7 +115,7 @@ def build_workbook(kind: str, path, records: dict | None = None,
     lists = _write_lists(wb, wb.add_worksheet(LISTS_SHEET), spec, styles)
     _write_meta(wb.add_worksheet(META_SHEET), spec)
     _write_xlwings_conf(wb.add_worksheet(CONF_SHEET))
-    _write_start(start, spec, styles)
+    _write_start(start, spec, styles, settings)
     for sheet in spec.sheets:
         if sheet.layout is Layout.FORM:
             _write_form(data_sheets[sheet.name], sheet, records.get(sheet.name, {}), styles, lists)
@@ -332,12 +333,26 @@ def _insert_buttons(ws: Worksheet, row: int, col: int, stacked: bool) -> None:
 
 # ---------------------------------------------------------------- Start here
 
-def _instructions(spec: WorkbookKind) -> list[tuple[str, str]]:
+def _council_rows(settings) -> list[tuple[str, str]]:
+    """The council's own lines on Start here (from its settings), when it gave them."""
+    if settings is None:
+        return []
+    rows = []
+    if settings.council_name:
+        rows.append(("Council", settings.council_name))
+    if settings.return_deadline:
+        rows.append(("Send it by", settings.return_deadline))
+    if settings.send_returns_to:
+        rows.append(("How to send it", settings.send_returns_to))
+    return rows
+
+
+def _instructions(spec: WorkbookKind, settings=None) -> list[tuple[str, str]]:
     """(label, text) rows of the Start here sheet's instructions."""
     record = spec.sheet(spec.record_sheet)
     tables = [s.name for s in spec.sheets if s.layout is Layout.TABLE]
     computed = [c.header for s in spec.sheets for c in s.columns if c.computed]
-    rows = [
+    rows = _council_rows(settings) + [
         ("Who fills it in", WHO_AND_WHEN.get(spec.kind, "")),
         ("What to fill in",
          f"Start with the {record.name} sheet: one answer on each line, in the 'Your answer' "
@@ -393,7 +408,7 @@ def _and_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _write_start(ws: Worksheet, spec: WorkbookKind, styles: _Styles) -> None:
+def _write_start(ws: Worksheet, spec: WorkbookKind, styles: _Styles, settings=None) -> None:
     label_width, text_width = 22, 100
     ws.hide_gridlines(2)
     ws.set_tab_color("#548235")
@@ -414,7 +429,7 @@ def _write_start(ws: Worksheet, spec: WorkbookKind, styles: _Styles) -> None:
     row = 4
     ws.write_string(row, 0, "How to fill it in", heading)
     ws.write_blank(row, 1, None, heading)
-    for name, words in _instructions(spec):
+    for name, words in _instructions(spec, settings):
         row += 1
         ws.write_string(row, 0, name, label)
         ws.write_string(row, 1, words, text)

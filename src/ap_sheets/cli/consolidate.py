@@ -121,9 +121,12 @@ def render_consolidation(outcome) -> str:
         how = "as asked" if s["term_chosen"] == "given" else "the term most returns are for"
         lines.append(f"Term {s['term']} ({how}): {total} file{'s' * (total != 1)} - {files['accepted']} accepted, "
                      f"{files['rejected']} rejected, {files['unreadable']} unreadable.")
-        lines.append(f"In the figures: {s['providers']} provider return{'s' * (s['providers'] != 1)}, "
-                     f"{s['schools']} school log{'s' * (s['schools'] != 1)}; {s['children']:,} children "
-                     f"({s['with_ehcp']:,} with an EHC plan, {s['looked_after']:,} looked after).")
+        lines.append(f"Children on the register: {s['children_on_register']:,}. In the figures: {s['children']:,} "
+                     f"on accepted provider returns ({s['with_ehcp']:,} with an EHC plan, {s['looked_after']:,} "
+                     "looked after)." + (f" Not in the figures: {s['children_on_register'] - s['children']:,} only on "
+                     "rejected returns or school logs." if s['children_on_register'] != s['children'] else ""))
+        lines.append(f"Returns in the figures: {s['providers']} provider return{'s' * (s['providers'] != 1)}, "
+                     f"{s['schools']} school log{'s' * (s['schools'] != 1)}.")
         recon = ", ".join(f"{code} {n}" for code, n in s["reconciliation"].items())
         lines.append(f"Reconciliation: {recon}.")
     detail = s["files_detail"]
