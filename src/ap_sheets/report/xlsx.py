@@ -18,6 +18,7 @@ from datetime import date, datetime
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from ..excel.text import text_lines
 from .suppression import Suppressed
 
 TABLE_STYLE = "Table Style Medium 2"
@@ -177,22 +178,6 @@ def write_table(ws: Worksheet, styles: Styles, top: int, left: int, name: str, c
         for j, width in enumerate(widths):
             ws.set_column(left + j, left + j, width)
     return last
-
-
-def text_lines(text: str, width: float) -> int:
-    """How many lines `text` takes wrapped in a column `width` characters wide (by words)."""
-    room = max(width - 1, 1)
-    lines = 0
-    for para in text.split("\n"):
-        n, used = 1, 0
-        for word in para.split():
-            need = len(word) + (1 if used else 0)
-            if used and used + need > room:
-                n, used = n + 1, len(word)
-            else:
-                used += need
-        lines += n
-    return lines
 
 
 def _header_text(text: str) -> str:
