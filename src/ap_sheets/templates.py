@@ -451,8 +451,9 @@ def _write_start(ws: Worksheet, spec: WorkbookKind, styles: _Styles, settings=No
         row += 1
         ws.write_url(row, 0, f"internal:{quote_sheetname(sheet.name)}!A1", link, string=sheet.name,
                      tip=f"Go to the {sheet.name} sheet")
-        ws.write_string(row, 1, sheet.purpose, text)
-        ws.set_row(row, _row_height([(sheet.purpose, text_width)]))
+        purpose = _plain(sheet.purpose)
+        ws.write_string(row, 1, purpose, text)
+        ws.set_row(row, _row_height([(purpose, text_width)]))
     ws.set_portrait()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
