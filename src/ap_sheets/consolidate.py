@@ -485,6 +485,15 @@ class Outcome:
     phases: dict[str, float] = field(default_factory=dict)  # seconds per step, for the benchmark
 
 
+class NoReturnsForTerm(Exception):
+    """`--term` names a term no readable return in the folder is for: nothing is written."""
+
+    def __init__(self, term: Term, terms_held: dict[str, int]):
+        self.term, self.terms_held = term, terms_held
+        held = ", ".join(f"{t} ({n} file{'s' * (n != 1)})" for t, n in terms_held.items()) or "none that can be read"
+        super().__init__(f"No return in the folder is for {term.label}. The returns it holds are for: {held}.")
+
+
 def consolidate(directory, outdir, term: Term | str | None = None, config=None, jobs: int | None = None,
                 progress: bool | None = None, in_process: bool = False,
                 pseudonymise_salt: str | bytes | None = None, feedback: bool = False) -> Outcome:
@@ -497,6 +506,8 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
     (CSV) for analysts, its pupil IDs keyed by this secret salt (never written anywhere).
     `feedback`: also write a feedback copy of each rejected return under
     `outdir/feedback/` (see the module doc); ValueError if that folder is `directory` itself.
+    NoReturnsForTerm, before anything is written, when `term` is given and no readable
+    return in the folder is for it.
     """
     from .report import build_summary, write_council_report, write_shareable_report
     from .settings import Settings
@@ -520,7 +531,6 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
     if feedback and feedback_dir.resolve() == directory.resolve():
         raise ValueError(f"the feedback copies would go to {feedback_dir}, the folder of returns itself: "
                          "choose another output folder")
-    outdir.mkdir(parents=True, exist_ok=True)
     files = find_files(directory, exclude=[outdir, feedback_dir])
     items = [(str(p), p.relative_to(directory).as_posix()) for p in files]
     results: list[FileResult] = []
@@ -543,6 +553,10 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
             bar.close()
     clock.lap("check files")
     batch = assemble(results, term, config)
+    if term is not None and not batch.chosen:
+        held = Counter(r.term.label for r in results if r.readable and r.term is not None)
+        raise NoReturnsForTerm(term, dict(sorted(held.items())))
+    outdir.mkdir(parents=True, exist_ok=True)
     batch.root = str(directory)
     batch.produced = _produced_at()
     clock.lap("reconcile")

@@ -9,14 +9,16 @@ import click
 from . import main
 
 
-@main.command()
+@main.command(short_help="Check a folder of returns and write the council's termly report.")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", "outdir", required=True, metavar="OUTDIR",
+              type=click.Path(file_okay=False, path_type=Path),
               help="Folder for council_report.xlsx, council_report_shareable.xlsx and summary.json.")
 @click.option("--term", "term", metavar='"2024/25 Autumn"',
               help="The term to report on. Default: the term most returns are for.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="TOML or JSON settings: national attendance comparator, KPI targets, suppression.")
+@click.option("--config", "config_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TOML or JSON settings: the council's name, national attendance comparator, KPI targets, "
+                   "suppression.")
 @click.option("--suppress-below", type=click.IntRange(min=1), default=None,
               help="In the shareable report, show counts below this as c (default 5).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
@@ -24,7 +26,7 @@ from . import main
 @click.option("--pseudonymised-register", "pseudonymised", is_flag=True,
               help="Also write register_pseudonymised.csv for analysts (salted pupil IDs, birth month, "
                    "postcode sector; no names). Needs the council's salt: --salt-file or AP_SHEETS_SALT.")
-@click.option("--salt-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--salt-file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="File holding the council's secret salt (make one with `ap-sheets new-salt`).")
 @click.option("--feedback", is_flag=True,
               help="Also write, for each rejected return, a copy with the Validation sheet and marked cells "
@@ -39,10 +41,13 @@ def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Pa
     returns for the term go into the figures; rejected and unreadable files are listed in
     the report's Data quality sheet and left out. With --feedback, each rejected return also
     gets a marked copy under OUTDIR/feedback (a copy that cannot be written is named at the
-    end; the run carries on). Exit status 0 when the report was written, even if some files
-    were rejected or a feedback copy could not be written; 2 for a usage mistake.
+    end; the run carries on).
+
+    Exit status: 0 when the report was written, even if some files were rejected or a
+    feedback copy could not be written; 1 when nothing was written (no return is for the
+    --term given, or the report could not be written); 2 for a usage mistake.
     """
-    from ..consolidate import FEEDBACK_DIR
+    from ..consolidate import FEEDBACK_DIR, NoReturnsForTerm
     from ..consolidate import consolidate as run
     from ..settings import SettingsError, load_settings
     from ..terms import Term
@@ -69,6 +74,10 @@ def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Pa
     try:
         outcome = run(directory, outdir, term=parsed, config=config, jobs=jobs, pseudonymise_salt=salt,
                       feedback=feedback)
+    except NoReturnsForTerm as exc:
+        click.echo(f"{exc} Nothing was written. Give one of those terms with --term, or leave --term out "
+                   "to report on the term most returns are for.", err=True)
+        sys.exit(1)
     except OSError as exc:  # the output folder cannot be written, the disk is full ...
         click.echo(f"Could not write the report: {exc}", err=True)
         sys.exit(1)
@@ -92,7 +101,7 @@ def _salt(salt_file: Path | None) -> str:
 
 
 @main.command("new-salt")
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", "output", required=True, metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to keep the salt (readable only by you). Never share it with the register.")
 def new_salt(output: Path):
     """Make the council's secret salt for pseudonymised registers."""

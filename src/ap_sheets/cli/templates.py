@@ -11,7 +11,7 @@ from . import main
 TEMPLATE_NAMES = {"provider-return": "provider-return", "school-log": "school-log"}
 
 
-@main.command()
+@main.command(short_help="Write a blank provider-return or school-log workbook.")
 @click.argument("kind", type=click.Choice(sorted(TEMPLATE_NAMES)))
 @click.option("-o", "--output", "output", required=True, metavar="FILE",
               type=click.Path(dir_okay=False, path_type=Path), help="Where to write the blank workbook (.xlsm).")
@@ -37,7 +37,7 @@ def template(kind: str, output: Path, config_file: Path | None, force: bool):
     click.echo(f"Wrote a blank workbook, the {KINDS[kind].title}, to {output}")
 
 
-@main.command()
+@main.command(short_help="Write a realistic term of filled-in returns to try things on.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace demo workbooks already in DIRECTORY.")
 def demo(directory: Path, force: bool):
