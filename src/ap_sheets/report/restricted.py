@@ -260,15 +260,15 @@ def _register(wb, styles, batch, marking, mline):
 
 # ---- Reconciliation ------------------------------------------------------------------------------
 RECON_COLS = [
-    Col("Code", "text", 7), Col("Severity", "text", 8), Col("UPN", "text", 15), Col("Message", "text", 80),
-    Col("File", "text", 28), Col("Sheet", "text", 11), Col("Row", "int", 6), Col("Other file", "text", 28),
-    Col("Other sheet", "text", 11), Col("Other row", "int", 7),
+    Col("Code", "text", 7), Col("Severity", "text", 8), Col("UPN", "text", 15), Col("Message", "text", 70),
+    Col("File", "text", 30), Col("Sheet", "text", 11), Col("Row", "int_left", 6), Col("Other file", "text", 30),
+    Col("Other sheet", "text", 11), Col("Other row", "int_left", 7),
 ]
 
 
 def _reconciliation(wb, styles, batch, marking, mline):
     ws = wb.add_worksheet("Reconciliation")
-    sheet_setup(ws, marking, council=batch.config.council_name, wide=True)
+    sheet_setup(ws, marking, council=batch.config.council_name)  # one page wide: a row is one finding
     counts = {c: sum(f.code == c for f in batch.cross) for c in ("X001", "X002", "X003", "X004", "X005")}
     r = title_block(ws, styles, batch.config.council_name, "Reconciliation of provider returns with school placement logs", mline, [
         "  ".join(f"{c}: {n}" for c, n in counts.items()) + ".  " + "; ".join(
@@ -331,15 +331,15 @@ def _data_quality(wb, styles, batch, marking, mline):
 
 
 FINDING_COLS = [
-    Col("File", "text", 30), Col("Status", "text", 10), Col("Sheet", "text", 12), Col("Row", "int", 6),
+    Col("File", "text", 30), Col("Status", "text", 10), Col("Sheet", "text", 12), Col("Row", "int_left", 6),
     Col("Column", "text", 22), Col("Cell", "text", 7), Col("Code", "text", 7), Col("Severity", "text", 8),
-    Col("Message", "text", 80), Col("Value", "text", 20),
+    Col("Message", "text", 70), Col("Value", "text", 20),
 ]
 
 
 def _findings(wb, styles, batch, marking, mline):
     ws = wb.add_worksheet("Findings")
-    sheet_setup(ws, marking, council=batch.config.council_name, wide=True)
+    sheet_setup(ws, marking, council=batch.config.council_name)  # one page wide: a row is one finding
     total = sum(len(r.report.issues) for r in batch.results)
     r = title_block(ws, styles, batch.config.council_name, "Every finding in every file", mline, [
         f"{total} findings. The same list `ap-sheets validate` and the workbook's Validate button give.",

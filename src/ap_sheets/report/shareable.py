@@ -6,12 +6,14 @@ file names (a sender may name a file after a child). Providers and schools are n
 they are organisations.
 
 Suppression (see `suppression`): every count of children, placements, qualifications,
-events or findings from 1 to `suppress_below - 1` is shown as `c`, with secondary
+events, or reconciliation findings at one school, from 1 to `suppress_below - 1` is shown as
+`c`, with secondary
 suppression along each table's columns (against the "All" row) and along each
 breakdown that adds up to a total (commissioner types to placements, destinations to
 ended placements, SEN to children). Rates are hidden when their denominator is small or
-when the numerator or its complement is a small count. Counts of files are not about
-people and are shown as they are.
+when the numerator or its complement is a small count. Counts of files, and of findings by
+rule over all files (Data quality), count problems in files, not children: they are shown
+as they are.
 """
 from __future__ import annotations
 

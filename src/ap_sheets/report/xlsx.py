@@ -106,7 +106,7 @@ class Col:
     width: float = 14  # the most a text column grows to; longer text wraps
 
 
-TEXT_KINDS = ("text", "wrap", "indent", "note")
+TEXT_KINDS = ("text", "wrap", "indent", "note")  # int_left: a number beside text (a row number)
 MIN_WIDTH = 6
 
 
@@ -117,7 +117,7 @@ def fitted_width(col: Col, longest: int) -> float:
     header = max((len(w) for w in col.header.split()), default=0) + 2
     if col.kind in TEXT_KINDS:
         return max(MIN_WIDTH, header, min(col.width, longest + 2))
-    return max(MIN_WIDTH, header, {"date": 11, "pct": 8, "pct_left": 8, "points": 8}.get(col.kind, 8),
+    return max(MIN_WIDTH, header, {"date": 11, "pct": 8, "pct_left": 8, "points": 8, "int_left": 6}.get(col.kind, 8),
                min(longest + 3, 14))
 
 
