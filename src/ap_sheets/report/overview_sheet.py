@@ -69,8 +69,8 @@ def write_overview(wb, styles: Styles, *, title: str, marking: str, mline: str, 
 
     # Charts, side by side under the indicators, on a page of their own with the tables they
     # draw: rates against targets (higher is better only) and destinations (counts).
-    r = last + 2
-    ws.set_h_pagebreaks([r])
+    ws.set_h_pagebreaks([last + 2])  # a row of space above the charts, on the new page
+    r = last + 3
     rates = [i for i, (k, *_) in enumerate(targeted) if k.higher_is_better]
     n_dest = len(destinations)
     dest_top = r + CHART_HEIGHT_ROWS + 1
