@@ -244,14 +244,15 @@ def test_register_lists_each_child_once(run):
     rows = sheet_rows(run.outputs["report"], "Register", "UPN")
     upns = [r["UPN"] for r in rows]
     assert len(upns) == len(set(upns))
-    # c1-c7 from provider returns; c8 and c11 only on school logs; not c9 (ended before the
-    # term), c10 (superseded return) or c12 (another term).
+    # c1-c7 from accepted provider returns; c11 on a rejected return (and a school log); c8 only
+    # on a school log; not c9 (ended before the term), c10 (superseded return) or c12 (another term).
     assert set(upns) == {C[i] for i in (1, 2, 3, 4, 5, 6, 7, 8, 11)}
     c1 = next(r for r in rows if r["UPN"] == C[1])
     assert c1["Placements"] == 2
     assert "Alpha Provision" in c1["Providers"] and "Beta Learning" in c1["Providers"]
     by_upn = {r["UPN"]: r for r in rows}
-    assert by_upn[C[11]]["Source"] == "School log only (the provider's return was rejected)"
+    assert by_upn[C[11]]["Source"] == "Rejected provider return and school log"
+    assert by_upn[C[1]]["Source"] == "Provider return and school log"
     assert by_upn[C[8]]["Source"] == "School log only"
     assert by_upn[C[8]]["Reconciliation queries"] == "X002"
 
@@ -299,8 +300,8 @@ def test_trends_has_a_row_per_term(run):
 
 # ---- the workbooks --------------------------------------------------------------------------
 RESTRICTED_SHEETS = ["Overview", "Providers", "Commissioners", "Register", "Reconciliation", "Data quality",
-                     "Findings", "Trends"]
-SHAREABLE_SHEETS = ["Overview", "Providers", "Commissioners", "Trends", "Data quality"]
+                     "Findings", "Trends", "Definitions"]
+SHAREABLE_SHEETS = ["Overview", "Providers", "Commissioners", "Trends", "Data quality", "Definitions"]
 
 
 def test_workbooks_open_with_sheets_tables_charts_and_marking(run):
@@ -345,14 +346,20 @@ def test_shareable_report_has_no_child_level_data(run):
 
 def test_shareable_report_suppresses_small_counts(run):
     rows = {r["Measure"].strip(): r["Value"] for r in sheet_rows(run.outputs["shareable"], "Overview", "Measure")}
-    assert rows["Children in AP"] == 7
-    assert rows["with an EHC plan"] == "c"  # 2
-    assert rows["looked after"] == "c"  # 1
-    # SEN: E 2 (c), K 0, N 5: one hidden cell in a line with its total would give it away,
-    # so the next smallest count is hidden too.
-    assert rows["with no SEN"] == "c"
+    assert rows["Children on the register"] == 9
+    # 7 on accepted returns, 2 (c8, c11) not: the 2 is hidden, and so the 7 (else 9 - 7 gives it).
+    assert rows["only on school logs or rejected returns"] == "c"
+    assert rows["on accepted provider returns"] == "c"
+    assert rows["With an EHC plan"] == "c"  # 2
+    assert rows["Looked after"] == "c"  # 1
+    # SEN: E 2 (c), K 0, N 5 add up to the 7 on accepted returns. That total is hidden too, so
+    # the 5 can be shown: 2 could only be worked out from the 7.
+    assert rows["With no SEN"] == 5
+    # Counts of files are not about children: shown as they are.
+    assert rows["Returns received"] == 11 and rows["rejected"] == 2
     kpis = {r["Indicator"]: r for r in sheet_rows(run.outputs["shareable"], "Overview", "Indicator")}
-    assert kpis["Children with zero suspensions"]["Value"] == "c"  # 6 of 7: 1 child had one
+    assert kpis["Children with no suspensions"]["Value"] == "c"  # 6 of 7: 1 child had one
+    assert kpis["Children with no suspensions"]["Status"] == "Not shown"
 
 
 def test_a_second_run_gives_the_same_report(run, term_dir, tmp_path):

@@ -66,7 +66,7 @@ def test_config_file_and_suppress_below_option(small_term, tmp_path):
     assert result.exit_code == 0, result.output
     s = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert s["national_attendance_pct"] == 90 and s["suppress_below"] == 3
-    assert s["kpis"]["attendance"]["status"] == "Not met"  # 80% against 90%
+    assert s["kpis"]["attendance"]["status"] == "Below comparator"  # 80% against 90%
     assert s["kpis"]["reintegration"]["target_pct"] == 50.0
 
 
@@ -135,3 +135,57 @@ def test_a_stuck_worker_is_stopped_and_the_rest_carries_on(tmp_path):
 def test_output_folder_must_not_be_the_returns_folder(small_term):
     result = CliRunner().invoke(main, ["consolidate", str(small_term), "-o", str(small_term)])
     assert result.exit_code == 2 and "folder of returns itself" in result.output
+
+
+# ---- command-line polish ------------------------------------------------------------------------
+def test_a_term_with_no_returns_says_which_terms_the_folder_holds_and_writes_nothing(small_term, tmp_path):
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["consolidate", str(small_term), "-o", str(out), "--term", "2024/25 Spring"])
+    assert result.exit_code == 1
+    assert ("No return in the folder is for 2024/25 Spring. The returns it holds are for: 2024/25 Autumn "
+            "(2 files). Nothing was written.") in result.output
+    assert not out.exists()
+
+
+def test_consolidate_help_gives_every_exit_status():
+    text = " ".join(invoke("consolidate", "--help").output.split())
+    assert "0 when the report was written" in text and "1 when nothing was written" in text
+    assert "2 for a usage mistake" in text and "-o, --output OUTDIR" in text
+
+
+def test_template_names_the_workbook_and_refuses_to_overwrite_without_force(tmp_path):
+    target = tmp_path / "r.xlsm"
+    first = invoke("template", "provider-return", "-o", target)
+    assert first.exit_code == 0 and f"Wrote a blank workbook, the AP provider termly return, to {target}" \
+        in first.output
+    target.write_bytes(b"the provider's own work")
+    again = invoke("template", "provider-return", "-o", target)
+    assert again.exit_code == 2 and "exists" in again.output and "--force" in again.output
+    assert target.read_bytes() == b"the provider's own work"
+    forced = invoke("template", "provider-return", "-o", target, "--force")
+    assert forced.exit_code == 0 and target.read_bytes()[:2] == b"PK"
+
+
+def test_template_config_puts_the_council_on_start_here(tmp_path):
+    import openpyxl
+
+    cfg = tmp_path / "council.toml"
+    cfg.write_text('council_name = "Northbridge Council"\nreturn_deadline = "13 December 2024"\n'
+                   'send_returns_to = "the AP returns folder on the secure file-transfer site"\n')
+    result = invoke("template", "school-log", "-o", tmp_path / "log.xlsm", "--config", cfg)
+    assert result.exit_code == 0, result.output
+    ws = openpyxl.load_workbook(tmp_path / "log.xlsm")["Start here"]
+    rows = {r[0]: r[1] for r in ws.iter_rows(values_only=True) if r[0]}
+    assert rows["Council"] == "Northbridge Council" and rows["Send it by"] == "13 December 2024"
+    assert rows["How to send it"] == "the AP returns folder on the secure file-transfer site"
+
+
+def test_demo_refuses_to_overwrite_without_force(tmp_path):
+    from ap_sheets.demo import demo_paths
+
+    target = demo_paths(tmp_path)[0]
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"a real return")
+    result = invoke("demo", tmp_path)
+    assert result.exit_code == 2 and "--force" in result.output
+    assert target.read_bytes() == b"a real return"

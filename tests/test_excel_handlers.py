@@ -105,10 +105,24 @@ class Client:
         return [a for a in self.actions if a["func"] == func]
 
     def fill_actions(self) -> dict[tuple[str, str], str | None]:
-        """(sheet, A1) -> fill set by the last click's actions, in order."""
+        """(sheet, A1) -> fill set on the data sheets by the last click's actions, in order
+        (the Validation sheet's own colours aside: `validation_fills`)."""
         names = [s["name"] for s in self.payload["sheets"]]
         return {(names[a["sheet_position"]], _a1(a["start_row"], a["start_column"])): a["args"][0]
-                for a in self.actions_named("setRangeColor")}
+                for a in self.actions_named("setRangeColor") if names[a["sheet_position"]] != VALIDATION_SHEET}
+
+    def colour_actions(self) -> list[tuple[str, str | None]]:
+        """(A1, fill) of each fill the last click set on a data sheet, in order."""
+        names = [s["name"] for s in self.payload["sheets"]]
+        return [(_a1(a["start_row"], a["start_column"]), a["args"][0]) for a in self.actions_named("setRangeColor")
+                if names[a["sheet_position"]] != VALIDATION_SHEET]
+
+    def validation_fills(self) -> dict[str, str]:
+        """The Validation sheet's fills set by the last click: "A1:G1" -> colour."""
+        names = [s["name"] for s in self.payload["sheets"]]
+        return {f'{_a1(a["start_row"], a["start_column"])}:'
+                f'{_a1(a["start_row"] + a["row_count"] - 1, a["start_column"] + a["column_count"] - 1)}': a["args"][0]
+                for a in self.actions_named("setRangeColor") if names[a["sheet_position"]] == VALIDATION_SHEET}
 
     def _apply(self, a: dict) -> None:
         sheets = self.payload["sheets"]
@@ -126,7 +140,8 @@ class Client:
                     _put(grid, r0 + i, c0 + j, self._shown(v))
         elif a["func"] == "setRangeColor":
             name = sheets[a["sheet_position"]]["name"]
-            self.fills[(name, _a1(a["start_row"], a["start_column"]))] = a["args"][0]
+            if name != VALIDATION_SHEET:
+                self.fills[(name, _a1(a["start_row"], a["start_column"]))] = a["args"][0]
 
     def _shown(self, v):
         """What Excel shows, as the next payload carries it: a link's text, no apostrophe."""
@@ -294,7 +309,8 @@ def test_clean_return_is_accepted_with_no_marks(provider_filler, tmp_path):
     assert header[0] == "ACCEPTED: 0 errors and 0 queries. Checked on 10/01/2025 at 09:30."
     assert header[1].startswith("Nothing to fix")
     assert table == []
-    assert client.actions_named("setRangeColor") == []
+    assert client.fill_actions() == {}  # no cell of the return is marked
+    assert client.validation_fills()["A1:G1"] == "#C6EFCE"  # the verdict line is green
 
 
 def test_running_again_clears_the_old_marks_first(tmp_path):
@@ -311,8 +327,7 @@ def test_running_again_clears_the_old_marks_first(tmp_path):
     report = client.click(excel.validate_book)
 
     assert [f.code for f in report.issues] == ["R053"]
-    colours = [(_a1(a["start_row"], a["start_column"]), a["args"][0])
-               for a in client.actions_named("setRangeColor")]
+    colours = client.colour_actions()
     cleared = [cell for cell, fill in colours if fill is None]
     assert sorted(cleared) == sorted(cell for (_, cell) in first)  # every old mark, first
     assert colours[:len(cleared)] == [(c, None) for c in cleared]
@@ -325,7 +340,8 @@ def test_running_again_clears_the_old_marks_first(tmp_path):
     client.set_value("Placements", f"{_letter(filler, 'Placements', 'reintegration_plan')}2", "Y")
     client.click(excel.validate_book)
     assert set(client.fills.values()) == {None}
-    assert all(a["args"][0] is None for a in client.actions_named("setRangeColor"))
+    assert all(fill is None for _, fill in client.colour_actions())
+    assert client.validation_fills()["A1:G1"] == "#C6EFCE"  # accepted, nothing to fix: green
 
 
 def _letter(filler, sheet: str, key: str) -> str:
@@ -342,7 +358,7 @@ def test_a_workbook_that_is_not_a_return_is_rejected_without_marks(tmp_path):
     header, table = validation_table(client)
     assert header[0].startswith("REJECTED: 1 error")
     assert table[0][:4] == ["Error", "R004", None, None]
-    assert client.actions_named("setRangeColor") == []
+    assert client.fill_actions() == {}
     assert client.click(excel.summary_book) is None
     assert "cannot be summarised" in client.sheet(SUMMARY_SHEET)[1][0]
 

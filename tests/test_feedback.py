@@ -144,7 +144,8 @@ def test_validation_sheet_lists_exactly_the_findings_of_validate(run, returns, n
             assert m.group(1) == sheet and m.group(2) == m.group(3)
         got.append((code, sheet, m.group(2) if m else cell))
     assert got == want
-    assert header == header_lines(verdict(report, WHEN), [])[:2] + [None]
+    assert header == header_lines(verdict(report, WHEN, copy=True), [])[:3]
+    assert header[2].startswith("This is a copy the council made")
     rows = finding_rows(report, names_by_fold(openpyxl.load_workbook(returns / name).sheetnames))
     assert table[1:] == [[v.formula if isinstance(v, Link) else (v or None) for v in row] for row in rows]
     assert marks[0] == list(MARK_HEADERS)
@@ -350,7 +351,19 @@ def test_the_copy_says_what_the_validate_button_says(returns, tmp_path, monkeypa
             if cell.value not in (None, ""):
                 m = _LINK.match(str(cell.value))
                 written[(cell.row, cell.column)] = m.group(3) if m else cell.value  # a link shows its cell
+    # The one difference: the copy tells the sender to fix their own workbook, not the copy.
+    assert shown.pop((2, 1)).endswith("When you have made changes, click Validate again.")
+    assert written.pop((2, 1)).endswith("Click a cell reference to go to it.")
+    assert written.pop((3, 1)).endswith("make the changes in your own workbook, click Validate there, "
+                                        "and send it again.")
     assert written == shown
+    # ... and looks the same: the button's fills on its Validation sheet are the copy's.
+    assert client.validation_fills()["A1:G1"] == "#FFC7CE"  # rejected: a red verdict line
+    for rng, colour in client.validation_fills().items():
+        for row in ws[rng]:
+            for cell in row:
+                assert "#" + cell.fill.fgColor.rgb[-6:] == colour, (rng, cell.coordinate)
+    assert all(cell.font.name == "Calibri" for row in ws.iter_rows() for cell in row if cell.value)
     assert client.fill_actions() == changed_fills(source, copy)
     assert [f.to_json() for f in report.issues] == [f.to_json() for f in validate_file(source).issues]
 

@@ -47,8 +47,8 @@ def test_register_has_one_row_per_child_and_no_identifiers(term, tmp_path):
     out = consolidate(term, tmp_path / "out", pseudonymise_salt=SALT, progress=False)
     path = out.outputs["pseudonymised"]
     register = rows(path)
-    assert len(register) == out.summary["children"] + sum(
-        1 for r in register if r["source"].startswith("School log only"))
+    assert len(register) == out.summary["children_on_register"]
+    assert sum(r["source"].startswith("Provider return") for r in register) == out.summary["children"]
     assert {"pupil_id", "birth_month", "postcode_sector"} <= set(register[0])
     assert not {"upn", "surname", "forename", "date_of_birth", "postcode", "religion"} & set(register[0])
     text = path.read_text(encoding="utf-8-sig")

@@ -22,9 +22,10 @@ from ap_sheets.read import read_workbook
 from ap_sheets.spec import KINDS, LISTS_SHEET, META_SHEET, Layout, ValueType
 from ap_sheets.templates import (
     BLANK_ROWS, DATE_PROMPT, FORM_HEADINGS, START_SHEET, SUMMARY_MACRO, VALIDATE_MACRO,
-    VALIDATION_LAST_ROW, VBA_PROJECT, build_committed_templates, build_workbook, dropdown_of,
+    VALIDATION_LAST_ROW, VBA_PROJECT, build_committed_templates, build_workbook, column_width, dropdown_of,
     list_name, table_name,
 )
+from ap_sheets.templates import _plain
 
 REPO = Path(__file__).resolve().parents[1]
 KIND_NAMES = sorted(KINDS)
@@ -100,6 +101,7 @@ def test_sheets_in_order_with_states(blank, kind):
     states = {ws.title: ws.sheet_state for ws in wb.worksheets}
     assert states.pop(LISTS_SHEET) == "hidden"
     assert states.pop(META_SHEET) == "veryHidden"
+    assert states.pop("xlwings.conf") == "hidden"  # IT can unhide it: docs/excel.md
     assert set(states.values()) == {"visible"}
     assert wb.active.title == START_SHEET
 
@@ -134,7 +136,8 @@ def test_start_here_explains_every_sheet(blank, kind):
     text = "\n".join(str(v) for row in grid(blank[kind], START_SHEET) for v in row)
     assert KINDS[kind].title in text
     for sheet in KINDS[kind].sheets:
-        assert sheet.purpose in text
+        assert _plain(sheet.purpose) in text  # in plain words: no section references
+    assert "§" not in text
     for words in ("Validate", "Summary", "15/09/2024", "personal data", "Blank rows"):
         assert words in text
 
@@ -156,7 +159,11 @@ def test_tables_sized_frozen_and_computed(blank, kind):
         assert ws.freeze_panes == f"{get_column_letter(frozen + 1)}2"
         formats = column_formats(ws)
         for i, column in enumerate(sheet.columns, start=1):
-            assert formats[i][0] == pytest.approx(column.width, abs=1)
+            assert formats[i][0] == pytest.approx(column_width(column), abs=1)
+            assert formats[i][0] >= column.width - 1
+            dropdown = dropdown_of(column)
+            if dropdown:  # the longest value shows in full, beside the dropdown arrow
+                assert formats[i][0] >= max(len(v) for v in dropdown[1]) + 2, (sheet.name, column.header)
             formula = table.tableColumns[i - 1].calculatedColumnFormula
             if column.computed:
                 assert formula is not None
@@ -424,3 +431,68 @@ def test_bad_kind_or_extension(tmp_path):
         build_workbook("school-log", tmp_path / "x.xlsx")
     with pytest.raises(FileNotFoundError):
         build_workbook("school-log", tmp_path / "x.xlsm", vba_project=tmp_path / "missing.bin")
+
+
+# ------------------------------------------------------------------ what the clerk sees
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_buttons_on_tables_stay_in_view_in_the_frozen_header(blank, kind):
+    """Anchored in row 1 (frozen) and within the frozen name columns, never off to the right."""
+    wb = load_workbook(blank[kind], keep_vba=True)
+    with zipfile.ZipFile(blank[kind]) as z:
+        parts = sheet_parts(z)
+        for sheet in KINDS[kind].sheets:
+            if sheet.layout is Layout.FORM:
+                continue
+            shapes = re.findall(r"<v:shape .*?</v:shape>", vml_of(z, parts[sheet.name]), re.S)
+            anchors = [re.search(r"<x:Anchor>\s*([\d,\s]+?)\s*</x:Anchor>", shape).group(1)
+                       for shape in shapes if "FmlaMacro" in shape]
+            assert len(anchors) == 2, sheet.name
+            frozen = [c.key for c in sheet.columns].index("forename") + 1 \
+                if "forename" in [c.key for c in sheet.columns] else 0
+            for anchor in anchors:
+                left_col, _, top_row, _, right_col, _, bottom_row, _ = (int(v) for v in anchor.split(","))
+                assert top_row == 0 and bottom_row == 0, (sheet.name, anchor)  # inside the header row
+                assert right_col < max(frozen, 3), (sheet.name, anchor)  # in the first columns
+            assert wb[sheet.name].row_dimensions[1].height >= 45  # room for buttons above the headings
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_prompts_are_plain_and_explain_codes(blank, kind):
+    wb = load_workbook(blank[kind], keep_vba=True)
+    prompts = {}
+    for sheet in KINDS[kind].sheets:
+        ws = wb[sheet.name]
+        for dv in ws.data_validations.dataValidation:
+            for rng in dv.sqref.ranges:
+                prompts[(sheet.name, rng.min_col)] = dv.prompt or ""
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.comment is not None:
+                    assert "§" not in cell.comment.text, (sheet.name, cell.coordinate)
+                if isinstance(cell.value, str):
+                    assert "§" not in cell.value, (sheet.name, cell.coordinate)
+    assert not [k for k, text in prompts.items() if "§" in text]
+    by_header = {(name, KINDS[kind].sheet(name).columns[col - 1].header): text
+                 for (name, col), text in prompts.items() if KINDS[kind].sheet(name).layout is not Layout.FORM}
+    if kind == "provider-return":
+        assert "U not known" in by_header[("Pupils", "Sex")]
+        assert "NOBT: not yet obtained" in by_header[("Pupils", "Ethnicity")]
+        assert "EOTAS: education otherwise than at school" in by_header[("Pupils", "Placement reason")]
+        assert "UPN" in by_header[("Notifications", "UPN")]
+    else:
+        assert "EOTAS: education otherwise than at school" in by_header[("Placements", "Placement reason")]
+
+
+def test_start_here_gives_the_councils_name_deadline_and_route(tmp_path):
+    from ap_sheets.settings import Settings
+
+    settings = Settings(council_name="Northbridge Council", return_deadline="Friday 13 December 2024",
+                        send_returns_to="Upload it to the council's secure file-transfer site.")
+    path = build_workbook("provider-return", tmp_path / "r.xlsm", settings=settings)
+    rows = {r[0]: r[1] for r in grid(path, START_SHEET) if r and r[0]}
+    assert rows["Council"] == "Northbridge Council"
+    assert rows["Send it by"] == "Friday 13 December 2024"
+    assert rows["How to send it"] == "Upload it to the council's secure file-transfer site."
+    blank_rows = {r[0] for r in grid(build_workbook("provider-return", tmp_path / "b.xlsm"), START_SHEET) if r}
+    assert not {"Council", "Send it by", "How to send it"} & blank_rows  # the generic template says nothing

@@ -1016,6 +1016,11 @@ def _gap(code: str, p: Placement, note: str) -> Gap:
     return Gap(code, p.child.upn, p.provider.id, p.child.school.name, note)
 
 
+def demo_paths(directory, term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> list[Path]:
+    """Where `write_demo` would write its workbooks."""
+    return [Path(directory) / plan.path for plan in plan_demo(term, seed).workbooks]
+
+
 def write_demo(directory, term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> list[Path]:
     """Write the term's provider returns and school logs under `directory`; return their paths."""
     from .templates import build_workbook

@@ -49,6 +49,7 @@ from pathlib import Path
 from .excel.book import names_by_fold
 from .excel.layout import FINDING_HEADERS, FINDING_WIDTHS, MARKS_COLUMN, MARKS_NOTE, TABLE_ROW, VALIDATION_SHEET
 from .excel.marks import Mark, before_fill, mark_fills, mark_rows, marks_in_grid
+from .excel.look import MARK_WIDTHS, validation_looks
 from .excel.validation import Link, finding_rows, header_lines, verdict
 from .findings import FileReport
 from .safety import LIMITS
@@ -98,9 +99,10 @@ def add_validation_sheet(book, report: FileReport, when: datetime):
     _write_findings(sheet, report, names)
     _write_marks(sheet, marks)
     _fill_cells(book, [(m.sheet, m.cell, m.fill) for m in marks])
-    for r, line in enumerate(header_lines(verdict(report, when), []), start=1):
+    for r, line in enumerate(header_lines(verdict(report, when, copy=True), []), start=1):
         _text(sheet.cell(r, 1), line)
-    sheet.cell(1, 1).font = _bold()
+    _apply_looks(sheet, validation_looks(report, len(marks)))
+    _print_setup(sheet)
     _activate(book, sheet)
     return sheet
 
@@ -110,9 +112,12 @@ def _write_findings(sheet, report: FileReport, names: dict[str, str]) -> None:
     from openpyxl.utils import get_column_letter
 
     for c, heading in enumerate(FINDING_HEADERS, start=1):
-        _text(sheet.cell(TABLE_ROW, c), heading).font = _bold()
+        _text(sheet.cell(TABLE_ROW, c), heading)
     for c, width in enumerate(FINDING_WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(c)].width = width
+    for c, width in enumerate(MARK_WIDTHS, start=MARKS_COLUMN):
+        sheet.column_dimensions[get_column_letter(c)].width = width
+    message = FINDING_HEADERS.index("Message")
     value_col = FINDING_HEADERS.index("Value") + 1
     for r, row in enumerate(finding_rows(report, names), start=TABLE_ROW + 1):
         for c, value in enumerate(row, start=1):
@@ -122,6 +127,9 @@ def _write_findings(sheet, report: FileReport, names: dict[str, str]) -> None:
             else:
                 _text(cell, value)
         sheet.cell(r, value_col).number_format = "@"  # "01/02/2024" stays text
+        lines = _lines(str(row[message] or ""), FINDING_WIDTHS[message])
+        if lines > 1:  # Excel and LibreOffice do not resize the rows of a file they open
+            sheet.row_dimensions[r].height = 15 * lines
 
 
 def _write_marks(sheet, marks: list[Mark]) -> None:
@@ -129,9 +137,44 @@ def _write_marks(sheet, marks: list[Mark]) -> None:
         for i, value in enumerate(row):
             cell = _text(sheet.cell(r, MARKS_COLUMN + i), value)
             cell.number_format = "@"
-            if r == TABLE_ROW:
-                cell.font = _bold()
     _text(sheet.cell(TABLE_ROW - 1, MARKS_COLUMN), MARKS_NOTE)
+
+
+def _apply_looks(sheet, looks) -> None:
+    """Fonts, fills and wrapping (`excel.look.validation_looks`), cell by cell."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    for look in looks:
+        for row in sheet.iter_rows(min_row=look.first_row, max_row=look.last_row,
+                                   min_col=look.first_col, max_col=look.last_col):
+            for cell in row:
+                old = cell.font
+                cell.font = Font(name=look.font, bold=look.bold or old.bold, italic=look.italic or old.italic,
+                                 size=look.size or old.size or 11,
+                                 color=(look.font_color or "").lstrip("#") or old.color)
+                if look.fill:
+                    rgb = look.fill.lstrip("#")
+                    cell.fill = PatternFill("solid", start_color=rgb, end_color=rgb)
+                if look.wrap:
+                    cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _print_setup(sheet) -> None:
+    """Landscape, the findings one page wide, their headings on every page."""
+    from openpyxl.utils import get_column_letter
+
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.print_area = f"A1:{get_column_letter(len(FINDING_HEADERS))}{max(sheet.max_row, TABLE_ROW)}"
+    sheet.print_title_rows = f"{TABLE_ROW}:{TABLE_ROW}"
+
+
+def _lines(text: str, width: int) -> int:
+    from .excel.text import text_lines
+
+    return text_lines(text, width)
 
 
 def _text(cell, value):
@@ -144,12 +187,6 @@ def _text(cell, value):
     cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", str(value))
     cell.data_type = "s"  # openpyxl takes a str starting with "=" for a formula: it is not
     return cell
-
-
-def _bold():
-    from openpyxl.styles import Font
-
-    return Font(bold=True)
 
 
 def _position(book) -> int:

@@ -69,8 +69,13 @@ class Settings:
     # Shareable workbook: counts from 1 to suppress_below - 1 are shown as "c".
     suppress_below: int = 5
     suppress_zeros: bool = False
-    # Shown on every sheet and in the document properties.
+    # Shown on every report sheet, on the templates' Start here and in the document properties.
     council_name: str = ""
+    # On the Start here sheet of `ap-sheets template --config`: when returns are due (free
+    # text, e.g. "Friday 13 December 2024") and how to send them (the council's secure route,
+    # e.g. "upload to the AP returns folder on the council's secure file-transfer site").
+    return_deadline: str = ""
+    send_returns_to: str = ""
     restricted_marking: str = "OFFICIAL-SENSITIVE"
     shareable_marking: str = "OFFICIAL"
 

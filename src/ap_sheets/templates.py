@@ -97,7 +97,8 @@ def build_workbook(kind: str, path, records: dict | None = None,
     `records` is keyed by sheet name: a dict of column key -> value for a form sheet, a
     list of such dicts for a table sheet. Dates become real Excel dates; strings are
     written exactly as given (so tests can plant text dates and stray spaces); numbers as
-    numbers; None leaves the cell blank.
+    numbers; None leaves the cell blank. `settings` (the council's, optional) puts its name,
+    the return deadline and how to send the return on Start here.
     """
     spec = _kind(kind)
     path = Path(path)
@@ -118,7 +119,7 @@ def build_workbook(kind: str, path, records: dict | None = None,
     lists = _write_lists(wb, wb.add_worksheet(LISTS_SHEET), spec, styles)
     _write_meta(wb.add_worksheet(META_SHEET), spec)
     _write_xlwings_conf(wb.add_worksheet(CONF_SHEET))
-    _write_start(start, spec, styles)
+    _write_start(start, spec, styles, settings)
     for sheet in spec.sheets:
         if sheet.layout is Layout.FORM:
             _write_form(data_sheets[sheet.name], sheet, records.get(sheet.name, {}), styles, lists)
@@ -144,6 +145,14 @@ def table_name(sheet: Sheet) -> str:
 def list_name(title: str) -> str:
     """Defined name of a dropdown list: 'Sexual orientation' -> list_Sexual_orientation."""
     return "list_" + re.sub(r"[^A-Za-z0-9]+", "_", title).strip("_")
+
+
+def column_width(column: Column) -> float:
+    """The spec's width, or wider: a dropdown's longest value must show in full (plus room
+    for the dropdown arrow)."""
+    dropdown = dropdown_of(column)
+    longest = max((len(v) for v in dropdown[1]), default=0) if dropdown else 0
+    return max(column.width, longest + 3)
 
 
 def dropdown_of(column: Column) -> tuple[str, tuple[str, ...]] | None:
@@ -274,6 +283,7 @@ def _write_xlwings_conf(ws: Worksheet) -> None:
     ws.set_column(0, 0, 28)
     ws.set_column(1, 1, 55)
     ws.set_column(2, 2, 90)
+    ws.hide()  # IT unhides it (right-click a sheet tab > Unhide) to change where Python is
 
 
 def _write_meta(ws: Worksheet, spec: WorkbookKind) -> None:
@@ -336,12 +346,26 @@ def _insert_buttons(ws: Worksheet, row: int, col: int, stacked: bool) -> None:
 
 # ---------------------------------------------------------------- Start here
 
-def _instructions(spec: WorkbookKind) -> list[tuple[str, str]]:
+def _council_rows(settings) -> list[tuple[str, str]]:
+    """The council's own lines on Start here (from its settings), when it gave them."""
+    if settings is None:
+        return []
+    rows = []
+    if settings.council_name:
+        rows.append(("Council", settings.council_name))
+    if settings.return_deadline:
+        rows.append(("Send it by", settings.return_deadline))
+    if settings.send_returns_to:
+        rows.append(("How to send it", settings.send_returns_to))
+    return rows
+
+
+def _instructions(spec: WorkbookKind, settings=None) -> list[tuple[str, str]]:
     """(label, text) rows of the Start here sheet's instructions."""
     record = spec.sheet(spec.record_sheet)
     tables = [s.name for s in spec.sheets if s.layout is Layout.TABLE]
     computed = [c.header for s in spec.sheets for c in s.columns if c.computed]
-    rows = [
+    rows = _council_rows(settings) + [
         ("Who fills it in", WHO_AND_WHEN.get(spec.kind, "")),
         ("What to fill in",
          f"Start with the {record.name} sheet: one answer on each line, in the 'Your answer' "
@@ -397,7 +421,7 @@ def _and_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _write_start(ws: Worksheet, spec: WorkbookKind, styles: _Styles) -> None:
+def _write_start(ws: Worksheet, spec: WorkbookKind, styles: _Styles, settings=None) -> None:
     label_width, text_width = 22, 100
     ws.hide_gridlines(2)
     ws.set_tab_color("#548235")
@@ -418,7 +442,7 @@ def _write_start(ws: Worksheet, spec: WorkbookKind, styles: _Styles) -> None:
     row = 4
     ws.write_string(row, 0, "How to fill it in", heading)
     ws.write_blank(row, 1, None, heading)
-    for name, words in _instructions(spec):
+    for name, words in _instructions(spec, settings):
         row += 1
         ws.write_string(row, 0, name, label)
         ws.write_string(row, 1, words, text)
@@ -431,8 +455,9 @@ def _write_start(ws: Worksheet, spec: WorkbookKind, styles: _Styles) -> None:
         row += 1
         ws.write_url(row, 0, f"internal:{quote_sheetname(sheet.name)}!A1", link, string=sheet.name,
                      tip=f"Go to the {sheet.name} sheet")
-        ws.write_string(row, 1, sheet.purpose, text)
-        ws.set_row(row, _row_height([(sheet.purpose, text_width)]))
+        purpose = _plain(sheet.purpose)
+        ws.write_string(row, 1, purpose, text)
+        ws.set_row(row, _row_height([(purpose, text_width)]))
     ws.set_portrait()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
@@ -440,8 +465,35 @@ def _write_start(ws: Worksheet, spec: WorkbookKind, styles: _Styles) -> None:
 
 # ---------------------------------------------------------------- validation
 
+# References to the council's strategy (§8.4) mean nothing to a provider: hints leave them out.
+_SECTION_REF = re.compile(r"\s*\((?:see )?§[^)]*\)|\s*§\d+(?:\.\d+)*[a-z]?(?:,\s*§\d+(?:\.\d+)*[a-z]?)*\.?")
+# Codes a provider or school may not know, by column key: said in the column's prompt.
+CODE_NOTES = {
+    "sex": "M male, F female, U not known (as on the pupil's school record).",
+    "ethnicity": "REFU: the family refused to say. NOBT: not yet obtained.",
+    "placement_reason": "EOTAS: education otherwise than at school (arranged by the council). "
+                        "EHCP interim: a placement while an EHC plan is put in place.",
+}
+# Columns with no help of their own in the spec still get a prompt.
+DEFAULT_HINTS = {
+    "upn": "The pupil's UPN: 13 characters from their school record, as on the Pupils sheet.",
+}
+
+
+def _plain(text: str) -> str:
+    """Help text without section references (and the spaces they leave)."""
+    text = _SECTION_REF.sub("", text)
+    return re.sub(r"\s+\.", ".", re.sub(r"\s{2,}", " ", text)).strip()
+
+
 def _hint(sheet: Sheet, column: Column) -> str:
-    """What a user sees for a column: the input message, header comment and form note."""
+    """What a user sees for a column: the input message, header comment and form note. Plain
+    words only: codes are explained, section references left out."""
+    hint = _full_hint(sheet, column)
+    return _plain(hint) if hint else DEFAULT_HINTS.get(column.key, "")
+
+
+def _full_hint(sheet: Sheet, column: Column) -> str:
     if column.computed is not None:
         inputs = _and_list([sheet.column(k).header for k in COMPUTED_INPUTS.values()])
         return f"Worked out for you from {inputs}. Do not type here."
@@ -454,6 +506,8 @@ def _hint(sheet: Sheet, column: Column) -> str:
         parts.append(_type_prompt(column))
         if column.help:
             parts.append(column.help)
+    if column.key in CODE_NOTES and column.codes is not None:
+        parts.append(CODE_NOTES[column.key])
     if column.need is Need.OPTIONAL:
         parts.append("Optional: leave blank if it does not apply.")
     elif column.need is Need.CONDITIONAL and not column.help:
@@ -564,7 +618,7 @@ def _write_form(ws: Worksheet, sheet: Sheet, record: Mapping, styles: _Styles,
                 lists: dict[str, str]) -> None:
     """Headings in row 1; then one field per row: header (A), answer (B), notes (C)."""
     label_width = max(len(c.header) for c in sheet.data_columns) + 3
-    answer_width = max(30, max(c.width for c in sheet.data_columns))
+    answer_width = max(30, max(column_width(c) for c in sheet.data_columns))
     notes_width = 60
     ws.set_column(0, 0, label_width)
     ws.set_column(1, 1, answer_width)
@@ -627,29 +681,29 @@ def _write_table(ws: Worksheet, sheet: Sheet, rows: list[Mapping], styles: _Styl
                  lists: dict[str, str]) -> None:
     """Header row 1 as an Excel table sized for `rows` plus blank rows, then validations."""
     last_row = len(rows) + BLANK_ROWS.get(sheet.name, DEFAULT_BLANK_ROWS)  # 0-based
-    header = styles.get(bold=True, text_wrap=True, valign="top")
+    header = styles.get(bold=True, text_wrap=True, valign="bottom")  # under the buttons
     columns = []
     for i, column in enumerate(sheet.columns):
         options = {"header": column.header, "header_format": header}
         if column.computed is not None:
             options.update(formula=_computed_formula(sheet, column), format=styles.computed())
-            ws.set_column(i, i, column.width, styles.get(num_format="0.0%"))  # shade table cells only
+            ws.set_column(i, i, column_width(column), styles.get(num_format="0.0%"))  # shade table cells only
         else:
-            ws.set_column(i, i, column.width, styles.value(column))
+            ws.set_column(i, i, column_width(column), styles.value(column))
         columns.append(options)
     ws.add_table(0, 0, last_row, len(columns) - 1,
                  {"name": table_name(sheet), "columns": columns, "style": TABLE_STYLE})
     _write_rows(ws, sheet, rows, styles)
     _write_computed_cache(ws, sheet, rows, last_row, styles)
     _annotate_headers(ws, sheet, header_height=_row_height(
-        [(c.header, c.width - 3) for c in sheet.columns]))
+        [(c.header, column_width(c) - 3) for c in sheet.columns]))
     validation_last = max(VALIDATION_LAST_ROW - 1, last_row)
     for i, column in enumerate(sheet.columns):
         _validate(ws, (1, i, validation_last, i), _validation(sheet, column, lists))
     ws.freeze_panes(1, _frozen_columns(sheet))
-    ws.set_column(len(columns), len(columns), 3)  # gap before the buttons
-    ws.set_column(len(columns) + 1, len(columns) + 1, 18)
-    _insert_buttons(ws, 0, len(columns) + 1, stacked=True)
+    # The buttons sit at the top of the frozen header row, above the headings (which are
+    # bottom-aligned), so they stay in view however far the sheet is scrolled.
+    _insert_buttons(ws, 0, 0, stacked=False)
     _table_print_setup(ws, sheet)
 
 
@@ -690,9 +744,13 @@ def _write_computed_cache(ws: Worksheet, sheet: Sheet, rows: list[Mapping], last
             ws.write_formula(r, i, formula, styles.computed(), _computed_value(column, record))
 
 
+BUTTON_BAND = 30  # points at the top of a table's header row for the buttons (40 px)
+
+
 def _annotate_headers(ws: Worksheet, sheet: Sheet, header_height: float | None) -> None:
-    """Header comments carry each column's help (the input messages repeat it on the cells)."""
-    ws.set_row(0, max(header_height or 0, 32))
+    """Header comments carry each column's help (the input messages repeat it on the cells).
+    The row is tall enough for the buttons' band above the headings."""
+    ws.set_row(0, BUTTON_BAND + max(header_height or 0, 18))
     for i, column in enumerate(sheet.columns):
         hint = _hint(sheet, column)
         if hint:

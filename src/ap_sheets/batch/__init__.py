@@ -22,7 +22,7 @@ from .assembly import Consolidation, FileResult, assemble, choose_term
 from .discovery import IGNORED_NAMES, NothingToCheck, expand_inputs, find_files, not_regular
 from .feedback_copies import FEEDBACK_DIR, FeedbackResult, feedback_chunk, write_feedback_copies
 from .outputs import LOCK_NAME, TMP_PREFIX, FolderLocked, OutputFolder, write_atomic
-from .run import OUTPUT_NAMES, REPORT_NAME, SHAREABLE_NAME, SUMMARY_NAME, Outcome, consolidate
+from .run import OUTPUT_NAMES, REPORT_NAME, SHAREABLE_NAME, SUMMARY_NAME, NoReturnsForTerm, Outcome, consolidate
 from .tasks import check_chunk, report_chunk, warm_up
 from .workers import (
     GRACE_SECONDS,
@@ -40,7 +40,7 @@ from .workers import (
 __all__ = [
     "FEEDBACK_DIR", "GRACE_SECONDS", "IGNORED_NAMES", "LOCK_NAME", "MAX_CHUNK", "OUTPUT_NAMES", "REPORT_NAME",
     "SHAREABLE_NAME", "SUMMARY_NAME", "TMP_PREFIX",
-    "Consolidation", "FeedbackResult", "FileResult", "FolderLocked", "NothingToCheck", "NotificationRow",
+    "Consolidation", "FeedbackResult", "FileResult", "FolderLocked", "NoReturnsForTerm", "NothingToCheck", "NotificationRow",
     "Outcome", "OutputFolder", "PlacementRow", "PupilRow", "WorkerPool", "WorkersUnavailable",
     "assemble", "check_chunk", "check_file_isolated", "choose_term", "consolidate", "expand_inputs",
     "feedback_chunk", "find_files", "not_regular", "report_chunk", "run_isolated", "run_workers",

@@ -15,6 +15,7 @@ private folder, every output renamed into place only when all of them are writte
 from __future__ import annotations
 
 import json
+import contextlib
 import os
 import shutil
 import socket
@@ -99,8 +100,11 @@ class OutputFolder:
         self.tmp: Path | None = None
         self._fd: int | None = None
         self._staged: dict[str, tuple[Path, Path]] = {}
+        self.created = False  # this run made the folder (so it removes it again if nothing was written)
+        self.committed = False
 
     def __enter__(self) -> OutputFolder:
+        self.created = not self.folder.exists()
         self.folder.mkdir(parents=True, exist_ok=True)
         self._lock()
         try:
@@ -118,6 +122,10 @@ class OutputFolder:
                 self.tmp = None
         finally:
             self._unlock()
+            if self.created and not self.committed:  # a run that wrote nothing leaves nothing behind
+                self.lock_path.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):
+                    self.folder.rmdir()
 
     # -- staging and committing outputs --
     def stage(self, key: str, name: str, write: Callable[[Path], None], private: bool = False) -> None:
@@ -127,6 +135,7 @@ class OutputFolder:
 
     def commit(self) -> dict[str, Path]:
         """Rename every staged output into place; their final paths by key."""
+        self.committed = True
         out = {}
         for key, (tmp, target) in self._staged.items():
             os.replace(tmp, target)

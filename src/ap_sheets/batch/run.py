@@ -9,6 +9,7 @@ rejected returns on the same workers (`feedback_copies`).
 from __future__ import annotations
 
 import json
+from collections import Counter
 import os
 import sys
 import time
@@ -54,6 +55,15 @@ def check_files_in_process(items: list[tuple[str, str]], on_done, settings=None)
         on_done(check_chunk(chunk, settings))
 
 
+class NoReturnsForTerm(Exception):
+    """`--term` names a term no readable return in the folder is for: nothing is written."""
+
+    def __init__(self, term: Term, terms_held: dict[str, int]):
+        self.term, self.terms_held = term, terms_held
+        held = ", ".join(f"{t} ({n} file{'s' * (n != 1)})" for t, n in terms_held.items()) or "none that can be read"
+        super().__init__(f"No return in the folder is for {term.label}. The returns it holds are for: {held}.")
+
+
 def consolidate(directory, outdir, term: Term | str | None = None, config=None, jobs: int | None = None,
                 progress: bool | None = None, in_process: bool = False,
                 pseudonymise_salt: str | bytes | None = None, feedback: bool = False) -> Outcome:
@@ -68,7 +78,8 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
 
     Raises ValueError for a bad term or an output folder that is the returns folder,
     `NothingToCheck` when the folder has no file to check (nothing is written),
-    `FolderLocked` when another run is writing into `outdir`, `WorkersUnavailable` when no
+    `NoReturnsForTerm` when `term` is given and no readable return is for it (nothing is
+    written), `FolderLocked` when another run is writing into `outdir`, `WorkersUnavailable` when no
     worker process could start, and OSError when an output cannot be written (then no new
     output is left in `outdir`).
     """
@@ -109,6 +120,9 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
             results = _check(items, pool, progress, config)
             clock.lap("check files")
             batch = assemble(results, term, config)
+            if term is not None and not batch.chosen:
+                held = Counter(r.term.label for r in results if r.readable and r.term is not None)
+                raise NoReturnsForTerm(term, dict(sorted(held.items())))
             batch.root = str(directory)
             batch.produced = _produced_at()
             clock.lap("reconcile")

@@ -10,14 +10,16 @@ from ..terminal import printable
 from .main import main
 
 
-@main.command()
+@main.command(short_help="Check a folder of returns and write the council's termly report.")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
+@click.option("-o", "--output", "outdir", required=True, metavar="OUTDIR",
+              type=click.Path(file_okay=False, path_type=Path),
               help="Folder for council_report.xlsx, council_report_shareable.xlsx and summary.json.")
 @click.option("--term", "term", metavar='"2024/25 Autumn"',
               help="The term to report on. Default: the term most returns are for.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="TOML or JSON settings: national attendance comparator, KPI targets, suppression.")
+@click.option("--config", "config_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="TOML or JSON settings: the council's name, national attendance comparator, KPI targets, "
+                   "suppression.")
 @click.option("--suppress-below", type=click.IntRange(min=1), default=None,
               help="In the shareable report, show counts below this as c (default 5).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
@@ -25,7 +27,7 @@ from .main import main
 @click.option("--pseudonymised-register", "pseudonymised", is_flag=True,
               help="Also write register_pseudonymised.csv for analysts (salted pupil IDs, birth month, "
                    "postcode sector; no names). Needs the council's salt: --salt-file or AP_SHEETS_SALT.")
-@click.option("--salt-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--salt-file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="File holding the council's secret salt (make one with `ap-sheets new-salt`).")
 @click.option("--feedback", is_flag=True,
               help="Also write, for each rejected return, a copy with the Validation sheet and marked cells "
@@ -40,12 +42,15 @@ def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Pa
     returns for the term go into the figures; rejected and unreadable files are listed in
     the report's Data quality sheet and left out. With --feedback, each rejected return also
     gets a marked copy under OUTDIR/feedback (a copy that cannot be written is named at the
-    end; the run carries on). Exit status 0 when the report was written, even if some files
-    were rejected or a feedback copy could not be written; 1 when it was not (nothing to
-    check, another run writing into OUTDIR, no worker process could start, the report could
-    not be written: then no new output is left in OUTDIR); 2 for a usage mistake.
+    end; the run carries on).
+
+    Exit status: 0 when the report was written, even if some files were rejected or a
+    feedback copy could not be written; 1 when nothing was written (nothing to check, no
+    return for the --term given, another run writing into OUTDIR, no worker process could
+    start, the report could not be written: then no new output is left in OUTDIR); 2 for a
+    usage mistake.
     """
-    from ..batch import FEEDBACK_DIR, FolderLocked, NothingToCheck, WorkersUnavailable
+    from ..batch import FEEDBACK_DIR, FolderLocked, NoReturnsForTerm, NothingToCheck, WorkersUnavailable
     from ..batch import consolidate as run
     from ..settings import SettingsError, load_settings
     from ..terms import Term
@@ -74,6 +79,10 @@ def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Pa
                       feedback=feedback)
     except NothingToCheck as exc:  # nothing checked is never "all clear"
         click.echo(printable(exc), err=True)
+        sys.exit(1)
+    except NoReturnsForTerm as exc:
+        click.echo(f"{printable(exc)} Nothing was written. Give one of those terms with --term, or leave --term "
+                   "out to report on the term most returns are for.", err=True)
         sys.exit(1)
     except FolderLocked as exc:
         click.echo(printable(exc), err=True)
@@ -104,7 +113,7 @@ def _salt(salt_file: Path | None) -> str:
 
 
 @main.command("new-salt")
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("-o", "--output", "output", required=True, metavar="FILE", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to keep the salt (readable only by you). Never share it with the register.")
 def new_salt(output: Path):
     """Make the council's secret salt for pseudonymised registers."""
@@ -133,9 +142,12 @@ def render_consolidation(outcome) -> str:
         how = "as asked" if s["term_chosen"] == "given" else "the term most returns are for"
         lines.append(f"Term {s['term']} ({how}): {total} file{'s' * (total != 1)} - {files['accepted']} accepted, "
                      f"{files['rejected']} rejected, {files['unreadable']} unreadable.")
-        lines.append(f"In the figures: {s['providers']} provider return{'s' * (s['providers'] != 1)}, "
-                     f"{s['schools']} school log{'s' * (s['schools'] != 1)}; {s['children']:,} children "
-                     f"({s['with_ehcp']:,} with an EHC plan, {s['looked_after']:,} looked after).")
+        lines.append(f"Children on the register: {s['children_on_register']:,}. In the figures: {s['children']:,} "
+                     f"on accepted provider returns ({s['with_ehcp']:,} with an EHC plan, {s['looked_after']:,} "
+                     "looked after)." + (f" Not in the figures: {s['children_on_register'] - s['children']:,} only on "
+                     "rejected returns or school logs." if s['children_on_register'] != s['children'] else ""))
+        lines.append(f"Returns in the figures: {s['providers']} provider return{'s' * (s['providers'] != 1)}, "
+                     f"{s['schools']} school log{'s' * (s['schools'] != 1)}.")
         recon = ", ".join(f"{code} {n}" for code, n in s["reconciliation"].items())
         lines.append(f"Reconciliation: {recon}.")
     detail = s["files_detail"]

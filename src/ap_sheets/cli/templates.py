@@ -12,13 +12,15 @@ from .options import load_config
 TEMPLATE_NAMES = {"provider-return": "provider-return", "school-log": "school-log"}
 
 
-@main.command()
+@main.command(short_help="Write a blank provider-return or school-log workbook.")
 @click.argument("kind", type=click.Choice(sorted(TEMPLATE_NAMES)))
-@click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to write the blank workbook (.xlsm).")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The council's settings file (TOML).")
-def template(kind: str, output: Path, config_file: Path | None):
+@click.option("-o", "--output", "output", required=True, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path), help="Where to write the blank workbook (.xlsm).")
+@click.option("--config", "config_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The council's settings: its name, the return deadline and how to send the return, "
+                   "shown on Start here.")
+@click.option("--force", is_flag=True, help="Replace FILE if it exists.")
+def template(kind: str, output: Path, config_file: Path | None, force: bool):
     """Write a blank standard workbook: provider-return or school-log."""
     from ..templates import build_workbook
 
@@ -26,17 +28,26 @@ def template(kind: str, output: Path, config_file: Path | None):
     if output.suffix.lower() != ".xlsm":
         raise click.BadParameter("the workbook is macro-enabled: give a file name ending .xlsm",
                                  param_hint="-o")
+    if output.exists() and not force:
+        raise click.UsageError(f"{output} exists: give another file name, or add --force to replace it")
     build_workbook(kind, output, settings=settings)
-    click.echo(f"Wrote a blank {KINDS[kind].title.lower()} to {output}")
+    click.echo(f"Wrote a blank workbook, the {KINDS[kind].title}, to {output}")
 
 
-
-@main.command()
+@main.command(short_help="Write a realistic term of filled-in returns to try things on.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def demo(directory: Path):
-    """Write a realistic term of filled-in returns (providers and schools) to try things on."""
-    from ..demo import write_demo
+@click.option("--force", is_flag=True, help="Replace demo workbooks already in DIRECTORY.")
+def demo(directory: Path, force: bool):
+    """Write a realistic term of filled-in returns (providers and schools) to DIRECTORY."""
+    from ..demo import demo_paths, write_demo
 
+    if directory.exists() and not directory.is_dir():
+        raise click.UsageError(f"{directory} is a file, not a folder")
+    existing = [p for p in demo_paths(directory) if p.exists()]
+    if existing and not force:
+        raise click.UsageError(f"{directory} already holds {len(existing)} of the demo's workbooks "
+                               f"(e.g. {existing[0].relative_to(directory)}): choose another folder, "
+                               "or add --force to replace them")
     written = write_demo(directory)
     click.echo(f"Wrote {len(written)} demo workbooks to {directory}")
     click.echo(f"Try: ap-sheets validate {directory}")

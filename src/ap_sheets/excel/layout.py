@@ -7,4 +7,5 @@ FINDING_WIDTHS = (9, 7, 14, 8, 26, 18, 100)
 MARK_HEADERS = ("Marked sheet", "Marked cell", "Fill before")
 TABLE_ROW = 5  # Excel row of the findings table's headings; the marks list sits beside it
 MARKS_COLUMN = len(FINDING_HEADERS) + 3  # 1-based: J, after a gap column
-MARKS_NOTE = "Cells coloured by Validate. It uses this list to remove the colours next time: please leave it."
+MARKS_NOTE = ("For Validate: the cells it coloured and their colour before, so it can clear them next time. "
+              "Please leave this list.")

@@ -16,8 +16,7 @@ from .book import find_sheet, sheet_grid, sheet_names
 from .failures import log_failure
 from .layout import MARK_HEADERS, MARKS_COLUMN, MARKS_NOTE, TABLE_ROW
 
-ERROR_FILL = "#FFC7CE"  # Excel's own "Bad" red
-QUERY_FILL = "#FFEB9C"  # Excel's own "Neutral" amber
+from .look import ERROR_FILL, QUERY_FILL  # noqa: F401 (Excel's own "Bad" red and "Neutral" amber)
 _A1 = re.compile(r"^[A-Z]{1,3}[1-9][0-9]*$")
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -73,8 +72,7 @@ def write_marks(sheet, marks: list[Mark]) -> None:
     rows = mark_rows(marks)
     sheet.range((TABLE_ROW, MARKS_COLUMN), (TABLE_ROW + len(rows) - 1, MARKS_COLUMN + 2)).number_format = "@"
     sheet.range((TABLE_ROW, MARKS_COLUMN)).value = rows
-    sheet.range((TABLE_ROW, MARKS_COLUMN), (TABLE_ROW, MARKS_COLUMN + 2)).font.bold = True
-    sheet.range((TABLE_ROW - 1, MARKS_COLUMN)).value = MARKS_NOTE
+    sheet.range((TABLE_ROW - 1, MARKS_COLUMN)).value = MARKS_NOTE  # looks: `look.validation_looks`
 
 
 def read_marks(sheet) -> list[Mark]:

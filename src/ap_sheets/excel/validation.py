@@ -18,7 +18,8 @@ from ..spec import ERROR, fold
 from ..validate import check_workbook
 from .book import find_sheet, fresh_sheet, read_book, sheet_names, write_lines
 from .failures import show_failure
-from .layout import FINDING_HEADERS, FINDING_WIDTHS, TABLE_ROW, VALIDATION_SHEET
+from .layout import FINDING_HEADERS, FINDING_WIDTHS, MARKS_COLUMN, TABLE_ROW, VALIDATION_SHEET
+from .look import MARK_WIDTHS, validation_looks
 from .marks import apply, marks_for, read_marks, restore, write_marks
 from ..privacy import safe_text
 from .text import counted
@@ -37,6 +38,7 @@ def validate_book(book, now: datetime | None = None) -> FileReport | None:
         write_marks(sheet, marks)
         apply(book, marks, problems)
         write_header(sheet, verdict(report, now or datetime.now()), problems)
+        apply_looks(sheet, validation_looks(report, len(marks)))
         sheet.activate()
         return report
     except Exception as exc:
@@ -60,8 +62,14 @@ class Link:
         return f'=HYPERLINK("#{target.replace(chr(34), chr(34) * 2)}","{self.cell}")'
 
 
-def verdict(report: FileReport, when: datetime) -> list[str]:
-    """The two header lines: verdict with counts and time; what to do next."""
+COPY_NOTE = ("This is a copy the council made of the workbook you sent: make the changes in your own "
+             "workbook, click Validate there, and send it again.")
+BUTTON_ADVICE = " When you have made changes, click Validate again."
+
+
+def verdict(report: FileReport, when: datetime, copy: bool = False) -> list[str]:
+    """The header lines: verdict with counts and time; what to do next. A feedback `copy` has
+    a third line: fix your own workbook, not this copy (as the README tells senders)."""
     errors, queries = len(report.errors), len(report.queries)
     counts = f"{counted(errors, 'error')} and {counted(queries, 'query')}"
     line = f"{report.status.upper()}: {counts}. Checked on {when:%d/%m/%Y at %H:%M}."
@@ -73,8 +81,8 @@ def verdict(report: FileReport, when: datetime) -> list[str]:
     else:
         advice = "Nothing to fix: you can send this return to the council."
     if errors or queries:
-        advice += " Click a cell reference to go to it. When you have made changes, click Validate again."
-    return [line, advice]
+        advice += " Click a cell reference to go to it." + ("" if copy else BUTTON_ADVICE)
+    return [line, advice, COPY_NOTE] if copy and (errors or queries) else [line, advice]
 
 
 def header_lines(lines: list[str], problems: list[str]) -> list[str]:
@@ -109,11 +117,31 @@ def write_header(sheet, lines: list[str], problems: list[str]) -> None:
     write_lines(sheet, header_lines(lines, problems))
 
 
+def apply_looks(sheet, looks) -> None:
+    """Fonts, fills and wrapping (`look.validation_looks`), through xlwings."""
+    for look in looks:
+        rng = sheet.range((look.first_row, look.first_col), (look.last_row, look.last_col))
+        rng.font.name = look.font
+        if look.bold:
+            rng.font.bold = True
+        if look.italic:
+            rng.font.italic = True
+        if look.size:
+            rng.font.size = look.size
+        if look.font_color:
+            rng.font.color = look.font_color
+        if look.fill:
+            rng.color = look.fill
+        if look.wrap:
+            rng.wrap_text = True
+
+
 def write_findings(book, sheet, report: FileReport) -> None:
     """One line per finding, errors first (the engine's order within each)."""
     sheet.range((TABLE_ROW, 1)).value = [list(FINDING_HEADERS)]
-    sheet.range((TABLE_ROW, 1), (TABLE_ROW, len(FINDING_HEADERS))).font.bold = True
     for i, width in enumerate(FINDING_WIDTHS, start=1):
+        sheet.range((TABLE_ROW, i)).column_width = width
+    for i, width in enumerate(MARK_WIDTHS, start=MARKS_COLUMN):
         sheet.range((TABLE_ROW, i)).column_width = width
     if not report.issues:
         return

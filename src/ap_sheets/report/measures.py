@@ -274,6 +274,7 @@ class RegisterEntry:
     source: str = ""
     queries: tuple = ()  # X codes about this child
     postcode: object = None  # for the pseudonymised register's postcode sector only
+    in_figures: bool = False  # on an accepted provider return (so in the term's figures)
 
     @property
     def attendance(self) -> float | None:
@@ -281,8 +282,10 @@ class RegisterEntry:
 
 
 def register(batch) -> list[RegisterEntry]:
-    """Every child in AP this term, once (§11.5): children on accepted provider returns,
-    then children only on accepted school logs (placed, but on no accepted provider return).
+    """Every child in AP this term, once (§11.5; the spec's `children_on_register`): children on
+    accepted provider returns, then children on the term's other readable returns and logs
+    (rejected provider returns, school logs accepted or not) who are on no accepted provider
+    return. Only the first group is in the figures (`RegisterEntry.in_figures`).
     Worked out once per batch (the Overview, Register and summary all use it)."""
     return cached(batch, "register", lambda: _register(batch))
 
@@ -292,14 +295,18 @@ def _register(batch) -> list[RegisterEntry]:
     pex = permanently_excluded_upns(batch.providers)
     entries: dict[str, RegisterEntry] = {}
     latest: dict[str, object] = {}
-    for p in batch.providers:
+    rejected = [r for r in batch.chosen if r.kind == "provider-return" and r.status != "accepted"]
+    accepted_upns = {row.upn for p in batch.providers for row in p.rows if isinstance(row.upn, str)}
+    for p in list(batch.providers) + rejected:
         rec = p.record
+        in_figures = p.status == "accepted"
         for row in p.rows:
-            if not isinstance(row.upn, str):
+            if not isinstance(row.upn, str) or (not in_figures and row.upn in accepted_upns):
                 continue
             e = entries.get(row.upn)
             if e is None:
                 e = entries[row.upn] = RegisterEntry(row.upn, None, None, None, None, None, None, None, None)
+                e.in_figures = in_figures
             start = row.start_date if isinstance(row.start_date, date) else date.min
             if row.upn not in latest or start >= latest[row.upn]:  # identity from the latest placement
                 latest[row.upn] = start
@@ -326,12 +333,11 @@ def _register(batch) -> list[RegisterEntry]:
                 rate(attended, possible) if is_num(possible) and is_num(attended) and possible > 0 else None,
                 row.destination, p.file, row.row))
     on_logs: dict[str, list] = defaultdict(list)
-    for s in batch.schools:
+    for s in (r for r in batch.chosen if r.kind == "school-log"):  # accepted or not
         for row in s.rows:
             if isinstance(row.upn, str) and overlaps_term(row, term):
                 on_logs[row.upn].append((s, row))
-    rejected_upns = {row.upn for r in batch.chosen if r.kind == "provider-return" and r.status != "accepted"
-                     for row in r.rows}
+    rejected_upns = {row.upn for r in rejected for row in r.rows}
     for upn, placed in on_logs.items():
         e = entries.get(upn)
         if e is None:
@@ -347,7 +353,8 @@ def _register(batch) -> list[RegisterEntry]:
             queries[f.upn].add(f.code)
     for upn, e in entries.items():
         if not e.source:
-            e.source = "Provider return and school log" if e.school_placements else "Provider return"
+            what = "Provider return" if e.in_figures else "Rejected provider return"
+            e.source = f"{what} and school log" if e.school_placements else what
         e.permanently_excluded = upn in pex
         e.placements.sort(key=lambda pl: (pl.start if isinstance(pl.start, date) else date.min, pl.file))
         e.queries = tuple(sorted(queries.get(upn, ())))

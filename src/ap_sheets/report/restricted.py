@@ -13,7 +13,8 @@ from ..findings import display_value
 from ..rules import RULES
 from ..spec import KINDS
 from . import measures as M
-from .overview import destination_rows, headline_rows, kpi_rows, term_note
+from .overview import definition_rows, destination_rows, headline_rows, kpi_rows, term_note
+from .overview_sheet import write_definitions, write_overview
 from .xlsx import Col, Styles, add_trend_line_chart, new_workbook, put, sheet_setup, title_block, write_table
 
 COMPLIANCE_HEADERS = {
@@ -54,7 +55,7 @@ def write_council_report(batch, path) -> None:
     mline = (f"{marking}: holds personal data about children. For the council's AP team only; share "
              "council_report_shareable.xlsx instead.")
 
-    _overview(wb, styles, batch, summary, marking, mline)
+    kpis = _overview(wb, styles, batch, summary, marking, mline)
     _providers(wb, styles, batch, marking, mline)
     _commissioners(wb, styles, batch, marking, mline)
     _register(wb, styles, batch, marking, mline)
@@ -62,110 +63,34 @@ def write_council_report(batch, path) -> None:
     _data_quality(wb, styles, batch, marking, mline)
     _findings(wb, styles, batch, marking, mline)
     _trends(wb, styles, batch, marking, mline)
+    write_definitions(wb, styles, marking=marking, mline=mline, council=cfg.council_name,
+                      rows=definition_rows(batch, kpis))
     wb.close()
 
 
-# ---- Overview -------------------------------------------------------------------------------
+# ---- Overview and Definitions ------------------------------------------------------------------
 def _overview(wb, styles, batch, summary, marking, mline):
     cfg = batch.config
-    ws = wb.add_worksheet("Overview")
-    sheet_setup(ws, marking, landscape=False)
     term = batch.term.label if batch.term else "(no returns could be read)"
-    r = title_block(ws, styles, f"Alternative provision: council termly report, {term}", mline,
-                    [term_note(batch), f"Produced {batch.produced:%d/%m/%Y %H:%M} by ap-sheets from "
-                     f"{len(batch.results)} file{'s' * (len(batch.results) != 1)}."])
-    for col, width in enumerate((46, 16, 22, 18, 14, 95)):
-        ws.set_column(col, col, width)
-    ws.write_string(r, 0, "Headline figures", styles.heading)
-    rows = headline_rows(batch, summary)
-    last = write_table(ws, styles, r + 1, 0, "tblHeadline",
-                       [Col("Measure", "text"), Col("Value", "int"), Col("About", "indent")],
-                       [(label, value, note) for label, value, note, _ in rows], set_widths=False)
-    _formats_by_row(ws, styles, r + 2, 1, [kind for *_, kind in rows], [v for _, v, _, _ in rows])
-
-    r = last + 2
-    ws.write_string(r, 0, "Key performance indicators", styles.heading)
     kpis = kpi_rows(summary, cfg)
-    kpi_top = r + 1
-    last = write_table(ws, styles, kpi_top, 0, "tblKPIs", [
-        Col("Indicator", "text"), Col("Value", "pct"), Col("Target or comparator", "pct"),
-        Col("Difference (points)", "points"), Col("Status", "text"), Col("How it is measured", "text"),
-    ], [(k.label, k.value, k.target, k.difference, k.status, k.basis) for k in kpis], set_widths=False)
-    for i, k in enumerate(kpis):
-        if k.status in ("Met", "Above comparator"):
-            ws.write_string(kpi_top + 1 + i, 4, k.status, styles.good)
-        elif k.status in ("Not met", "Below comparator"):
-            ws.write_string(kpi_top + 1 + i, 4, k.status, styles.bad)
-
-    r = last + 2
-    ws.write_string(r, 0, "Destinations of ended placements", styles.heading)
-    dest = destination_rows(summary.overall)
-    dest_top = r + 1
-    last = write_table(ws, styles, dest_top, 0, "tblDestinations",
-                       [Col("Destination"), Col("Ended placements", "int"), Col("Share", "pct")],
-                       dest, set_widths=False)
-
-    r = last + 2
-    ws.write_string(r, 0, "Placements by commissioner", styles.heading)
     om = summary.overall
-    comm = [(ctype, om.commissioner_children.get(ctype, 0), om.commissioner_placements.get(ctype, 0))
-            for ctype in om.commissioner_placements]
-    last = write_table(ws, styles, r + 1, 0, "tblCommissionerSummary",
-                       [Col("Commissioner type"), Col("Children", "int"), Col("Placements", "int")],
-                       comm, set_widths=False)
-
-    r = last + 2
-    ws.write_string(r, 0, "How the figures are worked out", styles.heading)
-    for i, line in enumerate(DEFINITIONS):
-        ws.write_string(r + 1 + i, 0, line, styles.note)
-
-    # Charts: KPIs against their targets, and destinations.
-    n = len(kpis)
-    chart = wb.add_chart({"type": "bar"})
-    chart.add_series({"name": "Value", "categories": ["Overview", kpi_top + 1, 0, kpi_top + n, 0],
-                      "values": ["Overview", kpi_top + 1, 1, kpi_top + n, 1], "fill": {"color": "#1F4E78"}})
-    chart.add_series({"name": "Target or comparator", "categories": ["Overview", kpi_top + 1, 0, kpi_top + n, 0],
-                      "values": ["Overview", kpi_top + 1, 2, kpi_top + n, 2], "fill": {"color": "#A6A6A6"}})
-    chart.set_title({"name": "Indicators against targets"})
-    chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%", "major_gridlines": {"visible": True}})
-    chart.set_y_axis({"reverse": True})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 620, "height": 320})
-    ws.insert_chart(4, 3, chart, {"x_offset": 10})
-    nd = len(dest)
-    chart2 = wb.add_chart({"type": "column"})
-    chart2.add_series({"name": "Ended placements", "categories": ["Overview", dest_top + 1, 0, dest_top + nd, 0],
-                       "values": ["Overview", dest_top + 1, 1, dest_top + nd, 1], "fill": {"color": "#2E75B6"},
-                       "data_labels": {"value": True}})
-    chart2.set_title({"name": "Destinations of ended placements"})
-    chart2.set_legend({"none": True})
-    chart2.set_size({"width": 620, "height": 320})
-    ws.insert_chart(22, 3, chart2, {"x_offset": 10})
-    ws.activate()
-
-
-def _formats_by_row(ws, styles, first_row, col, kinds, values):
-    for i, (kind, value) in enumerate(zip(kinds, values)):
-        if kind == "pct":
-            put(ws, first_row + i, col, value, styles.pct, styles)
-
-
-DEFINITIONS = (
-    "Only accepted returns for the term are in the figures; one return per provider or school (X005).",
-    "Children are counted once each by UPN across all accepted provider returns.",
-    "EHC plan / looked after: SEN provision E / Looked after = Y on any of the child's rows.",
-    "Attendance: sessions attended / sessions possible over all placements (weighted by sessions).",
-    "Zero suspensions: children whose suspensions this term, over all their placements, are 0.",
-    "Zero permanent exclusions: children with no Permanent exclusion notification this term.",
-    "Ended placement: End date on or before the end of the term. Reintegration: ended placements whose "
-    "destination is Returned to home school or New mainstream school.",
-    "On track: progress towards outcomes rated 3 (Mostly) or 4 (On track or better), of placements with a rating.",
-)
+    write_overview(
+        wb, styles, title=f"Alternative provision: council termly report, {term}", marking=marking, mline=mline,
+        notes=[term_note(batch), f"Produced {batch.produced:%d/%m/%Y %H:%M} by ap-sheets from "
+               f"{len(batch.results)} file{'s' * (len(batch.results) != 1)}."],
+        council=cfg.council_name, headline=headline_rows(batch, summary),
+        kpis=[(k, k.value, k.difference, k.status) for k in kpis],
+        destinations=destination_rows(om), destinations_total=("All ended placements", om.ended, None),
+        commissioners=[(SHORT_COMMISSIONER.get(t, t), n, om.commissioner_children.get(t, 0))
+                       for t, n in om.commissioner_placements.items()]
+        + [("All placements", om.placements, om.children)],
+        commissioner_cols=[Col("Commissioner type"), Col("Placements", "int"), Col("Children", "int_left")])
+    return kpis
 
 
 # ---- Providers ------------------------------------------------------------------------------
 PROVIDER_COLS = [
-    Col("Provider", "text", 30), Col("Provider ID", "text", 12), Col("Return status", "text", 16),
+    Col("Provider", "text", 40), Col("Provider ID", "text", 12), Col("Return status", "text", 16),
     Col("Registered school", "text", 10), Col("Ofsted judgement", "text", 16),
     Col("Children", "int", 10), Col("Placements", "int", 10), Col("EHC plan", "int", 9),
     Col("Looked after", "int", 9),
@@ -180,7 +105,7 @@ PROVIDER_COLS = [
     Col("Complaints", "int", 10), Col("Compliments", "int", 10),
 ] + [Col(COMPLIANCE_HEADERS[c], "int", 12) for c in M.COMPLIANCE_CODES] + [
     Col("Errors", "int", 8), Col("Queries", "int", 8), Col("Placements on school logs", "int", 11),
-    Col("File", "text", 40),
+    Col("File", "text", 45),
 ]
 
 
@@ -205,8 +130,8 @@ def provider_row(line: M.ProviderLine) -> list:
 
 def _providers(wb, styles, batch, marking, mline):
     ws = wb.add_worksheet("Providers")
-    sheet_setup(ws, marking, wide=True)
-    r = title_block(ws, styles, "Providers", mline, [
+    sheet_setup(ws, marking, council=batch.config.council_name, wide=True)
+    r = title_block(ws, styles, batch.config.council_name, "Providers", mline, [
         "One row per provider return for the term. Figures only for returns in the figures (accepted, "
         "one per provider); compliance flags (R030-R035) and error counts for every return.",
         "Providers that schools name on their placement logs but that sent no return are listed last.",
@@ -220,6 +145,7 @@ def _providers(wb, styles, batch, marking, mline):
         "type": "cell", "criteria": ">", "value": 0, "format": styles.bad})
     ws.freeze_panes(r + 1, 1)
     ws.repeat_rows(r)
+    ws.repeat_columns(0)  # each printed page names the providers
     ws.set_row(r, 45, styles.wrap)
 
 
@@ -231,13 +157,13 @@ TYPE_COLS = [
     Col("Ended placements", "int", 10), Col("Reintegrated", "int", 11), Col("Reintegration", "pct", 11),
 ]
 SCHOOL_COLS = [
-    Col("School", "text", 30), Col("School URN", "text", 10), Col("Placement log", "text", 14),
+    Col("School", "text", 40), Col("School URN", "text", 10), Col("Placement log", "text", 14),
     Col("Children placed", "int", 10),
     Col("Placements on provider returns", "int", 12), Col("EHC plan", "int", 9),
     Col("Looked after", "int", 9), Col("Attendance", "pct", 11), Col("Ended placements", "int", 10),
     Col("Reintegrated", "int", 11), Col("Placements on own log", "int", 11),
     Col("X001 not on the school's log", "int", 12), Col("X002 not on a provider return", "int", 12),
-    Col("Log file", "text", 36),
+    Col("Log file", "text", 45),
 ]
 
 
@@ -255,8 +181,8 @@ def school_row(s: M.SchoolLine) -> list:
 
 def _commissioners(wb, styles, batch, marking, mline):
     ws = wb.add_worksheet("Commissioners")
-    sheet_setup(ws, marking, wide=True)
-    r = title_block(ws, styles, "Commissioners", mline, [
+    sheet_setup(ws, marking, council=batch.config.council_name, wide=True)
+    r = title_block(ws, styles, batch.config.council_name, "Commissioners", mline, [
         "Left: by commissioner type (schools and the council's teams, §5). Right: each school that placed "
         "children (Commissioner type School on provider returns) or sent a placement log.",
     ])
@@ -321,30 +247,31 @@ def register_row(e: M.RegisterEntry, term) -> list:
 
 def _register(wb, styles, batch, marking, mline):
     ws = wb.add_worksheet("Register")
-    sheet_setup(ws, marking, wide=True)
+    sheet_setup(ws, marking, council=batch.config.council_name, wide=True)
     entries = M.register(batch)
-    r = title_block(ws, styles, "Register of children in alternative provision", mline, [
+    r = title_block(ws, styles, batch.config.council_name, "Register of children in alternative provision", mline, [
         "Every child in AP this term, once (§11.5): from accepted provider returns, then children only on "
         "accepted school logs. Children on rejected returns appear once the return is corrected.",
     ])
     write_table(ws, styles, r, 0, "tblRegister", REGISTER_COLS, (register_row(e, batch.term) for e in entries))
     ws.freeze_panes(r + 1, 3)
     ws.repeat_rows(r)
+    ws.repeat_columns(0, 2)  # UPN and name on every printed page
 
 
 # ---- Reconciliation ------------------------------------------------------------------------------
 RECON_COLS = [
-    Col("Code", "text", 7), Col("Severity", "text", 8), Col("UPN", "text", 15), Col("Message", "text", 100),
-    Col("File", "text", 28), Col("Sheet", "text", 11), Col("Row", "int", 6), Col("Other file", "text", 28),
-    Col("Other sheet", "text", 11), Col("Other row", "int", 7),
+    Col("Code", "text", 7), Col("Severity", "text", 8), Col("UPN", "text", 15), Col("Message", "text", 70),
+    Col("File", "text", 30), Col("Sheet", "text", 11), Col("Row", "int_left", 6), Col("Other file", "text", 30),
+    Col("Other sheet", "text", 11), Col("Other row", "int_left", 7),
 ]
 
 
 def _reconciliation(wb, styles, batch, marking, mline):
     ws = wb.add_worksheet("Reconciliation")
-    sheet_setup(ws, marking, wide=True)
+    sheet_setup(ws, marking, council=batch.config.council_name)  # one page wide: a row is one finding
     counts = {c: sum(f.code == c for f in batch.cross) for c in ("X001", "X002", "X003", "X004", "X005")}
-    r = title_block(ws, styles, "Reconciliation of provider returns with school placement logs", mline, [
+    r = title_block(ws, styles, batch.config.council_name, "Reconciliation of provider returns with school placement logs", mline, [
         "  ".join(f"{c}: {n}" for c, n in counts.items()) + ".  " + "; ".join(
             f"{c} {RULES[c].title.lower()}" for c in counts),
         "Checked across the term's returns that could be read (accepted or rejected), one per provider or school.",
@@ -373,10 +300,10 @@ def file_name_and_id(r) -> tuple:
 
 def _data_quality(wb, styles, batch, marking, mline):
     ws = wb.add_worksheet("Data quality")
-    sheet_setup(ws, marking, wide=True)
+    sheet_setup(ws, marking, council=batch.config.council_name, wide=True)
     codes = _codes_seen(batch)
     statuses = {s: sum(r.status == s for r in batch.results) for s in ("accepted", "rejected", "unreadable")}
-    r = title_block(ws, styles, "Data quality: every file", mline, [
+    r = title_block(ws, styles, batch.config.council_name, "Data quality: every file", mline, [
         f"{len(batch.results)} files: {statuses['accepted']} accepted, {statuses['rejected']} rejected, "
         f"{statuses['unreadable']} unreadable. Counts by rule code on the right (X codes against the file "
         "they are about); every finding is on the Findings sheet, every X finding on Reconciliation.",
@@ -401,20 +328,21 @@ def _data_quality(wb, styles, batch, marking, mline):
     write_table(ws, styles, r, 0, "tblFiles", cols, rows())
     ws.freeze_panes(r + 1, 1)
     ws.repeat_rows(r)
+    ws.repeat_columns(0)
 
 
 FINDING_COLS = [
-    Col("File", "text", 30), Col("Status", "text", 10), Col("Sheet", "text", 12), Col("Row", "int", 6),
+    Col("File", "text", 30), Col("Status", "text", 10), Col("Sheet", "text", 12), Col("Row", "int_left", 6),
     Col("Column", "text", 22), Col("Cell", "text", 7), Col("Code", "text", 7), Col("Severity", "text", 8),
-    Col("Message", "text", 100), Col("Value", "text", 20),
+    Col("Message", "text", 70), Col("Value", "text", 20),
 ]
 
 
 def _findings(wb, styles, batch, marking, mline):
     ws = wb.add_worksheet("Findings")
-    sheet_setup(ws, marking, wide=True)
+    sheet_setup(ws, marking, council=batch.config.council_name)  # one page wide: a row is one finding
     total = sum(len(r.report.issues) for r in batch.results)
-    r = title_block(ws, styles, "Every finding in every file", mline, [
+    r = title_block(ws, styles, batch.config.council_name, "Every finding in every file", mline, [
         f"{total} findings. The same list `ap-sheets validate` and the workbook's Validate button give.",
     ])
 
@@ -455,8 +383,8 @@ def trend_rows(batch) -> list:
 
 def _trends(wb, styles, batch, marking, mline):
     ws = wb.add_worksheet("Trends")
-    sheet_setup(ws, marking)
-    r = title_block(ws, styles, "Trends: the headline figures term by term", mline, [
+    sheet_setup(ws, marking, council=batch.config.council_name)
+    r = title_block(ws, styles, batch.config.council_name, "Trends: the headline figures term by term", mline, [
         "One row per term with accepted returns in the folder (earlier terms' returns, when given). "
         "Same definitions as the Overview.",
     ])

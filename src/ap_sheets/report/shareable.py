@@ -6,22 +6,26 @@ file names (a sender may name a file after a child). Providers and schools are n
 they are organisations.
 
 Suppression (see `suppression`): every count of children, placements, qualifications,
-events or findings from 1 to `suppress_below - 1` is shown as `c`, with secondary
+events, or reconciliation findings at one school, from 1 to `suppress_below - 1` is shown as
+`c`, with secondary
 suppression along each table's columns (against the "All" row) and along each
 breakdown that adds up to a total (commissioner types to placements, destinations to
 ended placements, SEN to children). Rates are hidden when their denominator is small or
-when the numerator or its complement is a small count. Counts of files are not about
-people and are shown as they are.
+when the numerator or its complement is a small count. Counts of files, and of findings by
+rule over all files (Data quality), count problems in files, not children: they are shown
+as they are.
 """
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from ..findings import ACCEPTED, REJECTED, UNREADABLE
 from ..rules import RULES
 from ..spec import KINDS
 from . import measures as M
-from .overview import X_CODES, kpi_rows, term_note
+from .overview import X_CODES, definition_rows, headline_rows, kpi_rows, term_note
+from .overview_sheet import write_definitions, write_overview
 from .restricted import SHORT_COMMISSIONER
 from .suppression import SUPPRESSED, Line, is_small, rate_hidden, suppress
 from .xlsx import Col, Styles, add_trend_line_chart, new_workbook, sheet_setup, title_block, write_table
@@ -98,88 +102,73 @@ def write_shareable_report(batch, path) -> None:
     mline = (f"{marking}. Aggregate figures only: no child-level data. Counts from 1 to {cfg.suppress_below - 1} "
              "are shown as c (and one more count where a total would give them away).")
     summary = M.batch_term_measures(batch)
-    _overview(wb, styles, batch, summary, sup, marking, mline)
+    kpis = _overview(wb, styles, batch, summary, sup, marking, mline)
     _providers(wb, styles, batch, summary, sup, marking, mline)
     _commissioners(wb, styles, batch, summary, sup, marking, mline)
     _trends(wb, styles, batch, sup, marking, mline)
     _data_quality(wb, styles, batch, sup, marking, mline)
+    write_definitions(wb, styles, marking=marking, mline=mline, council=cfg.council_name,
+                      rows=definition_rows(batch, kpis, shareable=True))
     wb.close()
+
+
+# Headline rows that are not counts of people or events: shown as they are.
+NOT_SUPPRESSED = {"providers", "schools", "files", "accepted", "rejected", "unreadable", "differences"}
+
+
+def suppressed_headline(batch, summary, sup: Suppressor) -> list:
+    """The restricted report's headline rows, with small counts of children and events as `c`.
+
+    Secondary suppression along the two breakdowns that add up: children on the register =
+    on accepted returns + the others; on accepted returns = EHC plan + SEN support + no SEN."""
+    rows = headline_rows(batch, summary, shareable=True)
+    by_key = {h.key: h for h in rows}
+    values = {h.key: h.value for h in rows if h.kind == "int" and h.key not in NOT_SUPPRESSED}
+    lines = [Line(("in_figures", "not_in_figures"), "register"),
+             Line(("with_ehcp", "sen_support", "no_sen"), "in_figures")]
+    hidden = suppress(values, lines, sup.threshold, sup.zeros)
+    m = summary.overall
+    out = []
+    for h in rows:
+        value = h.value
+        if h.key in hidden:
+            value = SUPPRESSED
+        elif h.key == "attendance":
+            value = sup.attendance(m, children_hidden="in_figures" in hidden)
+        elif h.key == "notifications_on_time":
+            value = sup.rate(value, summary.notifications_on_time, summary.notifications,
+                             numerator_hidden="notifications" in hidden)
+        out.append(replace(h, value=value))
+    assert set(by_key) == {h.key for h in out}
+    return out
 
 
 def _overview(wb, styles, batch, summary, sup: Suppressor, marking, mline):
     cfg = batch.config
-    ws = wb.add_worksheet("Overview")
-    sheet_setup(ws, marking, landscape=False)
     term = batch.term.label if batch.term else "(no returns could be read)"
-    r = title_block(ws, styles, f"Alternative provision: termly figures, {term}", mline, [term_note(batch)])
-    for col, width in enumerate((46, 12, 22, 18, 14)):
-        ws.set_column(col, col, width)
     m = summary.overall
-    no_sen = m.children - m.with_ehcp - m.sen_support
-    # Children and the SEN breakdown (a partition of children), looked after on its own.
-    sen_rows, sen_total = sup.table([[m.with_ehcp], [m.sen_support], [no_sen]], [0], total=[m.children])
-    counts = [
-        ("Children in AP", sen_total[0]),
-        ("  with an EHC plan", sen_rows[0][0]),
-        ("  with SEN support", sen_rows[1][0]),
-        ("  with no SEN", sen_rows[2][0]),
-        ("  looked after", sup.count(m.looked_after)),
-        ("Placements", sup.count(m.placements)),
-        ("Ended placements", sup.count(m.ended)),
-        ("Providers (returns in the figures)", summary.providers),
-        ("Schools (placement logs in the figures)", summary.schools),
-        ("Qualifications entered", sup.count(m.quals_entered)),
-        ("Qualifications achieved", sup.count(m.quals_achieved)),
-        ("Complaints", sup.count(summary.complaints)),
-        ("Compliments", sup.count(summary.compliments)),
-    ]
-    ws.write_string(r, 0, "Headline figures", styles.heading)
-    last = write_table(ws, styles, r + 1, 0, "tblHeadline", [Col("Measure", "text"), Col("Value", "int")],
-                       counts, set_widths=False)
-    r = last + 2
-    ws.write_string(r, 0, "Key performance indicators", styles.heading)
     kpis = kpi_rows(summary, cfg)
-    kpi_top = r + 1
-    rows = []
+    shown = []
     for k in kpis:
-        if k.key == "attendance":
-            value = sup.attendance(m)
-        else:
-            value = sup.rate(k.value, k.numerator, k.denominator)
+        value = sup.attendance(m) if k.key == "attendance" else sup.rate(k.value, k.numerator, k.denominator)
         hidden = value is SUPPRESSED
-        rows.append((k.label, value, k.target, None if hidden else k.difference, SUPPRESSED if hidden else k.status))
-    last = write_table(ws, styles, kpi_top, 0, "tblKPIs", [
-        Col("Indicator"), Col("Value", "pct"), Col("Target or comparator", "pct"),
-        Col("Difference (points)", "points"), Col("Status"),
-    ], rows, set_widths=False)
-    r = last + 2
-    ws.write_string(r, 0, "Destinations of ended placements", styles.heading)
+        status = k.status if not hidden or k.target is None else "Not shown"
+        shown.append((k, value, None if hidden else k.difference, status))
     dests = list(m.destinations.items())
     d_rows, d_total = sup.table([[n] for _, n in dests], [0], total=[m.ended])
-    dest_top = r + 1
-    last = write_table(ws, styles, dest_top, 0, "tblDestinations", [Col("Destination"), Col("Ended placements", "int")],
-                       [(d, row[0]) for (d, _), row in zip(dests, d_rows)] + [("All ended placements", d_total[0])],
-                       set_widths=False)
-    r = last + 2
-    ws.write_string(r, 0, "Placements by commissioner", styles.heading)
+    destinations = [(d, row[0], None if row[0] is SUPPRESSED or not m.ended else n / m.ended)
+                    for (d, n), row in zip(dests, d_rows)]
     comm = list(m.commissioner_placements.items())
     c_rows, c_total = sup.table([[n] for _, n in comm], [0], total=[m.placements])
-    write_table(ws, styles, r + 1, 0, "tblCommissionerSummary", [Col("Commissioner type"), Col("Placements", "int")],
-                [(SHORT_COMMISSIONER.get(t, t), row[0]) for (t, _), row in zip(comm, c_rows)]
-                + [("All placements", c_total[0])], set_widths=False)
-    chart = wb.add_chart({"type": "bar"})
-    n = len(kpis)
-    chart.add_series({"name": "Value", "categories": ["Overview", kpi_top + 1, 0, kpi_top + n, 0],
-                      "values": ["Overview", kpi_top + 1, 1, kpi_top + n, 1], "fill": {"color": "#1F4E78"}})
-    chart.add_series({"name": "Target or comparator", "categories": ["Overview", kpi_top + 1, 0, kpi_top + n, 0],
-                      "values": ["Overview", kpi_top + 1, 2, kpi_top + n, 2], "fill": {"color": "#A6A6A6"}})
-    chart.set_title({"name": "Indicators against targets"})
-    chart.set_x_axis({"min": 0, "max": 1, "num_format": "0%"})
-    chart.set_y_axis({"reverse": True})
-    chart.set_legend({"position": "bottom"})
-    chart.set_size({"width": 620, "height": 340})
-    ws.insert_chart(4, 5, chart, {"x_offset": 10})
-    ws.activate()
+    write_overview(
+        wb, styles, title=f"Alternative provision: termly figures, {term}", marking=marking, mline=mline,
+        notes=[term_note(batch), f"Produced {batch.produced:%d/%m/%Y %H:%M} by ap-sheets."],
+        council=cfg.council_name, headline=suppressed_headline(batch, summary, sup), kpis=shown,
+        destinations=destinations, destinations_total=("All ended placements", d_total[0], None),
+        commissioners=[(SHORT_COMMISSIONER.get(t, t), row[0]) for (t, _), row in zip(comm, c_rows)]
+        + [("All placements", c_total[0])],
+        commissioner_cols=[Col("Commissioner type"), Col("Placements", "int")])
+    return kpis
 
 
 PROVIDER_COUNT_HEADERS = ["Children", "Placements", "EHC plan", "Looked after"] + \
@@ -205,8 +194,8 @@ def _partitions(offset: int) -> list[tuple[list[int], int]]:
 
 def _providers(wb, styles, batch, summary, sup: Suppressor, marking, mline):
     ws = wb.add_worksheet("Providers")
-    sheet_setup(ws, marking, wide=True)
-    r = title_block(ws, styles, "Providers", mline, [
+    sheet_setup(ws, marking, council=batch.config.council_name, wide=True)
+    r = title_block(ws, styles, batch.config.council_name, "Providers", mline, [
         "Providers whose return is in the figures, then the others with their return status only.",
     ])
     lines = M.provider_lines(batch)
@@ -214,7 +203,7 @@ def _providers(wb, styles, batch, summary, sup: Suppressor, marking, mline):
     others = [ln for ln in lines if ln.measures is None]
     lead = 3  # provider, ID, status
     counts = [[ln.name, ln.provider_id, ln.status] + _provider_counts(ln.measures) for ln in in_fig]
-    total = ["All providers", None, None] + _provider_counts(summary.overall)
+    total = ["All providers in the figures", None, None] + _provider_counts(summary.overall)
     ncount = len(PROVIDER_COUNT_HEADERS)
     count_cols = list(range(lead, lead + ncount))
     rows, total_row = sup.table(counts, count_cols, total=total, partitions=_partitions(lead))
@@ -228,15 +217,16 @@ def _providers(wb, styles, batch, summary, sup: Suppressor, marking, mline):
             sup.rate(m.on_track_rate, m.on_track, m.outcomes_rated),
             ln.registered, ln.ofsted] + [ln.compliance.get(c) for c in M.COMPLIANCE_CODES])
     om = summary.overall
-    out.append(total_row + [
+    for ln in others:  # rejected returns and providers only on school logs: no figures
+        out.append([ln.name, ln.provider_id, ln.status] + [None] * (ncount + 6) +
+                   [ln.compliance.get(c) if ln.compliance else None for c in M.COMPLIANCE_CODES])
+    om = summary.overall
+    out.append(total_row + [  # the total, below every provider
         sup.attendance(om),
         sup.rate(om.zero_suspensions_rate, om.zero_suspensions, om.children_with_suspension_counts),
         sup.rate(om.reintegration_rate, om.reintegrated, om.ended),
         sup.rate(om.on_track_rate, om.on_track, om.outcomes_rated), None, None] + [None] * len(M.COMPLIANCE_CODES))
-    for ln in others:
-        out.append([ln.name, ln.provider_id, ln.status] + [None] * (ncount + 6) +
-                   [ln.compliance.get(c) if ln.compliance else None for c in M.COMPLIANCE_CODES])
-    cols = [Col("Provider", "text", 30), Col("Provider ID", "text", 12), Col("Return status", "text", 16)]
+    cols = [Col("Provider", "text", 40), Col("Provider ID", "text", 12), Col("Return status", "text", 16)]
     cols += [Col(h, "int", 11) for h in PROVIDER_COUNT_HEADERS]
     cols += [Col("Attendance", "pct", 11), Col("Zero suspensions", "pct", 11), Col("Reintegration", "pct", 11),
              Col("Outcomes on track (3-4)", "pct", 11), Col("Registered school", "text", 10),
@@ -247,13 +237,14 @@ def _providers(wb, styles, batch, summary, sup: Suppressor, marking, mline):
     write_table(ws, styles, r, 0, "tblProviders", cols, out)
     ws.freeze_panes(r + 1, 1)
     ws.repeat_rows(r)
+    ws.repeat_columns(0)  # each printed page names the providers
     ws.set_row(r, 45, styles.wrap)
 
 
 def _commissioners(wb, styles, batch, summary, sup: Suppressor, marking, mline):
     ws = wb.add_worksheet("Commissioners")
-    sheet_setup(ws, marking, wide=True)
-    r = title_block(ws, styles, "Commissioners", mline, [
+    sheet_setup(ws, marking, council=batch.config.council_name, wide=True)
+    r = title_block(ws, styles, batch.config.council_name, "Commissioners", mline, [
         "Left: by commissioner type. Right: by school that placed children or sent a placement log.",
     ])
     types = M.commissioner_type_measures(batch)
@@ -278,7 +269,7 @@ def _commissioners(wb, styles, batch, summary, sup: Suppressor, marking, mline):
               sum(s.measures.reintegrated for s in schools), sum(s.x001 for s in schools),
               sum(s.x002 for s in schools)]
     srows, stotal = sup.table(srows, [3, 4, 5, 6, 7, 8], total=stotal)
-    scols = [Col("School", "text", 30), Col("School URN", "text", 10), Col("Placement log", "text", 14),
+    scols = [Col("School", "text", 40), Col("School URN", "text", 10), Col("Placement log", "text", 14),
              Col("Children placed", "int", 10), Col("Placements", "int", 10), Col("Ended placements", "int", 10),
              Col("Reintegrated", "int", 11), Col("X001 not on the school's log", "int", 12),
              Col("X002 not on a provider return", "int", 12)]
@@ -293,8 +284,8 @@ def _commissioners(wb, styles, batch, summary, sup: Suppressor, marking, mline):
 def _trends(wb, styles, batch, sup: Suppressor, marking, mline):
     cfg = batch.config
     ws = wb.add_worksheet("Trends")
-    sheet_setup(ws, marking)
-    r = title_block(ws, styles, "Trends: the headline figures term by term", mline, [
+    sheet_setup(ws, marking, council=batch.config.council_name)
+    r = title_block(ws, styles, batch.config.council_name, "Trends: the headline figures term by term", mline, [
         "One row per term with accepted returns in the folder.",
     ])
     rows = []
@@ -320,9 +311,9 @@ def _trends(wb, styles, batch, sup: Suppressor, marking, mline):
 
 def _data_quality(wb, styles, batch, sup: Suppressor, marking, mline):
     ws = wb.add_worksheet("Data quality")
-    sheet_setup(ws, marking, wide=True)
+    sheet_setup(ws, marking, council=batch.config.council_name, wide=True)
     statuses = Counter(r.status for r in batch.results)
-    r = title_block(ws, styles, "Data quality", mline, [
+    r = title_block(ws, styles, batch.config.council_name, "Data quality", mline, [
         f"{len(batch.results)} files: {statuses.get(ACCEPTED, 0)} accepted, {statuses.get(REJECTED, 0)} rejected, "
         f"{statuses.get(UNREADABLE, 0)} unreadable. Left: each return. Right: findings by rule, all files together.",
     ])
@@ -345,7 +336,8 @@ def _data_quality(wb, styles, batch, sup: Suppressor, marking, mline):
     files_with = Counter(code for res in batch.results for code in {f.code for f in res.report.issues})
     x = Counter(f.code for f in batch.cross)
     codes = [c for c in RULES if issues.get(c) or x.get(c)]
-    code_rows = [[c, RULES[c].severity, RULES[c].title, sup.count(issues.get(c, 0) + x.get(c, 0)),
+    # Findings count problems in files, not children: shown as they are.
+    code_rows = [[c, RULES[c].severity, RULES[c].title, issues.get(c, 0) + x.get(c, 0),
                   files_with.get(c) if c not in X_CODES else None] for c in codes]
     ccols = [Col("Code", "text", 7), Col("Severity", "text", 8), Col("Rule", "wrap", 60), Col("Findings", "int", 9),
              Col("Files", "int", 7)]

@@ -18,6 +18,7 @@ from datetime import date, datetime
 import xlsxwriter
 from xlsxwriter.worksheet import Worksheet
 
+from ..excel.text import text_lines
 from .suppression import Suppressed
 
 TABLE_STYLE = "Table Style Medium 2"
@@ -40,6 +41,15 @@ def new_workbook(path) -> xlsxwriter.Workbook:
 
 class Styles:
     def __init__(self, wb: xlsxwriter.Workbook):
+        self.header = wb.add_format({"bold": True, "text_wrap": True, "valign": "bottom", "font_color": "#FFFFFF",
+                                     "bg_color": "#1F4E78", "border": 1, "border_color": "#BFBFBF"})
+        self.bold = wb.add_format({"bold": True, "valign": "top"})
+        self.bold_int = wb.add_format({"bold": True, "num_format": "#,##0", "valign": "top"})
+        self.council = wb.add_format({"bold": True, "font_size": 12, "font_color": "#404040"})
+        self.note_text = wb.add_format({"valign": "top", "font_color": "#595959"})
+        self.wrap_text_note = wb.add_format({"valign": "top", "font_color": "#595959", "text_wrap": True})
+        self.pct_left = wb.add_format({"num_format": "0.0%", "valign": "top", "align": "left", "indent": 1})
+        self.int_left = wb.add_format({"num_format": "#,##0", "valign": "top", "align": "left", "indent": 1})
         self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E78"})
         self.heading = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
         self.marking = wb.add_format({"bold": True, "font_color": "#C00000"})
@@ -61,7 +71,8 @@ class Styles:
 
     def of(self, kind: str):
         return {"text": self.text, "indent": self.indent, "wrap": self.wrap, "int": self.int, "num": self.num,
-                "pct": self.pct, "points": self.points, "date": self.date}.get(kind, self.text)
+                "pct": self.pct, "points": self.points, "date": self.date, "note": self.wrap_text_note,
+                "pct_left": self.pct_left, "int_left": self.int_left}.get(kind, self.text)
 
 
 def put(ws: Worksheet, row: int, col: int, value, fmt=None, styles: Styles | None = None) -> None:
@@ -91,48 +102,94 @@ def put(ws: Worksheet, row: int, col: int, value, fmt=None, styles: Styles | Non
 @dataclass(frozen=True)
 class Col:
     header: str
-    kind: str = "text"  # text, wrap, int, num, pct, points, date
-    width: float = 14
+    kind: str = "text"  # text, wrap, int, num, pct, points, date, note, pct_left
+    width: float = 14  # the most a text column grows to; longer text wraps
+
+
+TEXT_KINDS = ("text", "wrap", "indent", "note")  # int_left: a number beside text (a row number)
+MIN_WIDTH = 6
+
+
+def fitted_width(col: Col, longest: int) -> float:
+    """A column's width from its content: wide enough for the header's longest word (headers
+    wrap) and, for text, the longest value up to `col.width`; numbers and dates get room
+    for their formatted value."""
+    header = max((len(w) for w in col.header.split()), default=0) + 2
+    if col.kind in TEXT_KINDS:
+        return max(MIN_WIDTH, header, min(col.width, longest + 2))
+    return max(MIN_WIDTH, header, {"date": 11, "pct": 8, "pct_left": 8, "points": 8, "int_left": 6}.get(col.kind, 8),
+               min(longest + 3, 14))
+
+
+LINE_HEIGHT = 15.0  # points per line of 11-point text
 
 
 def write_table(ws: Worksheet, styles: Styles, top: int, left: int, name: str, cols: list[Col],
                 rows, set_widths: bool = True) -> int:
     """An Excel table (filters, banded rows) with its header at `top`; returns the last row.
 
-    An empty table gets one blank row: Excel tables need at least one data row. Blank
-    values are left out (the table's style covers them). The loop dispatches on the
-    value's exact class, since the Register alone is 100,000+ cells.
+    With `set_widths`, each column is as wide as its content (`fitted_width`), text longer
+    than that wraps, and a row that wraps is made tall enough to show it (Excel and
+    LibreOffice do not resize rows of a written file). An empty table gets one blank row:
+    Excel tables need at least one data row. Blank values are left out (the table's style
+    covers them). The loop dispatches on the value's exact class, since the Register alone
+    is 100,000+ cells.
     """
     fmts = [styles.of(c.kind) for c in cols]
+    rows = rows if isinstance(rows, list) else list(rows)
+    widths = None
+    if set_widths:  # text longer than its column wraps
+        longest = [0] * len(cols)
+        for values in rows:
+            for j, value in enumerate(values):
+                if value is not None:
+                    n = len(value) if value.__class__ is str else len(str(value))
+                    if n > longest[j]:
+                        longest[j] = n
+        widths = [fitted_width(c, longest[j]) for j, c in enumerate(cols)]
+        wraps = [j for j, c in enumerate(cols) if c.kind in TEXT_KINDS and longest[j] + 2 > widths[j]]
+        for j in wraps:
+            fmts[j] = styles.wrap_text_note if cols[j].kind == "note" else styles.wrap
     write_string, write_number = ws.write_string, ws.write_number
     r = top
     for r_off, values in enumerate(rows, start=1):
         r = top + r_off
+        lines = 1
         for j, value in enumerate(values):
             if value is None:
                 continue
             cls = value.__class__
             if cls is str:
                 write_string(r, left + j, value, fmts[j])
+                if widths is not None and len(value) + 2 > widths[j] and cols[j].kind in TEXT_KINDS:
+                    lines = max(lines, text_lines(value, widths[j]))
             elif cls is int or (cls is float and math.isfinite(value)):
                 write_number(r, left + j, value, fmts[j])
             else:
                 put(ws, r, left + j, value, fmts[j], styles)
+        if lines > 1:
+            ws.set_row(r, LINE_HEIGHT * min(lines, 15))
     last = max(r, top + 1)
     ws.add_table(top, left, last, left + len(cols) - 1, {
         "name": name, "style": TABLE_STYLE, "autofilter": True,
-        "columns": [{"header": c.header} for c in cols],
+        "columns": [{"header": c.header, "header_format": styles.header} for c in cols],
     })
-    if set_widths:
-        for j, col in enumerate(cols):
-            ws.set_column(left + j, left + j, col.width)
+    if widths is not None:
+        for j, width in enumerate(widths):
+            ws.set_column(left + j, left + j, width)
     return last
 
 
-def sheet_setup(ws: Worksheet, marking: str, landscape: bool = True, wide: bool = False) -> None:
-    """Protective marking in the header and footer, and print settings: narrow sheets print
-    one page wide; wide tables print across pages (callers repeat the header row)."""
-    ws.set_header(f"&C&\"Calibri,Bold\"&12{marking}")
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def sheet_setup(ws: Worksheet, marking: str, landscape: bool = True, wide: bool = False, council: str = "") -> None:
+    """Protective marking (and the council's name) in the header and footer, and print
+    settings: narrow sheets print one page wide; wide tables print across pages (callers
+    repeat the header row and the first column)."""
+    left = f"&L{_header_text(council)}" if council else ""
+    ws.set_header(f"{left}&C&\"Calibri,Bold\"&12{marking}")
     ws.set_footer(f"&L{marking}&C&A&RPage &P of &N")
     if landscape:
         ws.set_landscape()
@@ -142,13 +199,22 @@ def sheet_setup(ws: Worksheet, marking: str, landscape: bool = True, wide: bool 
     ws.hide_gridlines(2)
 
 
-def title_block(ws: Worksheet, styles: Styles, title: str, marking_line: str, notes: list[str]) -> int:
-    """Title, marking and notes at the top of a sheet; returns the first free row."""
-    ws.write_string(0, 0, title, styles.title)
+def title_block(ws: Worksheet, styles: Styles, council: str, title: str, marking_line: str,
+                notes: list[str]) -> int:
+    """Title (after the council's name, when set), marking and notes at the top of a sheet;
+    returns the first free row. The council's name is also in the printed header."""
+    import textwrap
+
+    ws.write_string(0, 0, f"{council}: {title}" if council else title, styles.title)
     ws.write_string(1, 0, marking_line, styles.marking)
-    for i, note in enumerate(notes):
-        ws.write_string(2 + i, 0, note, styles.note)
-    return 3 + len(notes) + 1
+    # Notes in lines short enough to print on the first page (wide sheets print across pages).
+    lines = [line for note in notes for line in textwrap.wrap(note, NOTE_WIDTH)]
+    for i, line in enumerate(lines):
+        ws.write_string(2 + i, 0, line, styles.note)
+    return 3 + len(lines) + 1
+
+
+NOTE_WIDTH = 120  # characters
 
 
 TREND_LINES = (("Attendance", "#1F4E78"), ("National comparator", "#A6A6A6"),
