@@ -455,7 +455,7 @@ def test_r053_no_reintegration_plan_is_a_query(school_filler, tmp_path):
 def test_r054_unregistered_hours(school_filler, tmp_path):
     school_filler.set_cell("Placements", 3, "hours_at_school", 9)
     school_filler.add_row("Placements", placement(upn=make_upn(12), provider_registered="N", provider_urn=None,
-                                                  hours_at_provider=19, hours_at_school=20))
+                                                  ap_setting_type="OTH", hours_at_provider=19, hours_at_school=20))
     school_filler.add_row("Placements", placement(upn=make_upn(13), hours_at_provider=25, hours_at_school=0))
     assert only(school_filler, tmp_path) == [
         ("R054", "Placements", 3, "Hours per week at school", school_cell(school_filler, "hours_at_school", 3)),
@@ -507,7 +507,7 @@ def test_r057_dbs_not_confirmed(school_filler, tmp_path):
 
 def test_r011_on_a_log_a_child_may_be_at_two_providers_at_once(school_filler, tmp_path):
     school_filler.add_row("Placements", placement(provider_name="Green Shoots Farm", provider_id="AP-0012",
-                                                  provider_registered="N", provider_urn=None,
+                                                  provider_registered="N", provider_urn=None, ap_setting_type="OTH",
                                                   hours_at_provider=6, hours_at_school=19))
     assert only(school_filler, tmp_path) == []
 

@@ -268,7 +268,7 @@ PLACEMENTS = [
     placement(),
     placement(upn=make_upn(11), surname="Hughes", forename="Callum", date_of_birth=date(2010, 1, 15), nc_year=10,
               sen="E", looked_after="Y", provider_name="Green Shoots Farm", provider_id="AP-0012",
-              provider_registered="N", provider_urn=None, placement_reason="At risk of exclusion",
+              provider_registered="N", provider_urn=None, ap_setting_type="OTH", placement_reason="At risk of exclusion",
               days_at_provider=2, hours_at_provider=10, hours_at_school=15,
               send_officer_consulted=date(2024, 8, 30), virtual_school_consulted=date(2024, 8, 29),
               end_date=date(2024, 11, 15), final_report_received="Y", destination="Returned to home school",

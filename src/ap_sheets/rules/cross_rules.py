@@ -1,4 +1,5 @@
-"""Cross-return rules X001-X005: provider returns reconciled with school placement logs.
+"""Cross-return rules X001-X006: provider returns reconciled with school placement logs, and
+unregistered settings seen across all of them (X006).
 
 These rules see the whole batch for one term, not one workbook, so each finding names two
 places: the row it is about (file, sheet, Excel row) and the other file and row it was
@@ -33,6 +34,7 @@ from ..settings import Settings
 from ..spec import ERROR, QUERY, Kind
 from ..terms import Term
 from ..values import upn_problem
+from .common import meets_registration_test, of_compulsory_school_age, vulnerable
 from .declare import rule
 
 PROVIDER, SCHOOL = Kind.PROVIDER_RETURN, Kind.SCHOOL_LOG
@@ -437,11 +439,117 @@ def x004_attendance_differs(providers, schools, term: Term | None = None, *,
     return out
 
 
-CROSS_RULES = (X001, X002, X003, X004)  # after X005, which picks the returns they compare
+X006 = rule(
+    "X006", QUERY, "cross",
+    title="Unregistered provider gives full-time education that meets the registration test, across all returns",
+    messages={
+        "guidance": "{provider} is not a registered school, but across the returns for {term} it gives full-time "
+                    "education (more than {limit} hours a week) to {count} {children} of compulsory school "
+                    "age{including}: on {files}.{no_return} Under the council's guidance (§3.2) such a setting must "
+                    "register as a school: it may be operating as an unregistered school. Check with the provider "
+                    "and the placing schools.",
+        "law": "{provider} is not a registered school, but across the returns for {term} it gives full-time "
+               "education (more than {limit} hours a week, the DfE's guidance on full time, §3.3) to {count} "
+               "{children} of compulsory school age{including}: on {files}.{no_return} By law (Children's Wellbeing "
+               "and Schools Act 2026 s.43) such a setting must register as a school: it may be operating as an "
+               "unregistered school. Check with the provider and the placing schools.",
+    },
+    settings=("registration_test", "full_time_hours"),
+)
+_SINGLED = {"guidance-2024": " (including one with an EHC plan or looked after)",
+            "act-2026": " (including one looked after or with special educational needs)"}
+
+
+def _x006_provider(pid, name) -> str | None:
+    """Providers matched by ID (case and spaces ignored), else by name (letters only)."""
+    return provider_key(pid) or (f"name:{name_key(name)}" if name_key(name) else None)
+
+
+@X006.cross_check
+def x006_unregistered_school(providers, schools, term: Term | None = None, *, registration_test: str = "guidance-2024",
+                             full_time_hours: float = 18.0) -> list[Finding]:
+    """Every placement at a provider that is unregistered (Registered school = N on its
+    return, or Provider registered = N on a school's log), open in the term, of more than
+    `full_time_hours` a week, for a child of compulsory school age on the first day of
+    term: counted per provider and child (by UPN; a row without a valid UPN is a child of
+    its own), from the provider's own return and every school's log. A provider whose
+    children meet the registration test gets one finding, on its own return if it sent
+    one, else on the first log row that names it."""
+    unregistered: set[str] = set()
+    names: dict[str, str] = {}
+    ids: dict[str, object] = {}
+    own_return: dict[str, object] = {}
+    children: dict[str, dict[object, list]] = {}  # provider -> child -> [(result, sheet, row)]
+    for provider in providers:
+        rec = provider.record
+        key = _x006_provider(rec.get("provider_id"), rec.get("provider_name"))
+        if key is None:
+            continue
+        own_return[key] = provider
+        names.setdefault(key, _provider_label(provider))
+        ids.setdefault(key, rec.get("provider_id") or rec.get("provider_name"))
+        if rec.get("registered_school") == "N":
+            unregistered.add(key)
+        for row in provider.rows:
+            children.setdefault(key, {})
+            if _num(row.hours_per_week) and row.hours_per_week > full_time_hours and overlaps_term(row, term) \
+                    and of_compulsory_school_age(row.date_of_birth, term):
+                child = row.upn if valid_upn(row.upn) else (provider.file, row.row)
+                children[key].setdefault(child, []).append((provider, "Pupils", row))
+    for school in schools:
+        for row in school.rows:
+            key = _x006_provider(row.provider_id, row.provider_name)
+            if key is None:
+                continue
+            if key not in names:
+                names[key] = (f"{row.provider_name or 'provider'} (ID {row.provider_id})" if row.provider_id
+                              else f"{row.provider_name}")
+                ids[key] = row.provider_id or row.provider_name
+            if row.provider_registered == "N":
+                unregistered.add(key)
+            if _num(row.hours_at_provider) and row.hours_at_provider > full_time_hours and overlaps_term(row, term) \
+                    and of_compulsory_school_age(row.date_of_birth, term):
+                child = row.upn if valid_upn(row.upn) else (school.file, row.row)
+                children.setdefault(key, {}).setdefault(child, []).append((school, "Placements", row))
+    out = []
+    for key in sorted(unregistered):
+        placed = children.get(key, {})
+        if not placed:
+            continue
+        singled = any(vulnerable(row.sen, row.looked_after, registration_test)
+                      for places in placed.values() for _, _, row in places)
+        if not meets_registration_test(len(placed), singled):
+            continue
+        files = sorted({result.file for places in placed.values() for result, _, _ in places})
+        mine = own_return.get(key)
+        if mine is not None:
+            file, sheet, row_no, column = mine.file, "Provider", mine.record_rows.get("registered_school"), \
+                "Registered school"
+        else:
+            first = min((place for places in placed.values() for place in places),
+                        key=lambda p: (p[0].file, p[2].row))
+            file, sheet, row_no, column = first[0].file, first[1], first[2].row, "Provider ID"
+        count = len(placed)
+        message = X006.say(
+            "law" if registration_test == "act-2026" else "guidance",
+            provider=names[key], term=term.label if term else "the term", limit=_hours(full_time_hours),
+            count=count, children="child" if count == 1 else "children",
+            including=_SINGLED[registration_test] if singled and count < 5 else "",
+            files=", ".join(files),
+            no_return="" if mine is not None else " No return was received from this provider.")
+        out.append(_finding(X006, message, None, file, sheet, row_no, column=column, value=ids[key]))
+    return out
+
+
+def _hours(v: float) -> str:
+    return f"{v:g}"
+
+
+CROSS_RULES = (X001, X002, X003, X004, X006)  # after X005, which picks the returns they compare
 
 
 def reconcile(results: Iterable, term: Term | None, settings=None) -> tuple[list[Finding], list, dict[str, str]]:
-    """Run X005 then X001-X004 over the readable returns for one term.
+    """Run X005 then X001-X004 and X006 over the readable returns for one term.
 
     Returns (findings, chosen returns, superseded file -> file used).
     """
@@ -454,6 +562,6 @@ def reconcile(results: Iterable, term: Term | None, settings=None) -> tuple[list
     for declared in CROSS_RULES:
         findings += declared.cross(providers, schools, term,
                                    **{name: getattr(settings, name) for name in declared.settings})
-    order = {code: i for i, code in enumerate(("X005", "X001", "X002", "X003", "X004"))}
+    order = {code: i for i, code in enumerate(("X005", "X001", "X002", "X003", "X004", "X006"))}
     findings.sort(key=lambda f: (order[f.code], f.file, f.row or 0, f.other_file or "", f.other_row or 0))
     return findings, chosen, superseded
