@@ -144,7 +144,8 @@ def test_validation_sheet_lists_exactly_the_findings_of_validate(run, returns, n
             assert m.group(1) == sheet and m.group(2) == m.group(3)
         got.append((code, sheet, m.group(2) if m else cell))
     assert got == want
-    assert header == header_lines(verdict(report, WHEN), [])[:2] + [None]
+    assert header == header_lines(verdict(report, WHEN), [])[:3]
+    assert header[2].startswith("Registration test applied: guidance-2024 (the council's guidance (§3.2)")
     rows = finding_rows(report, names_by_fold(openpyxl.load_workbook(returns / name).sheetnames))
     assert table[1:] == [[v.formula if isinstance(v, Link) else (v or None) for v in row] for row in rows]
     assert marks[0] == list(MARK_HEADERS)

@@ -25,6 +25,7 @@ that cannot be written is named in `Outcome.feedback_problems` and the rest carr
 """
 from __future__ import annotations
 
+import functools
 import gc
 import json
 import multiprocessing as mp
@@ -105,12 +106,13 @@ def _extract(file: str, report: FileReport, ret: Return | None, stat: os.stat_re
     return result
 
 
-def check_chunk(items: list[tuple[str, str]]) -> list[FileResult]:
+def check_chunk(items: list[tuple[str, str]], settings=None) -> list[FileResult]:
     """Worker task: read, normalise and check some files (`validate.check_files`, whose value
-    checks of the chunk's returns run together); one `FileResult` each, in order."""
+    checks of the chunk's returns run together) with the council's `settings`; one
+    `FileResult` each, in order."""
     stats = [_stat(path) for path, _ in items]
     results = []
-    for (_, shown), stat, checked in zip(items, stats, check_files(items)):
+    for (_, shown), stat, checked in zip(items, stats, check_files(items, settings)):
         try:
             results.append(_extract(shown, checked.report, checked.ret, stat))
         except Exception as exc:  # a bug must cost one file, not the batch
@@ -340,10 +342,10 @@ def _run_alone(item: tuple, task, per_file: float, grace: float, ctx, on_done, f
     on_done(results)
 
 
-def check_files_in_process(items: list[tuple[str, str]], on_done) -> None:
+def check_files_in_process(items: list[tuple[str, str]], on_done, settings=None) -> None:
     """The same work in this process (no crash protection): for profiling and debugging."""
     for chunk in _chunks(items, 1):
-        on_done(check_chunk(chunk))
+        on_done(check_chunk(chunk, settings))
 
 
 # ---- the consolidation ------------------------------------------------------------------
@@ -534,10 +536,10 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
     clock.lap("find files")
     try:
         if in_process:
-            check_files_in_process(items, done)
+            check_files_in_process(items, done, config)
         elif items:
             jobs = max(1, min(jobs or os.cpu_count() or 1, len(items)))
-            run_workers(items, jobs, done)
+            run_workers(items, jobs, done, task=functools.partial(check_chunk, settings=config))
     finally:
         if bar is not None:
             bar.close()
@@ -604,17 +606,19 @@ def write_feedback_copies(batch: Consolidation, directory: Path, folder: Path, j
              for r in batch.results if r.status == REJECTED]
     results: list[FeedbackResult] = []
     if in_process:
-        results = feedback_chunk(items)
+        results = feedback_chunk(items, batch.config)
     elif items:
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(items)))
-        run_workers(items, jobs, results.extend, task=feedback_chunk, fallback=_feedback_stopped)
+        run_workers(items, jobs, results.extend, task=functools.partial(feedback_chunk, settings=batch.config),
+                    fallback=_feedback_stopped)
     results.sort(key=lambda r: r.file)
     return ([r.path for r in results if r.path is not None],
             {r.file: r.problem or "not written" for r in results if r.path is None})
 
 
-def feedback_chunk(items: list[tuple]) -> list[FeedbackResult]:
-    """Worker task: write the feedback copy of each (path, shown name, target, report, time)."""
+def feedback_chunk(items: list[tuple], settings=None) -> list[FeedbackResult]:
+    """Worker task: write the feedback copy of each (path, shown name, target, report, time),
+    naming the council's rule `settings`."""
     from .feedback import FeedbackError, same_file, write_feedback
 
     out = []
@@ -624,7 +628,8 @@ def feedback_chunk(items: list[tuple]) -> list[FeedbackResult]:
             if same_file(Path(path), target):
                 raise FeedbackError("the copy would replace the return itself")
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, lambda p: write_feedback(path, report, p, now=when), private=True)
+            write_atomic(target, lambda p: write_feedback(path, report, p, now=when, settings=settings),
+                         private=True)
             out.append(FeedbackResult(shown, target))
         except Exception as exc:  # one copy, not the run
             out.append(FeedbackResult(shown, None, feedback_problem(exc)))

@@ -21,14 +21,16 @@ from .failures import show_failure
 from .layout import FINDING_HEADERS, FINDING_WIDTHS, TABLE_ROW, VALIDATION_SHEET
 from .marks import apply, marks_for, read_marks, restore, write_marks
 from ..privacy import safe_text
+from ..settings import Settings
 from .text import counted
 
 
-def validate_book(book, now: datetime | None = None) -> FileReport | None:
-    """Check the workbook and show the findings (see the module doc). Returns the report,
-    or None when the check failed (the sheet then says so)."""
+def validate_book(book, now: datetime | None = None, settings: Settings | None = None) -> FileReport | None:
+    """Check the workbook with the council's `settings` (default: the defaults) and show the
+    findings (see the module doc). Returns the report, or None when the check failed (the
+    sheet then says so)."""
     try:
-        report = check_workbook(read_book(book)).report
+        report = check_workbook(read_book(book), settings).report
         problems: list[str] = []
         restore(book, read_marks(find_sheet(book, VALIDATION_SHEET)), problems)
         marks = marks_for(book, report)
@@ -36,7 +38,7 @@ def validate_book(book, now: datetime | None = None) -> FileReport | None:
         write_findings(book, sheet, report)
         write_marks(sheet, marks)
         apply(book, marks, problems)
-        write_header(sheet, verdict(report, now or datetime.now()), problems)
+        write_header(sheet, verdict(report, now or datetime.now(), settings), problems)
         sheet.activate()
         return report
     except Exception as exc:
@@ -60,8 +62,9 @@ class Link:
         return f'=HYPERLINK("#{target.replace(chr(34), chr(34) * 2)}","{self.cell}")'
 
 
-def verdict(report: FileReport, when: datetime) -> list[str]:
-    """The two header lines: verdict with counts and time; what to do next."""
+def verdict(report: FileReport, when: datetime, settings: Settings | None = None) -> list[str]:
+    """The three header lines: verdict with counts and time; what to do next; the council's
+    rule settings the check applied (the registration test and full-time hours)."""
     errors, queries = len(report.errors), len(report.queries)
     counts = f"{counted(errors, 'error')} and {counted(queries, 'query')}"
     line = f"{report.status.upper()}: {counts}. Checked on {when:%d/%m/%Y at %H:%M}."
@@ -74,7 +77,13 @@ def verdict(report: FileReport, when: datetime) -> list[str]:
         advice = "Nothing to fix: you can send this return to the council."
     if errors or queries:
         advice += " Click a cell reference to go to it. When you have made changes, click Validate again."
-    return [line, advice]
+    return [line, advice, rules_applied(settings or Settings())]
+
+
+def rules_applied(settings: Settings) -> str:
+    """The registration test and the full-time line, as the checks applied them (R030, R031, R054)."""
+    return (f"Registration test applied: {settings.registration_test} ({settings.registration_test_description}). "
+            f"Full-time education is more than {settings.full_time_hours:g} hours a week (DfE guidance, §3.3).")
 
 
 def header_lines(lines: list[str], problems: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..findings import ACCEPTED, REJECTED, UNREADABLE
 from . import measures as M
 
-X_CODES = ("X001", "X002", "X003", "X004", "X005")
+X_CODES = ("X001", "X002", "X003", "X004", "X005", "X006")
 
 
 def term_note(batch) -> str:
@@ -21,6 +21,12 @@ def term_note(batch) -> str:
         tail = " Returns for other terms (" + ", ".join(f"{t}: {n}" for t, n in sorted(others.items())) + \
                ") are left out of these figures and used only in Trends."
     return f"Term: {batch.term.label} ({how}).{tail}"
+
+
+def registration_note(cfg) -> str:
+    """The registration test and full-time line the checks applied (R030, R031, R054, X006)."""
+    return (f"Registration test applied: {cfg.registration_test} ({cfg.registration_test_description}); "
+            f"full-time education is more than {cfg.full_time_hours:g} hours a week (DfE guidance, §3.3).")
 
 
 def headline_rows(batch, summary: M.TermMeasures) -> list[tuple]:
@@ -151,6 +157,8 @@ def build_summary(batch) -> dict:
         "issues_by_code": dict(sorted(issues.items())),
         "reconciliation": {code: x.get(code, 0) for code in X_CODES},
         # ---- more detail ----
+        "registration_test": cfg.registration_test,
+        "full_time_hours": cfg.full_time_hours,
         "term_chosen": batch.term_source,
         "schools": tm.schools,
         "placements": m.placements,

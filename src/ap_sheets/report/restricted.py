@@ -1,7 +1,7 @@
 """`council_report.xlsx`: the AP team's full report, register included (OFFICIAL-SENSITIVE).
 
 Sheets: Overview (headline figures, KPIs against targets, destinations, charts), Providers,
-Commissioners, Register (every child once, §11.5), Reconciliation (X001-X005), Data
+Commissioners, Register (every child once, §11.5), Reconciliation (X001-X006), Data
 quality (every file), Findings (every finding in every file), Trends (term by term, chart).
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from ..findings import display_value
 from ..rules import RULES
 from ..spec import KINDS
 from . import measures as M
-from .overview import destination_rows, headline_rows, kpi_rows, term_note
+from .overview import X_CODES, destination_rows, headline_rows, kpi_rows, registration_note, term_note
 from .xlsx import Col, Styles, add_trend_line_chart, new_workbook, put, sheet_setup, title_block, write_table
 
 COMPLIANCE_HEADERS = {
@@ -73,7 +73,8 @@ def _overview(wb, styles, batch, summary, marking, mline):
     term = batch.term.label if batch.term else "(no returns could be read)"
     r = title_block(ws, styles, f"Alternative provision: council termly report, {term}", mline,
                     [term_note(batch), f"Produced {batch.produced:%d/%m/%Y %H:%M} by ap-sheets from "
-                     f"{len(batch.results)} file{'s' * (len(batch.results) != 1)}."])
+                     f"{len(batch.results)} file{'s' * (len(batch.results) != 1)}.",
+                     registration_note(batch.config)])
     for col, width in enumerate((46, 16, 22, 18, 14, 95)):
         ws.set_column(col, col, width)
     ws.write_string(r, 0, "Headline figures", styles.heading)
@@ -343,7 +344,7 @@ RECON_COLS = [
 def _reconciliation(wb, styles, batch, marking, mline):
     ws = wb.add_worksheet("Reconciliation")
     sheet_setup(ws, marking, wide=True)
-    counts = {c: sum(f.code == c for f in batch.cross) for c in ("X001", "X002", "X003", "X004", "X005")}
+    counts = {c: sum(f.code == c for f in batch.cross) for c in X_CODES}
     r = title_block(ws, styles, "Reconciliation of provider returns with school placement logs", mline, [
         "  ".join(f"{c}: {n}" for c, n in counts.items()) + ".  " + "; ".join(
             f"{c} {RULES[c].title.lower()}" for c in counts),

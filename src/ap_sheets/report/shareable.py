@@ -21,7 +21,7 @@ from ..findings import ACCEPTED, REJECTED, UNREADABLE
 from ..rules import RULES
 from ..spec import KINDS
 from . import measures as M
-from .overview import X_CODES, kpi_rows, term_note
+from .overview import X_CODES, kpi_rows, registration_note, term_note
 from .restricted import SHORT_COMMISSIONER
 from .suppression import SUPPRESSED, Line, is_small, rate_hidden, suppress
 from .xlsx import Col, Styles, add_trend_line_chart, new_workbook, sheet_setup, title_block, write_table
@@ -111,7 +111,8 @@ def _overview(wb, styles, batch, summary, sup: Suppressor, marking, mline):
     ws = wb.add_worksheet("Overview")
     sheet_setup(ws, marking, landscape=False)
     term = batch.term.label if batch.term else "(no returns could be read)"
-    r = title_block(ws, styles, f"Alternative provision: termly figures, {term}", mline, [term_note(batch)])
+    r = title_block(ws, styles, f"Alternative provision: termly figures, {term}", mline,
+                    [term_note(batch), registration_note(batch.config)])
     for col, width in enumerate((46, 12, 22, 18, 14)):
         ws.set_column(col, col, width)
     m = summary.overall

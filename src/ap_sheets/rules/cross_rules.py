@@ -565,3 +565,122 @@ def reconcile(results: Iterable, term: Term | None, settings=None) -> tuple[list
     order = {code: i for i, code in enumerate(("X005", "X001", "X002", "X003", "X004", "X006"))}
     findings.sort(key=lambda f: (order[f.code], f.file, f.row or 0, f.other_file or "", f.other_row or 0))
     return findings, chosen, superseded
+
+
+# ---- Tests: issue 10 (X006: unregistered settings seen across every return and log) ---------
+# The rules read attributes only, so these build results as plain namespaces.
+def _upn(n: int) -> str:
+    from ap_sheets.values import upn_check_letter
+
+    body = f"80120000{n:03d}1"
+    return upn_check_letter("A" + body) + body
+
+
+def _pupil_row(row: int, n: int, **kw):
+    from ap_sheets.return_rows import PupilRow
+
+    base = {f: None for f in PupilRow._fields}
+    base.update(row=row, upn=_upn(n), surname="Smith", forename="Jo", date_of_birth=date(2010, 3, 4), sen="N",
+                looked_after="N", commissioner_type="School", commissioner_urn="100001",
+                start_date=date(2024, 9, 9), hours_per_week=12)
+    base.update(kw)
+    return PupilRow(**base)
+
+
+def _placement_row(row: int, n: int, pid: str = "AP-9", **kw):
+    from ap_sheets.return_rows import PlacementRow
+
+    base = {f: None for f in PlacementRow._fields}
+    base.update(row=row, upn=_upn(n), surname="Smith", forename="Jo", date_of_birth=date(2010, 3, 4), sen="N",
+                looked_after="N", provider_name="Hidden Academy", provider_id=pid, provider_registered="N",
+                start_date=date(2024, 9, 9), hours_at_provider=20, hours_at_school=5)
+    base.update(kw)
+    return PlacementRow(**base)
+
+
+def _result(file, kind, record, rows, record_rows=None):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(file=file, kind=kind, status="accepted", record=record, mtime=0.0,
+                           record_rows=record_rows or {}, rows=list(rows), term=None)
+
+
+def _school(file, urn, rows):
+    return _result(file, SCHOOL, {"school_name": f"School {urn}", "school_urn": urn}, rows, {"school_urn": 3})
+
+
+def _provider(file, pid, rows, registered="N"):
+    return _result(file, PROVIDER, {"provider_name": "Hidden Academy", "provider_id": pid,
+                                    "registered_school": registered}, rows,
+                   {"provider_id": 3, "registered_school": 6})
+
+
+_AUTUMN = Term(2024, "Autumn")
+
+
+def test_x006_children_spread_over_schools_at_a_provider_that_sent_no_return():
+    """Five children of compulsory school age, full time at one unregistered setting, placed by
+    three schools, none more than two: no school's log shows it; X006 adds them up, once."""
+    schools = [_school("a.xlsm", "100001", [_placement_row(2, 1), _placement_row(3, 2)]),
+               _school("b.xlsm", "100002", [_placement_row(2, 3), _placement_row(3, 4, pid=" ap-9 ")]),
+               _school("c.xlsm", "100003", [_placement_row(5, 5), _placement_row(6, 6, hours_at_provider=18)])]
+    found = x006_unregistered_school([], schools, _AUTUMN)
+    assert [(f.code, f.severity, f.file, f.sheet, f.row, f.column, f.value) for f in found] == [
+        ("X006", "query", "a.xlsm", "Placements", 2, "Provider ID", "AP-9")]
+    assert found[0].message == X006.say(
+        "guidance", provider="Hidden Academy (ID AP-9)", term="2024/25 Autumn", limit="18", count=5,
+        children="children", including="", files="a.xlsm, b.xlsm, c.xlsm",
+        no_return=" No return was received from this provider.")
+    assert "by law" not in found[0].message.lower()
+    # four is not enough (the sixth is 18 hours: not full time) ...
+    fourth_only = _school("c.xlsm", "100003", [_placement_row(6, 6, hours_at_provider=18)])
+    assert x006_unregistered_school([], schools[:2] + [fourth_only], _AUTUMN) == []
+
+
+def test_x006_one_child_under_each_registration_test():
+    from ap_sheets.settings import Settings
+
+    ehcp = [_school("a.xlsm", "100001", [_placement_row(2, 1, sen="E")])]
+    sen_support = [_school("a.xlsm", "100001", [_placement_row(2, 1, sen="K")])]
+    looked_after = [_school("a.xlsm", "100001", [_placement_row(2, 1, looked_after="Y")])]
+    act = {"registration_test": "act-2026"}
+    assert [len(x006_unregistered_school([], s, _AUTUMN)) for s in (ehcp, sen_support, looked_after)] == [1, 0, 1]
+    assert [len(x006_unregistered_school([], s, _AUTUMN, **act)) for s in (ehcp, sen_support, looked_after)] == \
+        [1, 1, 1]
+    (law,) = x006_unregistered_school([], sen_support, _AUTUMN, **act)
+    assert law.message == X006.say(
+        "law", provider="Hidden Academy (ID AP-9)", term="2024/25 Autumn", limit="18", count=1, children="child",
+        including=" (including one looked after or with special educational needs)", files="a.xlsm",
+        no_return=" No return was received from this provider.")
+    assert "By law (Children's Wellbeing and Schools Act 2026 s.43)" in law.message
+    # reconcile passes the council's settings through
+    def x006(settings):
+        return [f.code for f in reconcile(sen_support, _AUTUMN, settings)[0] if f.code == "X006"]
+
+    assert x006(Settings(registration_test="act-2026")) == ["X006"]
+    assert x006(Settings()) == []
+    assert x006(Settings(registration_test="act-2026", full_time_hours=20)) == []
+
+
+def test_x006_the_providers_own_return_and_logs_together_each_child_once():
+    """Three on the provider's own return (one also on a school's log) and two more on logs:
+    five children, counted once each; reported once, on the provider's return."""
+    provider = _provider("p.xlsm", "AP-9", [_pupil_row(2, 1, hours_per_week=20), _pupil_row(3, 2, hours_per_week=25),
+                                            _pupil_row(4, 3, hours_per_week=20)])
+    schools = [_school("a.xlsm", "100001", [_placement_row(2, 1), _placement_row(3, 4)]),
+               _school("b.xlsm", "100002", [_placement_row(2, 5)])]
+    found = x006_unregistered_school([provider], schools, _AUTUMN)
+    assert [(f.file, f.sheet, f.row, f.column) for f in found] == [("p.xlsm", "Provider", 6, "Registered school")]
+    assert "to 5 children of compulsory school age: on a.xlsm, b.xlsm, p.xlsm." in found[0].message
+    assert "No return was received" not in found[0].message
+
+
+def test_x006_not_for_children_over_compulsory_school_age_nor_ended_placements_nor_registered_providers():
+    over = {"date_of_birth": date(2008, 8, 15)}  # 16 on 15/08/2024: over compulsory school age on 01/09/2024
+    rows = [_placement_row(2, 1, **over), _placement_row(3, 2, end_date=date(2024, 7, 19)),
+            _placement_row(4, 3), _placement_row(5, 4), _placement_row(6, 5), _placement_row(7, 6)]
+    assert x006_unregistered_school([], [_school("a.xlsm", "100001", rows)], _AUTUMN) == []
+    rows[0] = _placement_row(2, 1, date_of_birth=date(2008, 9, 15))  # 16 on 15/09/2024: still of CSA
+    assert len(x006_unregistered_school([], [_school("a.xlsm", "100001", rows)], _AUTUMN)) == 1
+    registered = [_placement_row(n, n, provider_registered="Y") for n in range(2, 8)]
+    assert x006_unregistered_school([], [_school("a.xlsm", "100001", registered)], _AUTUMN) == []
