@@ -1,0 +1,30 @@
+"""`ap-sheets demo DIR`: a realistic term of filled-in returns to try everything on.
+
+Writes one provider return per AP provider and one placement log per school, for one term,
+through the real template builder. Everything is invented: names come from varied UK name
+lists, UPNs are made up (with a correct DfE check letter), postcodes have a valid shape in
+Hillingdon-area districts, URNs are invented. The same seed always gives the same files.
+
+Most returns are clean. A handful carry the mistakes users really make; each is planted on
+purpose and listed in `PLANTED_MISTAKES` (file, sheet, Excel row, column, rule code), so
+tests can check the checker finds exactly these and nothing else. `PLANTED_QUIRKS` lists
+values typed the way people type them that the checker must accept (a text date, " e ").
+`PLANTED_GAPS` lists the differences between provider returns and school logs that the
+reconciliation (X001-X004) should show.
+
+One module per job: `data` (name lists, schools, providers, the planted children),
+`making` (a child, a placement), `records` (a row of each sheet, file names), `planting`
+(the planted mistakes, quirks and gaps) and `writing` (`plan_demo` puts a term together,
+`write_demo` writes it).
+"""
+from __future__ import annotations
+
+from .data import DEFAULT_SEED, DEFAULT_TERM, PROVIDERS, SCHOOLS, Provider, School
+from .making import Child, Placement
+from .planting import Gap, Planted
+from .records import WorkbookPlan, provider_file, school_file, term_file_label
+from .writing import PLANTED_GAPS, PLANTED_MISTAKES, PLANTED_QUIRKS, Demo, plan_demo, write_demo
+
+__all__ = ["DEFAULT_SEED", "DEFAULT_TERM", "PROVIDERS", "SCHOOLS", "Provider", "School", "Child", "Placement",
+           "Gap", "Planted", "WorkbookPlan", "provider_file", "school_file", "term_file_label", "PLANTED_GAPS",
+           "PLANTED_MISTAKES", "PLANTED_QUIRKS", "Demo", "plan_demo", "write_demo"]
