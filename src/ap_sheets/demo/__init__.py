@@ -9,8 +9,12 @@ Most returns are clean. A handful carry the mistakes users really make; each is 
 purpose and listed in `PLANTED_MISTAKES` (file, sheet, Excel row, column, rule code), so
 tests can check the checker finds exactly these and nothing else. `PLANTED_QUIRKS` lists
 values typed the way people type them that the checker must accept (a text date, " e ").
-`PLANTED_GAPS` lists the differences between provider returns and school logs that the
-reconciliation (X001-X004) should show.
+`PLANTED_GAPS` lists what the reconciliation should show: the differences between provider
+returns and school logs (X001-X004), and an unregistered setting that sends no return but
+has five children full time, placed by three schools (X006; each school's log breaks R054).
+
+School logs are made on template v2: an unregistered provider is named as the DfE school
+census names it, by its UKPRN if it has one, else its AP setting type.
 
 One module per job: `data` (name lists, schools, providers, the planted children),
 `making` (a child, a placement), `records` (a row of each sheet, file names), `planting`

@@ -192,6 +192,10 @@ class Provider:
     contact: str
     domain: str
     joint_working: str
+    # How a school's census (and its v2 placement log) names an unregistered provider: its
+    # UKPRN if it has one, else its AP setting type (NFE, OOT, OTH, WBP).
+    ukprn: str | None = None
+    setting_type: str | None = None
 
 
 PROVIDERS = (
@@ -223,26 +227,26 @@ PROVIDERS = (
              {10: 1, 11: 1}, ((12, 2), (6, 1), (12, 2)),
              {"School": 85, "LA Virtual School": 5, "LA Exclusions and Reintegration": 10},
              "Steve Barnes", "gearshiftproject.co.uk",
-             "Work experience placements with two local garages; Youth Justice Service referrals."),
+             "Work experience placements with two local garages; Youth Justice Service referrals.", setting_type="WBP"),
     Provider("AP-0010", "Frays Valley Forest School", False, None, "Not inspected", True, 12,
              {3: 1, 4: 2, 5: 3, 6: 3, 7: 2, 8: 1}, ((6, 1), (5, 1), (10, 2)),
              {"School": 92, "Parent": 8},
              "Hannah Cole", "fraysvalleyforestschool.org.uk",
-             "Shared sessions with the Early Help team's family workers."),
+             "Shared sessions with the Early Help team's family workers.", setting_type="OTH"),
     Provider("AP-0012", "Second Round Boxing and Mentoring CIC", False, None, "Not inspected", True,
              14, {8: 1, 9: 2, 10: 3, 11: 3}, ((6, 1), (10, 2), (12, 2)),
              {"School": 80, "LA Virtual School": 10, "Parent": 10},
              "Marlon Reid", "secondroundboxing.org.uk",
-             "Mentoring linked with the Youth Justice Service and the Safer Neighbourhood team."),
+             "Mentoring linked with the Youth Justice Service and the Safer Neighbourhood team.", setting_type="OTH"),
     Provider("AP-0015", "Grand Union Construction Skills", False, None, "Not inspected", False, 11,
              {10: 1, 11: 1}, ((12, 2), (6, 1)),
              {"School": 80, "Parent": 20},
-             "Gary Hoxha", "granduniongroup.co.uk", ""),
+             "Gary Hoxha", "granduniongroup.co.uk", "", ukprn="10047382"),
     Provider("AP-0018", "Studio 21 Music and Media", False, None, "Not inspected", False, 11,
-             {8: 1, 9: 2, 10: 3, 11: 2}, ((10, 2), (6, 1), (12.5, 2.5)),
+             {8: 1, 9: 2, 10: 3, 11: 2}, ((10, 2), (6, 1), (12, 2.5)),
              {"School": 80, "LA Virtual School": 10, "LA Medical Needs": 10},
              "Jade Francis", "studio21music.org.uk",
-             "Arts Award moderation with a neighbouring borough's music hub."),
+             "Arts Award moderation with a neighbouring borough's music hub.", setting_type="OTH"),
 )
 
 PLACEMENT_REASONS = {
@@ -365,5 +369,15 @@ SPECIAL_CHILDREN = {
         {"tag": "no-risk-assessment", "commissioner": "School", "school": "Eastcote Grange School"},
     ),
 }
+# An unregistered setting that sends the council no return: five children of compulsory
+# school age, each 20 hours a week (full time), placed by three schools, none more than two.
+# Each school's log breaks R054 on its own rows; only X006, adding up every school's log,
+# sees that the setting may be operating as an unregistered school.
+UNREGISTERED_SETTING = Provider(
+    "AP-0021", "Northgate Tuition Centre", False, None, "Not inspected", False, 5,
+    {8: 1, 9: 2, 10: 2}, ((20, 4),), {"School": 100}, "Faisal Qureshi", "northgatetuition.co.uk", "",
+    setting_type="OTH")
+UNREGISTERED_SETTING_PLACED_BY = ("Hayes Bridge Academy", "Hayes Bridge Academy", "Eastcote Grange School",
+                                  "Eastcote Grange School", "Yeading Brook School")
 # Children who left one provider for another during the term (destination "Another AP").
 MOVES = {"move-1": "AP-0001", "move-2": "AP-0003"}

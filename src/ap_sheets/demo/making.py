@@ -9,8 +9,8 @@ from ..terms import Term, age_on
 from ..values import upn_check_letter
 from .data import (
     ADULT_NAMES, BARRIERS, DESTINATIONS, ETHNICITY_MIX, HOLIDAYS, IMPACTS, INWARD_LETTERS, LA_NUMBER, MOVES,
-    NAMES, PLACEMENT_REASONS, POST16_DESTINATIONS, POSTCODE_DISTRICTS, PROVIDERS, Provider, SCHOOLS,
-    SEXUAL_ORIENTATIONS, SPECIAL_CHILDREN, School, TEACHING_WEEKS
+    NAMES, PLACEMENT_REASONS, POST16_DESTINATIONS, POSTCODE_DISTRICTS, PROVIDERS, SCHOOLS, SEXUAL_ORIENTATIONS,
+    SPECIAL_CHILDREN, TEACHING_WEEKS, UNREGISTERED_SETTING, UNREGISTERED_SETTING_PLACED_BY, Provider, School,
 )
 
 
@@ -280,3 +280,17 @@ def _placements(maker: _Maker) -> tuple[list[Placement], dict[str, Placement]]:
         placements.append(maker.placement(before.child, _provider(to), {"reason": before.reason},
                                           after=before.end))
     return placements, tagged
+
+
+def unregistered_setting_placements(term: Term, seed: int, maker: _Maker) -> tuple[list[Placement], random.Random]:
+    """The children at `UNREGISTERED_SETTING`, from a random stream of their own (so every
+    other child and row is as before), with UPNs and names unlike any other child's. Returns
+    the placements (tagged "unregistered-1" ...) and that stream, for their log rows."""
+    own = _Maker(term, seed + 21)
+    own.upns, own.names = maker.upns, maker.names
+    placements = []
+    for n, school in enumerate(UNREGISTERED_SETTING_PLACED_BY, start=1):
+        force = {"tag": f"unregistered-{n}", "commissioner": "School", "school": school, "sen": "NK"[n % 2],
+                 "looked_after": "N", "ended": False, "on_return": False}
+        placements.append(own.placement(own.child(UNREGISTERED_SETTING, force), UNREGISTERED_SETTING, force))
+    return placements, own.rng

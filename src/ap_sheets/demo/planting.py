@@ -26,8 +26,8 @@ class Planted(NamedTuple):
 class Gap(NamedTuple):
     """A difference between provider returns and school logs the reconciliation should show."""
 
-    code: str  # X001, X002, X004
-    upn: str
+    code: str  # X001, X002, X004, X006
+    upn: str | None  # None for X006: about a provider
     provider_id: str
     school: str
     note: str
@@ -132,6 +132,11 @@ def _plant(planter: _Planter, term: Term, tagged: dict[str, Placement]) -> None:
                      "risk_assessment", None, "R052", "no risk assessment date")
     planter.on_child(sfile("no-reintegration-plan"), "Placements", upn("no-reintegration-plan"),
                      "reintegration_plan", "N", "R053", "no reintegration plan")
+    # Rejected (R054) where a school placed a child full time at the unregistered setting that
+    # sent no return (X006 adds them up across the schools).
+    for tag in sorted(t for t in tagged if t.startswith("unregistered-")):
+        planter.on_child(sfile(tag), "Placements", upn(tag), "hours_at_provider", tagged[tag].hours, "R054",
+                         "full time (20 hours a week) at an unregistered setting")
 
 
 def _gap(code: str, p: Placement, note: str) -> Gap:

@@ -150,6 +150,9 @@ def placement_record(rng: random.Random, term: Term, p: Placement) -> dict:
         "nc_year": c.nc_year, "sen": c.sen, "looked_after": c.looked_after,
         "provider_name": prov.name, "provider_id": prov.id,
         "provider_registered": "Y" if prov.registered else "N", "provider_urn": prov.urn,
+        # v2: as the school census names a provider with no URN: its UKPRN, else its setting type
+        "provider_ukprn": None if prov.registered else prov.ukprn,
+        "ap_setting_type": None if prov.registered or prov.ukprn else prov.setting_type,
         "placement_reason": p.reason, "start_date": p.start, "planned_end_date": p.planned_end,
         "end_date": p.end, "days_at_provider": p.days, "hours_at_provider": p.hours,
         "hours_at_school": 0 if p.hours >= 22 else FULL_WEEK_HOURS - p.hours,

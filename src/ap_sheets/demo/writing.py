@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..terms import Term
-from .data import DEFAULT_SEED, DEFAULT_TERM, PROVIDERS, SCHOOLS
-from .making import Placement, _Maker, _placements
+from .data import DEFAULT_SEED, DEFAULT_TERM, PROVIDERS, SCHOOLS, UNREGISTERED_SETTING
+from .making import Placement, _Maker, _placements, unregistered_setting_placements
 from .planting import Gap, Planted, _Planter, _gap, _plant
 from .records import (
     WorkbookPlan, complaint_records, notification_records, placement_record, provider_file, provider_record,
@@ -40,6 +40,10 @@ def plan_demo(term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> Demo:
     maker = _Maker(term, seed)
     rng = maker.rng
     placements, tagged = _placements(maker)
+    unregistered, own_rng = unregistered_setting_placements(term, seed, maker)
+    placements += unregistered
+    tagged.update((p.child.tag, p) for p in unregistered)
+    own_rows = {id(p) for p in unregistered}
     plans: dict[str, WorkbookPlan] = {}
     for provider in PROVIDERS:
         rows = sorted((p for p in placements if p.provider is provider and p.on_return),
@@ -57,7 +61,7 @@ def plan_demo(term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> Demo:
         path = school_file(school, term)
         plans[path] = WorkbookPlan(path, "school-log", {
             "School": school_record(rng, term, school),
-            "Placements": [placement_record(rng, term, p) for p in rows],
+            "Placements": [placement_record(own_rng if id(p) in own_rows else rng, term, p) for p in rows],
         })
     planter = _Planter(plans)
     _plant(planter, term, tagged)
@@ -69,12 +73,17 @@ def plan_demo(term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> Demo:
         _gap("X004", tagged["attendance-differs"],
              "the school's log shows about 21 points more attendance than the provider's sessions"),
     ]
+    gaps += [_gap("X002", p, "placed at an unregistered setting that sent no return") for p in unregistered]
+    schools = sorted({p.child.school.name for p in unregistered})
+    gaps.append(Gap("X006", None, UNREGISTERED_SETTING.id, ", ".join(schools),
+                    f"{len(unregistered)} children full time at an unregistered setting that sent no return, "
+                    f"placed by {len(schools)} schools: it may be operating as an unregistered school"))
     return Demo(term, list(plans.values()), placements, planter.mistakes, planter.quirks, gaps)
 
 
 def write_demo(directory, term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> list[Path]:
     """Write the term's provider returns and school logs under `directory`; return their paths."""
-    from .templates import build_workbook
+    from ..templates import build_workbook
 
     directory = Path(directory)
     written = []
