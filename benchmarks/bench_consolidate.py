@@ -211,7 +211,7 @@ def _peak_mib() -> tuple[float, float]:
 
 def child_run(directory: str, outdir: str) -> None:
     """Run consolidate in this (fresh) process and print its time and peak memory as JSON."""
-    from ap_sheets.consolidate import consolidate
+    from ap_sheets.batch import consolidate
 
     started = time.perf_counter()
     outcome = consolidate(directory, outdir, progress=False)
@@ -252,7 +252,7 @@ def main(argv=None) -> int:
         child_run(*args.child)
         return 0
 
-    from ap_sheets.consolidate import consolidate
+    from ap_sheets.batch import consolidate
 
     schools = args.providers if args.schools is None else args.schools
     tmp = None

@@ -30,7 +30,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from ap_sheets.consolidate import REPORT_NAME, SHAREABLE_NAME, SUMMARY_NAME, consolidate
+from ap_sheets.batch import REPORT_NAME, SHAREABLE_NAME, SUMMARY_NAME, consolidate
 from ap_sheets.templates import build_workbook
 from ap_sheets.values import upn_check_letter
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from ap_sheets.cli import main
-from ap_sheets.consolidate import FileResult, run_workers
+from ap_sheets.batch import FileResult, run_workers
 from ap_sheets.findings import FileReport
 from ap_sheets.settings import Settings, SettingsError, load_settings
 from ap_sheets.templates import build_workbook
@@ -111,7 +111,7 @@ def test_a_worker_that_dies_or_hangs_costs_only_its_file(tmp_path):
 
 
 def test_demo_gaps_are_exactly_what_reconciliation_finds(tmp_path):
-    from ap_sheets.consolidate import consolidate
+    from ap_sheets.batch import consolidate
     from ap_sheets.demo import PLANTED_GAPS, write_demo
 
     write_demo(tmp_path / "demo")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ap_sheets.consolidate import FileResult, PlacementRow, PupilRow
+from ap_sheets.batch import FileResult, PlacementRow, PupilRow
 from ap_sheets.rules.cross_rules import (
     choose_returns, name_key, reconcile, x001_pupil_not_on_school_log, x002_placement_not_on_provider_return,
     x003_identity_differs, x004_attendance_differs, x005_duplicate_returns,

@@ -226,7 +226,7 @@ def test_school_logs_agree_with_the_provider_returns(checked):
 def test_reconciliation_shows_the_planted_gaps(by_cli):
     """X001-X005 over the CLI's copy of the demo: exactly the planted gaps, and the same
     per-file findings as the first copy (checked through the batch's own worker function)."""
-    from ap_sheets import consolidate
+    from ap_sheets import batch as consolidate
     from ap_sheets.rules import cross_rules
     from ap_sheets.terms import Term
 

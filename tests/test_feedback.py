@@ -27,7 +27,7 @@ from click.testing import CliRunner
 
 from ap_sheets.cli import main
 from ap_sheets.cli.consolidate import render_consolidation
-from ap_sheets.consolidate import FEEDBACK_DIR, consolidate
+from ap_sheets.batch import FEEDBACK_DIR, consolidate
 from ap_sheets.excel import (
     ERROR_FILL, FINDING_HEADERS, MARK_HEADERS, MARKS_COLUMN, QUERY_FILL, TABLE_ROW, VALIDATION_SHEET, Link,
     finding_rows, header_lines, mark_fills, names_by_fold, sorted_findings, verdict,

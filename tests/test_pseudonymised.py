@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from ap_sheets.cli import main
-from ap_sheets.consolidate import consolidate
+from ap_sheets.batch import consolidate
 from ap_sheets.demo import write_demo
 from ap_sheets.privacy import FORMULA_TRIGGERS
 from ap_sheets.read import read_workbook

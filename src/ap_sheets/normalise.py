@@ -159,10 +159,10 @@ def _read_table(sheet: Sheet, grid: RawSheet, version: str | None = None) -> She
             index.append(r)
             records.append(rec)
     keys = [c.key for c in sheet.data_columns]
-    cells = np.empty((len(records), len(keys)), dtype=object)  # one block: much faster than per column
+    block = np.empty((len(records), len(keys)), dtype=object)  # one block: much faster than per column
     if records:
-        cells[:] = records
-    frame = pd.DataFrame(cells, index=pd.Index(index, dtype="int64"), columns=keys, dtype=object)
+        block[:] = records
+    frame = pd.DataFrame(block, index=pd.Index(index, dtype="int64"), columns=keys, dtype=object)
     letters = {k: column_letters(i + 1) for k, i in positions.items()}
     return SheetData(sheet, frame, letters=letters, missing=missing)
 
@@ -176,8 +176,8 @@ def _read_form(sheet: Sheet, grid: RawSheet, version: str | None = None) -> Shee
             rows[col.key] = r
     rec = {}
     for c in sheet.data_columns:
-        r = rows.get(c.key)
-        rec[c.key] = values.normalise(c, grid.value(r, 1)) if r else None
+        at = rows.get(c.key)
+        rec[c.key] = values.normalise(c, grid.value(at, 1)) if at else None
     missing = {c.key for c in sheet.data_columns if c.key not in rows and c.in_version(version)}
     frame = pd.DataFrame([rec], columns=[c.key for c in sheet.data_columns], dtype=object)
     return SheetData(sheet, frame, form_rows=rows, missing=missing)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 
 class SettingsError(ValueError):
@@ -117,7 +118,7 @@ def load_settings(path: str | Path | None) -> Settings:
     if unknown:
         raise SettingsError(f"unknown setting{'s' if len(unknown) > 1 else ''} in {path}: {', '.join(unknown)}. "
                           f"Known settings: {', '.join(known)}")
-    clean = {}
+    clean: dict[str, Any] = {}
     for key, value in data.items():
         default = getattr(Settings(), key)
         if isinstance(default, bool):

@@ -16,13 +16,15 @@ UPN, name, date of birth or postcode (`check` raises AssertionError naming the r
 """
 from __future__ import annotations
 
+import builtins
 from datetime import date
 
-from .findings import FileReport, display_value
+from .findings import FileReport, display_value, status_for
+from .normalise import NotAReturn, to_return
 from .read import RawSheet, RawWorkbook
+from .rules.engine import check_return, not_a_return
 from .settings import Settings
 from .spec import KINDS, META_SHEET, Layout
-from .validate import check_workbook
 from .values import upn_check_letter
 
 __all__ = ["ReturnBuilder", "provider_return", "school_log", "check", "found", "pupil", "placement",
@@ -40,7 +42,7 @@ class ReturnBuilder:
         self.tables: dict[str, dict[int, dict[str, object]]] = {
             s.name: {} for s in self.kind.sheets if s.layout is Layout.TABLE}
         self.renamed: dict[tuple[str, str], str] = {}
-        self.dropped: set[str] = set()
+        self.dropped: builtins.set[str] = builtins.set()
         self._next_row: dict[str, int] = {}
 
     # -- form sheets (Provider, School): one record --
@@ -108,9 +110,9 @@ class ReturnBuilder:
             sheets[spec.name] = RawSheet(spec.name, rows)
         return RawWorkbook(source, sheets, meta={"kind": str(self.kind.kind), "template_version": self.version})
 
-    def personal_values(self) -> set[str]:
+    def personal_values(self) -> builtins.set[str]:
         """Every pupil's UPN, name, date of birth and postcode, as a message might show them."""
-        out: set[str] = set()
+        out: builtins.set[str] = builtins.set()
         for table in self.tables.values():
             for record in table.values():
                 for key in ("upn", "surname", "forename", "postcode"):
@@ -135,9 +137,17 @@ def _as_read(value):
 
 
 def check(builder: ReturnBuilder, settings: Settings | None = None) -> FileReport:
-    """Check a built return, exactly as `validate` checks a file; and check no message
-    repeats a pupil's UPN, name, date of birth or postcode."""
-    report = check_workbook(builder.raw(), settings).report
+    """Check a built return with every rule, as `validate` checks a file (the same engine,
+    without reading a file); and check no message repeats a pupil's UPN, name, date of
+    birth or postcode."""
+    raw = builder.raw()
+    try:
+        ret = to_return(raw)
+    except NotAReturn as exc:
+        report = FileReport(raw.source, exc.kind, status_for([f := not_a_return(exc)]), [f])
+    else:
+        issues = check_return(ret, settings)
+        report = FileReport(raw.source, ret.kind.kind, status_for(issues), issues)
     personal = builder.personal_values()
     for f in report.issues:
         leaked = sorted(v for v in personal if v in f.message)

@@ -245,6 +245,7 @@ def _memoised(column: Column) -> Callable:
     def normalise_cell(raw):
         if raw is None:
             return None
+        key: object
         if raw.__class__ is str:
             memo, key = by_text, raw
         else:
@@ -272,7 +273,7 @@ def _normalise(column: Column, raw):
     parse = _PARSERS.get(column.type)
     if parse is not None:
         return parse(raw)
-    if column.type is ValueType.CODE:
+    if column.type is ValueType.CODE and column.codes is not None:
         return parse_code(raw, column.codes)
     if column.type is ValueType.EMAIL:
         text = clean_identifier(raw)

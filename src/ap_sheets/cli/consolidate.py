@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from . import main
+from ..terminal import printable
+from .main import main
 
 
 @main.command()
@@ -41,10 +42,12 @@ def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Pa
     the report's Data quality sheet and left out. With --feedback, each rejected return also
     gets a marked copy under OUTDIR/feedback (a copy that cannot be written is named at the
     end; the run carries on). Exit status 0 when the report was written, even if some files
-    were rejected or a feedback copy could not be written; 2 for a usage mistake.
+    were rejected or a feedback copy could not be written; 1 when it was not (nothing to
+    check, another run writing into OUTDIR, no worker process could start, the report could
+    not be written: then no new output is left in OUTDIR); 2 for a usage mistake.
     """
-    from ..consolidate import FEEDBACK_DIR
-    from ..consolidate import consolidate as run
+    from ..batch import FEEDBACK_DIR, FolderLocked, NothingToCheck, WorkersUnavailable
+    from ..batch import consolidate as run
     from ..settings import SettingsError, load_settings
     from ..terms import Term
 
@@ -70,8 +73,17 @@ def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Pa
     try:
         outcome = run(directory, outdir, term=parsed, config=config, jobs=jobs, pseudonymise_salt=salt,
                       feedback=feedback)
+    except NothingToCheck as exc:  # nothing checked is never "all clear"
+        click.echo(printable(exc), err=True)
+        sys.exit(1)
+    except FolderLocked as exc:
+        click.echo(printable(exc), err=True)
+        sys.exit(1)
+    except WorkersUnavailable as exc:  # the computer's fault, not the files': nothing is blamed on them
+        click.echo(f"Could not check the returns: {printable(exc)}.", err=True)
+        sys.exit(1)
     except OSError as exc:  # the output folder cannot be written, the disk is full ...
-        click.echo(f"Could not write the report: {exc}", err=True)
+        click.echo(f"Could not write the report: {printable(exc)}", err=True)
         sys.exit(1)
     click.echo(render_consolidation(outcome))
 
@@ -136,21 +148,23 @@ def render_consolidation(outcome) -> str:
     lines.append("Left out of the figures: " + ", ".join(left_out) + ".")
     for label, names in (("Rejected", detail["rejected"]), ("Unreadable", detail["unreadable"])):
         if names:
-            shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
+            shown = ", ".join(printable(n) for n in names[:8])
+            shown += f" and {len(names) - 8} more" if len(names) > 8 else ""
             lines.append(f"  {label}: {shown}")
     out = outcome.outputs
     lines.append(f"Wrote {out['report'].name} (restricted: holds the register), {out['shareable'].name} and "
-                 f"{out['summary'].name} to {out['report'].parent} in {outcome.seconds:.1f} s.")
+                 f"{out['summary'].name} to {printable(out['report'].parent)} in {outcome.seconds:.1f} s.")
     if "pseudonymised" in out:
         lines.append(f"Wrote {out['pseudonymised'].name} (pseudonymised: no names, salted pupil IDs).")
     if "feedback" in out:
-        from ..consolidate import FEEDBACK_DIR
+        from ..batch import FEEDBACK_DIR
 
         n = len(out["feedback"])
-        lines.append(f"Wrote {n} feedback cop{'y' if n == 1 else 'ies'} to {out['report'].parent / FEEDBACK_DIR}"
+        lines.append(f"Wrote {n} feedback cop{'y' if n == 1 else 'ies'} to "
+                     f"{printable(out['report'].parent / FEEDBACK_DIR)}"
                      + (" (restricted: each holds its return's children's data)." if n else "."))
     problems = getattr(outcome, "feedback_problems", {})
     if problems:
-        shown = "; ".join(f"{name} ({why})" for name, why in problems.items())
+        shown = "; ".join(f"{printable(name)} ({printable(why)})" for name, why in problems.items())
         lines.append(f"Could not write {len(problems)} feedback cop{'y' if len(problems) == 1 else 'ies'}: {shown}.")
     return "\n".join(lines)

@@ -5,7 +5,7 @@ import json
 
 import click
 
-from . import main
+from .main import main
 
 
 @main.command()

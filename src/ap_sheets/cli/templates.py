@@ -6,7 +6,8 @@ from pathlib import Path
 import click
 
 from ..spec import KINDS
-from . import main
+from .main import main
+from .options import load_config
 
 TEMPLATE_NAMES = {"provider-return": "provider-return", "school-log": "school-log"}
 
@@ -20,7 +21,6 @@ TEMPLATE_NAMES = {"provider-return": "provider-return", "school-log": "school-lo
 def template(kind: str, output: Path, config_file: Path | None):
     """Write a blank standard workbook: provider-return or school-log."""
     from ..templates import build_workbook
-    from .validate import load_config
 
     settings = load_config(config_file)
     if output.suffix.lower() != ".xlsm":

@@ -29,8 +29,7 @@ from . import (  # noqa: F401 (importing a group declares its rules)
 )
 from .cross_rules import reconcile
 from .declare import DECLARED, Rule, rules_in_order
-from .engine import check_return, check_returns, sort_findings
-from .structure_rules import not_a_return
+from .engine import check_return, check_returns, not_a_return, sort_findings
 
 RULES: dict[str, Rule] = {r.code: r for r in rules_in_order()}
 

@@ -560,6 +560,7 @@ def reconcile(results: Iterable, term: Term | None, settings=None) -> tuple[list
     providers = [r for r in chosen if r.kind == PROVIDER]
     schools = [r for r in chosen if r.kind == SCHOOL]
     for declared in CROSS_RULES:
+        assert declared.cross is not None
         findings += declared.cross(providers, schools, term,
                                    **{name: getattr(settings, name) for name in declared.settings})
     order = {code: i for i, code in enumerate(("X005", "X001", "X002", "X003", "X004", "X006"))}

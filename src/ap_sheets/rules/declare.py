@@ -122,6 +122,7 @@ class Rule:
     checks: list[Check] = field(default_factory=list)
     value_checks: list[ValueCheck] = field(default_factory=list)
     cross: Callable[..., list] | None = None
+    unidentified: Callable[..., Any] | None = None  # words a workbook that is not a standard return (R004)
 
     # ---- attaching checks -------------------------------------------------------------
     def check(self, kind: Kind | None, sheet: str | None, versions: Iterable[str] | None = None):
@@ -139,9 +140,14 @@ class Rule:
                     fields: Callable[[Column, Any], Mapping[str, Any]] | None = None) -> ValueCheck:
         """Declare the predicate for some value types' (or named columns') values; give
         `predicate_for(column)` instead where it depends on the column (its code list)."""
-        if (predicate is None) == (predicate_for is None):
-            raise ValueError(f"{self.code}: give predicate or predicate_for")
-        vc = ValueCheck(self, predicate_for or (lambda column: predicate), frozenset(types),
+        if predicate_for is None:
+            if predicate is None:
+                raise ValueError(f"{self.code}: give predicate or predicate_for")
+            fixed = predicate
+            predicate_for = lambda column: fixed  # noqa: E731
+        elif predicate is not None:
+            raise ValueError(f"{self.code}: give predicate or predicate_for, not both")
+        vc = ValueCheck(self, predicate_for, frozenset(types),
                         frozenset(columns), message, fields or (lambda column, value: {}))
         self.value_checks.append(vc)
         return vc
@@ -150,6 +156,12 @@ class Rule:
         """Decorator: `fn(providers, schools, term, **settings)` returns this rule's findings
         over the consolidated returns of a term."""
         self.cross = fn
+        return fn
+
+    def when_unidentified(self, fn):
+        """Decorator: `fn(NotAReturn) -> Finding`, the one finding for a workbook that is not
+        a standard return of a version ap-sheets reads (nothing else is checked)."""
+        self.unidentified = fn
         return fn
 
     def _check_signature(self, fn) -> None:

@@ -17,11 +17,14 @@ import pandas as pd
 import pandera.pandas as pa
 
 from ..findings import Finding
-from ..normalise import Return, SheetData
+from ..normalise import NotAReturn, Return, SheetData
 from ..settings import Settings
 from ..spec import Column, Sheet
-from .declare import Check, Hit, ValueCheck, rules_in_order
-from .required_rules import R003
+from .declare import DECLARED, Check, Hit, ValueCheck, rules_in_order
+
+# The specification's rule for a required value that is missing: the engine reports the
+# not-null check of every required column under it (declared in `required_rules`).
+REQUIRED = "R003"
 
 
 # ---- value rules: Pandera schemas built from the declarations --------------------------
@@ -87,7 +90,9 @@ def _value_findings(data: SheetData, fails) -> list[Finding]:
     for vc, key, index in fails:
         column = data.spec.column(key)
         if vc is None:  # a required value is missing
-            out.append(_finding(data, R003.code, R003.severity, key, index, R003.say(header=column.header), None))
+            required = DECLARED[REQUIRED]
+            out.append(_finding(data, required.code, required.severity, key, index,
+                                required.say(header=column.header), None))
         else:
             value = data.frame.at[index, key]
             out.append(_finding(data, vc.rule.code, vc.rule.severity, key, index, vc.says(column, value), value))
@@ -115,6 +120,12 @@ def _hit_finding(ret: Return, check: Check, hit: Hit) -> Finding:
         header = hit.header or (data.header(hit.column) if data is not None and hit.column else None)
         return Finding(sheet, hit.row, header, hit.cell, check.rule.code, severity, hit.message, hit.value)
     return _finding(data, check.rule.code, severity, hit.column, hit.index, hit.message, hit.value)
+
+
+def not_a_return(exc: NotAReturn) -> Finding:
+    """The one finding for a workbook that is not a standard return of a version we read,
+    as the rule that declares it words it (R004)."""
+    return next(r.unidentified for r in rules_in_order() if r.unidentified is not None)(exc)
 
 
 def check_return(ret: Return, settings: Settings | None = None) -> list[Finding]:

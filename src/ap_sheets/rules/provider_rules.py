@@ -3,6 +3,8 @@ sessions (R023, R030), ended placements (R042). Policy sections are the Hillingd
 """
 from __future__ import annotations
 
+from datetime import date
+
 from ..spec import ERROR, QUERY, Kind
 from ..values import is_date, is_num, is_urn
 from .common import (STATUTORY_TESTS, hours, meets_registration_test, of_compulsory_school_age, rows, vulnerable,
@@ -196,7 +198,8 @@ R035 = rule(
 
 def reference_date(ret):
     """The day the provider's certificates are judged at: term end, or completion if later."""
-    days = [x for x in (ret.term.end if ret.term else None, ret.record.get("date_completed")) if is_date(x)]
+    days: list[date] = [x for x in (ret.term.end if ret.term else None, ret.record.get("date_completed"))
+                        if isinstance(x, date)]
     return max(days) if days else None
 
 

@@ -36,6 +36,7 @@ R004 = rule(
 )
 
 
+@R004.when_unidentified
 def not_a_return(exc: NotAReturn) -> Finding:
     """The one finding for a workbook that is not a standard return of a version we read."""
     if exc.problem == "not-standard":
@@ -45,7 +46,7 @@ def not_a_return(exc: NotAReturn) -> Finding:
     elif exc.problem == "unknown-kind":
         message, value = R004.say("unknown-kind", kind=exc.kind_name), exc.kind_name
     else:
-        kind = KINDS[exc.kind_name]
+        kind = KINDS[exc.kind_name or ""]
         message = R004.say("version", version=exc.version or "unknown", supported=" or ".join(kind.reads),
                            title=kind.title.lower())
         value = exc.version

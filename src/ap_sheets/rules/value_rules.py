@@ -89,6 +89,7 @@ R002 = rule(
 
 
 def _code_fields(column: Column, value) -> dict:
+    assert column.codes is not None
     options = column.codes.codes
     choices = (f" Choose one of: {', '.join(column.codes.dropdown())}." if len(options) <= 10
                else " Choose one from the dropdown list.")
@@ -96,6 +97,7 @@ def _code_fields(column: Column, value) -> dict:
 
 
 def _in_code_list(column: Column):
+    assert column.codes is not None
     allowed = set(column.codes.lookup().values())
     return lambda v: v in allowed
 

@@ -9,7 +9,6 @@ One job a module:
 - `zipparts`: the zip directory checked before inflating, and bounded reads of its parts;
 - `relationships`: which zip part is the workbook and which part holds each sheet;
 - `xmlscan`: the bounded XML pass (no DTDs) and where a worksheet's values are;
-- `isolation`: one file checked in a child process, with the time limit;
 - `vba`: the VBA source of a vbaProject.bin, read within bounds;
 - `macros`: the digest of a workbook's macros and of the council's template's (for R060).
 
@@ -18,7 +17,6 @@ Everything callers use is importable from `ap_sheets.safety` itself.
 from __future__ import annotations
 
 from .filetype import OLE_MAGIC, ZIP_MAGICS, sniff
-from .isolation import check_file_isolated, run_isolated, timed_out, worker_died
 from .limits import LIMITS, MB, Deadline, Limits
 from .macros import TEMPLATE_VBA, normalise_vba, template_vba_digest, vba_digest
 from .preflight import Inspection, inspect, load_bytes
@@ -32,7 +30,7 @@ __all__ = [
     "LIMITS", "MB", "OLE_MAGIC", "REASONS", "SAVE_AGAIN", "SAVE_AS_XLSM",
     "SEND_WORKBOOK", "TEMPLATE_VBA", "WORKBOOK_PART", "ZIP_MAGICS",
     "Deadline", "Inspection", "Limits", "Refused", "SheetExtent", "VbaError", "VbaModule",
-    "check_file_isolated", "inspect", "load_bytes",
-    "normalise_vba", "read_vba_dir", "refuse", "run_isolated", "sniff", "template_vba_digest",
-    "timed_out", "vba_decompress", "vba_digest", "vba_modules", "worker_died", "zlib_error",
+    "inspect", "load_bytes",
+    "normalise_vba", "read_vba_dir", "refuse", "sniff", "template_vba_digest",
+    "vba_decompress", "vba_digest", "vba_modules", "zlib_error",
 ]

@@ -306,7 +306,7 @@ SCHOOL_LOG = WorkbookKind(
     sheets=(SCHOOL_SHEET, PLACEMENTS_SHEET), record_sheet="School",
     version="2.0", reads=("2.0", "1.0"),  # v2 added Provider UKPRN and AP setting type
 )
-KINDS = {k.kind: k for k in (PROVIDER_RETURN, SCHOOL_LOG)}
+KINDS: dict[str, WorkbookKind] = {k.kind: k for k in (PROVIDER_RETURN, SCHOOL_LOG)}
 # Every version some kind reads (each kind checks its own: WorkbookKind.reads).
 SUPPORTED_VERSIONS = tuple(sorted({v for k in KINDS.values() for v in k.reads}, key=version_key))
 SHEETS = {s.name: s for k in KINDS.values() for s in k.sheets}  # sheet names are unique
