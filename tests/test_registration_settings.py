@@ -9,13 +9,13 @@ from datetime import date, datetime
 
 import openpyxl
 from click.testing import CliRunner
-from conftest import provider_return, school_log
 
 from ap_sheets.cli import main
 from ap_sheets.excel.validation import verdict
 from ap_sheets.findings import FileReport
 from ap_sheets.settings import Settings
 from ap_sheets.testing import make_upn, placement
+from conftest import provider_return, school_log
 
 ACT = 'registration_test = "act-2026"\n'
 

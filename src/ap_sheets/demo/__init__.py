@@ -29,6 +29,25 @@ from .planting import Gap, Planted
 from .records import WorkbookPlan, provider_file, school_file, term_file_label
 from .writing import PLANTED_GAPS, PLANTED_MISTAKES, PLANTED_QUIRKS, Demo, plan_demo, write_demo
 
-__all__ = ["DEFAULT_SEED", "DEFAULT_TERM", "PROVIDERS", "SCHOOLS", "Provider", "School", "Child", "Placement",
-           "Gap", "Planted", "WorkbookPlan", "provider_file", "school_file", "term_file_label", "PLANTED_GAPS",
-           "PLANTED_MISTAKES", "PLANTED_QUIRKS", "Demo", "plan_demo", "write_demo"]
+__all__ = [
+           "DEFAULT_SEED",
+           "DEFAULT_TERM",
+           "PLANTED_GAPS",
+           "PLANTED_MISTAKES",
+           "PLANTED_QUIRKS",
+           "PROVIDERS",
+           "SCHOOLS",
+           "Child",
+           "Demo",
+           "Gap",
+           "Placement",
+           "Planted",
+           "Provider",
+           "School",
+           "WorkbookPlan",
+           "plan_demo",
+           "provider_file",
+           "school_file",
+           "term_file_label",
+           "write_demo",
+]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 DEFAULT_TERM = "2024/25 Autumn"
 DEFAULT_SEED = 2024
 # As templates.py lays the sheets out: table headers in row 1, form items from row 2.

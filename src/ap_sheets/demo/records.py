@@ -7,8 +7,14 @@ from datetime import date, timedelta
 
 from ..terms import Term
 from .data import (
-    ACHIEVEMENTS, COMPLAINT_TOPICS, COMPLIMENT_TOPICS, FULL_WEEK_HOURS, LA_COMMISSIONERS, PUPIL_VIEWS, Provider,
-    School
+    ACHIEVEMENTS,
+    COMPLAINT_TOPICS,
+    COMPLIMENT_TOPICS,
+    FULL_WEEK_HOURS,
+    LA_COMMISSIONERS,
+    PUPIL_VIEWS,
+    Provider,
+    School,
 )
 from .making import Placement, _adult_name, _email, _next_weekday, _school_day
 

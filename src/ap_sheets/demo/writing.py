@@ -7,10 +7,17 @@ from pathlib import Path
 from ..terms import Term
 from .data import DEFAULT_SEED, DEFAULT_TERM, PROVIDERS, SCHOOLS, UNREGISTERED_SETTING
 from .making import Placement, _Maker, _placements, unregistered_setting_placements
-from .planting import Gap, Planted, _Planter, _gap, _plant
+from .planting import Gap, Planted, _gap, _plant, _Planter
 from .records import (
-    WorkbookPlan, complaint_records, notification_records, placement_record, provider_file, provider_record,
-    pupil_record, school_file, school_record
+    WorkbookPlan,
+    complaint_records,
+    notification_records,
+    placement_record,
+    provider_file,
+    provider_record,
+    pupil_record,
+    school_file,
+    school_record,
 )
 
 

@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..findings import FileReport, display_value
+from ..privacy import safe_text
+from ..settings import Settings
 from ..spec import ERROR, fold
 from ..validate import check_workbook
 from .book import find_sheet, fresh_sheet, read_book, sheet_names, write_lines
 from .failures import show_failure
 from .layout import FINDING_HEADERS, FINDING_WIDTHS, TABLE_ROW, VALIDATION_SHEET
 from .marks import apply, marks_for, read_marks, restore, write_marks
-from ..privacy import safe_text
-from ..settings import Settings
 from .text import counted
 
 

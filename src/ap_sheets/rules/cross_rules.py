@@ -27,7 +27,7 @@ import unicodedata
 from collections import Counter
 from datetime import date
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..findings import Finding, Place, display_value
 from ..settings import Settings
@@ -478,8 +478,8 @@ def x006_unregistered_school(providers, schools, term: Term | None = None, *, re
     unregistered: set[str] = set()
     names: dict[str, str] = {}
     ids: dict[str, object] = {}
-    own_return: dict[str, object] = {}
-    children: dict[str, dict[object, list]] = {}  # provider -> child -> [(result, sheet, row)]
+    own_return: dict[str, Any] = {}
+    children: dict[str, dict[object, list[tuple[Any, str, Any]]]] = {}  # provider -> child -> [(result, sheet, row)]
     for provider in providers:
         rec = provider.record
         key = _x006_provider(rec.get("provider_id"), rec.get("provider_name"))
@@ -577,10 +577,10 @@ def _upn(n: int) -> str:
     return upn_check_letter("A" + body) + body
 
 
-def _pupil_row(row: int, n: int, **kw):
+def _pupil_row(row: int, n: int, **kw: Any):
     from ap_sheets.return_rows import PupilRow
 
-    base = {f: None for f in PupilRow._fields}
+    base: dict[str, Any] = {f: None for f in PupilRow._fields}
     base.update(row=row, upn=_upn(n), surname="Smith", forename="Jo", date_of_birth=date(2010, 3, 4), sen="N",
                 looked_after="N", commissioner_type="School", commissioner_urn="100001",
                 start_date=date(2024, 9, 9), hours_per_week=12)
@@ -588,10 +588,10 @@ def _pupil_row(row: int, n: int, **kw):
     return PupilRow(**base)
 
 
-def _placement_row(row: int, n: int, pid: str = "AP-9", **kw):
+def _placement_row(row: int, n: int, pid: str = "AP-9", **kw: Any):
     from ap_sheets.return_rows import PlacementRow
 
-    base = {f: None for f in PlacementRow._fields}
+    base: dict[str, Any] = {f: None for f in PlacementRow._fields}
     base.update(row=row, upn=_upn(n), surname="Smith", forename="Jo", date_of_birth=date(2010, 3, 4), sen="N",
                 looked_after="N", provider_name="Hidden Academy", provider_id=pid, provider_registered="N",
                 start_date=date(2024, 9, 9), hours_at_provider=20, hours_at_school=5)
@@ -635,7 +635,7 @@ def test_x006_children_spread_over_schools_at_a_provider_that_sent_no_return():
     assert "by law" not in found[0].message.lower()
     # four is not enough (the sixth is 18 hours: not full time) ...
     fourth_only = _school("c.xlsm", "100003", [_placement_row(6, 6, hours_at_provider=18)])
-    assert x006_unregistered_school([], schools[:2] + [fourth_only], _AUTUMN) == []
+    assert x006_unregistered_school([], [*schools[:2], fourth_only], _AUTUMN) == []
 
 
 def test_x006_one_child_under_each_registration_test():
@@ -677,8 +677,8 @@ def test_x006_the_providers_own_return_and_logs_together_each_child_once():
 
 
 def test_x006_not_for_children_over_compulsory_school_age_nor_ended_placements_nor_registered_providers():
-    over = {"date_of_birth": date(2008, 8, 15)}  # 16 on 15/08/2024: over compulsory school age on 01/09/2024
-    rows = [_placement_row(2, 1, **over), _placement_row(3, 2, end_date=date(2024, 7, 19)),
+    over = date(2008, 8, 15)  # 16 on 15/08/2024: over compulsory school age on 01/09/2024
+    rows = [_placement_row(2, 1, date_of_birth=over), _placement_row(3, 2, end_date=date(2024, 7, 19)),
             _placement_row(4, 3), _placement_row(5, 4), _placement_row(6, 5), _placement_row(7, 6)]
     assert x006_unregistered_school([], [_school("a.xlsm", "100001", rows)], _AUTUMN) == []
     rows[0] = _placement_row(2, 1, date_of_birth=date(2008, 9, 15))  # 16 on 15/09/2024: still of CSA

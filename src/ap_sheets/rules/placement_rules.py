@@ -3,6 +3,7 @@ census's provider identifiers, on v2 logs)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from ..findings import display_value
 from ..spec import ERROR, QUERY, Kind
@@ -121,7 +122,7 @@ def unregistered_hours(ret, *, full_time_hours):
         r["from"], r["to"] = _when(r["start_date"], date.min), _when(r["end_date"], date.max)
         pupil = r["upn"] if isinstance(r["upn"], str) and r["upn"] else ("row", idx)
         placements.setdefault(pupil, []).append(r)
-    found: dict[int, tuple[str, dict]] = {}
+    found: dict[int, tuple[str, dict[str, Any]]] = {}
     for group in placements.values():
         if not any(r["provider_registered"] == "N" for r in group):
             continue
@@ -141,9 +142,10 @@ def unregistered_hours(ret, *, full_time_hours):
                 continue
             together = (f" (rows {', '.join(str(r['row']) for r in unregistered)} together)"
                         if len(unregistered) > 1 else "")
-            fields = {"at_provider": hours(at_provider), "together": together, "limit": hours(full_time_hours),
-                      "elsewhere": hours(at_school),
-                      "and_registered": f" and {hours(registered)} at registered providers" if registered else ""}
+            fields: dict[str, Any] = {
+                "at_provider": hours(at_provider), "together": together, "limit": hours(full_time_hours),
+                "elsewhere": hours(at_school),
+                "and_registered": f" and {hours(registered)} at registered providers" if registered else ""}
             for r in unregistered:
                 if r["row"] not in found or (key == "full-time" and found[r["row"]][0] != "full-time"):
                     found[r["row"]] = (key, fields)
@@ -278,7 +280,7 @@ def test_r053_no_reintegration_plan_is_a_query():
 # ---- Tests: issue 10 (R054 per pupil, R016 on v2 logs) -------------------------------------
 def _one_pupil_log(version, *placements):
     """A log with only the given placements of one pupil (UPN 21), on template `version`."""
-    from ap_sheets.testing import ReturnBuilder, SCHOOL, make_upn, placement
+    from ap_sheets.testing import SCHOOL, ReturnBuilder, make_upn, placement
 
     b = ReturnBuilder("school-log", version)
     b.fill_form("School", SCHOOL)
@@ -385,14 +387,12 @@ def test_r016_ukprn_not_8_digits():
 
 
 def test_r016_more_than_one_of_urn_ukprn_and_setting_type():
-    from ap_sheets.testing import found
+    from ap_sheets.testing import check, found
 
     b = _one_pupil_log("2.0", dict(_REGISTERED, provider_ukprn="10012345"))
     assert found(b) == [("R016", "Placements", 2, "Provider UKPRN", b.cell("Placements", 2, "provider_ukprn"))]
     b.set_cell("Placements", 2, "ap_setting_type", "NFE")
-    from ap_sheets.testing import check
-
-    issue, = check(b).issues
+    (issue,) = check(b).issues
     assert (issue.column, issue.message) == ("AP setting type", R016.say(
         "more-than-one", given="Provider URN, Provider UKPRN and AP setting type"))
 

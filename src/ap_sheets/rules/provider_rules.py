@@ -7,8 +7,15 @@ from datetime import date
 
 from ..spec import ERROR, QUERY, Kind
 from ..values import is_date, is_num, is_urn
-from .common import (STATUTORY_TESTS, hours, meets_registration_test, of_compulsory_school_age, rows, vulnerable,
-                     years_before)
+from .common import (
+    STATUTORY_TESTS,
+    hours,
+    meets_registration_test,
+    of_compulsory_school_age,
+    rows,
+    vulnerable,
+    years_before,
+)
 from .declare import rule
 from .value_rules import value_fields
 
