@@ -335,10 +335,11 @@ FAR_SHEET = (f'<worksheet {NS}><sheetData><row r="1048576"><c r="XFD1048576" t="
 
 
 def _two_sheets_same_name() -> bytes:
-    """A second 'Pupils' pointing at a sheet with a value at XFD1048576: which would a reader take?"""
+    """A second 'Pupils' pointing at a sheet with a value at XFD1048576: which would a reader take?
+    (Names that differ only in spaces or case are R004: tests/test_client_files.py.)"""
     parts = mini_parts()
     parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
-        b"</sheets>", b'<sheet name="pupils " sheetId="2" r:id="rId2"/></sheets>')
+        b"</sheets>", b'<sheet name="Pupils" sheetId="2" r:id="rId2"/></sheets>')
     parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
         b"</Relationships>", f'<Relationship Id="rId2" Type="{OFFICE}/worksheet" '
         f'Target="worksheets/sheet2.xml"/></Relationships>'.encode())

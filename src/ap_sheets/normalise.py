@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import values
 from .cells import column_letters
-from .read import CutText, OutsideData, RawSheet, RawWorkbook
+from .read import CutText, OutsideData, RawSheet, RawWorkbook, TwinTabs
 from .spec import KINDS, Layout, Sheet, WorkbookKind, fold
 from .terms import Term, parse_academic_year
 
@@ -73,6 +73,7 @@ class Return:
     missing_sheets: list[str] = field(default_factory=list)  # sheets of the kind not found
     cut: list[CutText] = field(default_factory=list)  # facts from reading (see `read`)
     outside: list[OutsideData] = field(default_factory=list)
+    twins: list[TwinTabs] = field(default_factory=list)
     vba_digest: str | None = None
 
     @property
@@ -129,7 +130,7 @@ def _find_sheet(raw: RawWorkbook, name: str) -> RawSheet | None:
     return next((s for n, s in raw.sheets.items() if fold(n) == fold(name)), None)
 
 
-def _read_table(sheet: Sheet, grid: RawSheet, version: str | None = None) -> SheetData:
+def _read_table(sheet: Sheet, grid: RawSheet, version: str | None = None, date1904: bool = False) -> SheetData:
     wanted = {header_key(c.header): c for c in sheet.data_columns}
     best_row, best_hits = 1, -1
     for r in range(1, min(HEADER_SEARCH_ROWS, len(grid.rows)) + 1):
@@ -146,7 +147,7 @@ def _read_table(sheet: Sheet, grid: RawSheet, version: str | None = None) -> She
             positions[col.key] = i
     # A column newer than the workbook's template version is not missing: it counts as blank.
     missing = {c.key for c in sheet.data_columns if c.key not in positions and c.in_version(version)}
-    columns = [(values.normaliser(c), positions.get(c.key, -1)) for c in sheet.data_columns]
+    columns = [(values.normaliser(c, date1904), positions.get(c.key, -1)) for c in sheet.data_columns]
     present = [i for i in positions.values()]
     index, records = [], []
     for r in range(best_row + 1, len(grid.rows) + 1):
@@ -167,7 +168,7 @@ def _read_table(sheet: Sheet, grid: RawSheet, version: str | None = None) -> She
     return SheetData(sheet, frame, letters=letters, missing=missing)
 
 
-def _read_form(sheet: Sheet, grid: RawSheet, version: str | None = None) -> SheetData:
+def _read_form(sheet: Sheet, grid: RawSheet, version: str | None = None, date1904: bool = False) -> SheetData:
     wanted = {header_key(c.header): c for c in sheet.data_columns}
     rows: dict[str, int] = {}
     for r, cells in enumerate(grid.rows, start=1):
@@ -177,7 +178,7 @@ def _read_form(sheet: Sheet, grid: RawSheet, version: str | None = None) -> Shee
     rec = {}
     for c in sheet.data_columns:
         at = rows.get(c.key)
-        rec[c.key] = values.normalise(c, grid.value(at, 1)) if at else None
+        rec[c.key] = values.normalise(c, grid.value(at, 1), date1904) if at else None
     missing = {c.key for c in sheet.data_columns if c.key not in rows and c.in_version(version)}
     frame = pd.DataFrame([rec], columns=[c.key for c in sheet.data_columns], dtype=object)
     return SheetData(sheet, frame, form_rows=rows, missing=missing)
@@ -205,10 +206,10 @@ def to_return(raw: RawWorkbook) -> Return:
             data = read(sheet, RawSheet(sheet.name, []), version)
             data.missing = {c.key for c in sheet.data_columns}
         else:
-            data = read(sheet, grid, version)
+            data = read(sheet, grid, version, raw.date1904)
         sheets[sheet.name] = data
     ret = Return(raw.source, kind, sheets, term=None, version=version,
-                 missing_sheets=missing_sheets, cut=list(raw.cut), outside=list(raw.outside),
+                 missing_sheets=missing_sheets, cut=list(raw.cut), outside=list(raw.outside), twins=list(raw.twins),
                  vba_digest=raw.vba_digest)
     ret.term = _term_of(ret.record)
     return ret

@@ -7,8 +7,9 @@ interprets the values: that is `normalise`'s job.
 Before calamine sees a file, `safety.inspect` has read it once (read-only, bounded) and
 checked it: calamine then reads that in-memory copy, never the path. What is read is
 bounded too: rows 1..LIMITS.rows and columns up to LIMITS.columns of each sheet, and at
-most LIMITS.cell_text characters per cell. Whatever lies beyond is reported as a finding
-(`RawWorkbook.findings`), never silently dropped.
+most LIMITS.cell_text characters per cell. Whatever lies beyond is recorded as a fact
+(`RawWorkbook.cut`, `RawWorkbook.outside`, `RawWorkbook.twins`), which the rules report
+(R001, R004): never silently dropped. This layer states facts; it makes no findings.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from .safety import LIMITS, REASONS, Inspection, Refused, SheetExtent, inspect, vba_digest
 from .spec import KINDS, META_SHEET
+from .values import ExcelError, UnreadableCell
 
 
 class UnreadableWorkbook(Exception):
@@ -57,6 +59,15 @@ class CutText:
 
 
 @dataclass(frozen=True)
+class TwinTabs:
+    """Tabs whose names differ only in spaces or capital letters ("Pupils" and "Pupils ")."""
+
+    sheet: str  # the sheet's name in the specification
+    names: tuple[str, ...]  # the tabs, as named in the workbook
+    chosen: str  # the one read
+
+
+@dataclass(frozen=True)
 class OutsideData:
     """Typed values outside the area read (rows 1..LIMITS.rows, columns 1..LIMITS.columns)."""
 
@@ -74,6 +85,8 @@ class RawWorkbook:
     vba_digest: str | None = None  # digest of the workbook's macros (safety.vba_digest), if any
     cut: list[CutText] = field(default_factory=list)  # cells whose text was cut to the limit
     outside: list[OutsideData] = field(default_factory=list)  # data outside the area read
+    twins: list[TwinTabs] = field(default_factory=list)  # tabs whose names differ only in spaces or case
+    date1904: bool = False  # dates count from 1904: bare date serials are read with that system
 
 
 def wanted_sheets() -> set[str]:
@@ -115,44 +128,84 @@ def read_workbook(path: str | Path, max_rows: int = LIMITS.rows, max_cols: int =
     wanted = wanted_sheets()
     cut: list[CutText] = []
     outside: list[OutsideData] = []
+    twins: list[TwinTabs] = []
     sheets: dict[str, RawSheet] = {}
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(checked.data))
-    except Exception as exc:  # calamine raises its own error types for each format fault
-        raise UnreadableWorkbook(REASONS["damaged"].format(detail=f"it cannot be opened: {_short(exc)}"),
-                                 "damaged") from exc
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # calamine's own errors, and a Rust panic (a BaseException)
+        raise UnreadableWorkbook(REASONS["damaged"].format(detail="it cannot be opened"), "damaged") from exc
     try:
-        for name in book.sheet_names:
-            if not _is_wanted(name, wanted):
-                continue
+        for name in _sheets_to_read(book.sheet_names, wanted, twins):
             extent = checked.sheets.get(name)
             if extent is None:  # a sheet the pre-flight could not place: never parse it blind
                 raise UnreadableWorkbook(REASONS["damaged"].format(
-                    detail=f"the sheet '{name}' cannot be found inside it"), "damaged")
+                    detail=f"the sheet '{name.strip()}' cannot be found inside it"), "damaged")
             _check_extent(extent, limits)
             grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=max_rows)
+            grid = mark_cells(grid, extent, max_rows, max_cols)
             rows = [capped_row(r[:max_cols], name.strip(), i, limits, cut) for i, r in enumerate(grid, 1)]
             sheets[name.strip()] = RawSheet(name.strip(), rows)
             if extent.outside_count:
                 outside.append(outside_data(name.strip(), extent))
     except UnreadableWorkbook:
         raise
-    except Exception as exc:
-        raise UnreadableWorkbook(REASONS["damaged"].format(detail=f"a sheet cannot be read: {_short(exc)}"),
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as exc:  # fixed words: the reader's own message may quote a cell
+        raise UnreadableWorkbook(REASONS["damaged"].format(detail="a sheet cannot be read"),
                                  "damaged") from exc
     finally:
         book.close()
     return RawWorkbook(source=path.name, sheets=sheets, meta=read_meta(sheets.get(META_SHEET)),
-                       vba_digest=digest_of(checked), cut=cut, outside=outside)
+                       vba_digest=digest_of(checked), cut=cut, outside=outside, twins=twins,
+                       date1904=checked.date1904)
+
+
+def _sheets_to_read(names: list[str], wanted: set[str], twins: list[TwinTabs]) -> list[str]:
+    """The workbook's sheets that ap-sheets reads. Two tabs whose names differ only in spaces
+    or case ("Pupils" and "Pupils ") are noted (rule R004 reports them): the one named exactly
+    is read (else the first)."""
+    by_name: dict[str, list[str]] = {}
+    for name in names:
+        if _is_wanted(name, wanted):
+            by_name.setdefault(name.strip().casefold(), []).append(name)
+    out = []
+    for same in by_name.values():
+        canonical = next((w for w in wanted if w.casefold() == same[0].strip().casefold()), same[0].strip())
+        chosen = next((n for n in same if n == canonical), same[0])
+        out.append(chosen)
+        if len(same) > 1:
+            twins.append(TwinTabs(canonical, tuple(same), chosen))
+    return out
+
+
+def mark_cells(grid: list[list], extent: SheetExtent, max_rows: int, max_cols: int) -> list[list]:
+    """Put what the reader could not show in its place: error values (#N/A, #SPILL! ...) and
+    cells it could not read become markers, reported where a column is read; a table's Total
+    Row is blanked (sums and labels, not a record)."""
+    marks = [(rc, ExcelError(text)) for rc, text in extent.errors.items()]
+    marks += [(rc, UnreadableCell()) for rc in extent.unreadable]
+    for (row, col), mark in marks:
+        if row > max_rows or col > max_cols:
+            continue
+        while len(grid) < row:
+            grid.append([])
+        cells = grid[row - 1]
+        if len(cells) < col:
+            cells.extend([""] * (col - len(cells)))
+        cells[col - 1] = mark
+    for row, first, last in extent.totals:
+        if row <= len(grid):
+            cells = grid[row - 1]
+            for c in range(first - 1, min(last, len(cells))):
+                cells[c] = ""
+    return grid
 
 
 def digest_of(checked: Inspection) -> str | None:
     return vba_digest(checked.vba, checked.macro_sheets, checked.vba_oversized)
-
-
-def _short(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    return text if len(text) < 80 else text[:77] + "..."
 
 
 def _check_extent(extent: SheetExtent, limits) -> None:

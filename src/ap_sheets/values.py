@@ -40,6 +40,25 @@ _DATE_FORMATS = (
 )
 
 
+class CellProblem(str):
+    """A cell that holds no value a user typed, where one is read (kept as its marker, never
+    normalised: the value check reports it at its cell, as R001)."""
+
+
+class ExcelError(CellProblem):
+    """An Excel error value (#N/A, #DIV/0!, Excel 365's #SPILL!, #CALC! ...) in a cell."""
+
+
+class UnreadableCell(CellProblem):
+    """A cell that no reader can make sense of (e.g. a number that is not a number)."""
+
+    def __new__(cls, text: str = "(a cell that cannot be read)"):
+        return super().__new__(cls, text)
+
+
+DAYS_1900_TO_1904 = 1462  # a 1904-system date serial + this = the 1900-system serial
+
+
 def clean_text(raw) -> str | None:
     """Text with invisible characters removed, outer spaces stripped, runs of spaces folded."""
     if raw is None:
@@ -219,19 +238,30 @@ _MEMO_TYPES = frozenset({ValueType.DATE, ValueType.WHOLE, ValueType.NUMBER, Valu
 _NORMALISERS: dict[int, tuple[Column, Callable]] = {}
 
 
-def normaliser(column: Column) -> Callable:
+def normaliser(column: Column, date1904: bool = False) -> Callable:
     """The function that normalises one column's raw cells (made once per column).
+
+    `date1904`: the workbook counts dates from 1904, so a bare date serial (a date cell
+    whose format was cleared) is moved to the 1900 system before it is read.
 
     For the memoised types it remembers each raw value's result: text by the text itself,
     anything else by (class, value) so that 1, 1.0 and True stay apart. The results are
     immutable (dates, numbers, text), so sharing them is safe.
     """
+    if date1904 and column.type is ValueType.DATE:
+        return partial(_from_1904, normaliser(column))
     known = _NORMALISERS.get(id(column))
     if known is not None and known[0] is column:
         return known[1]
     fn = _memoised(column) if column.type in _MEMO_TYPES else partial(_normalise_one, column)
     _NORMALISERS[id(column)] = (column, fn)
     return fn
+
+
+def _from_1904(norm: Callable, raw):
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        raw = raw + DAYS_1900_TO_1904
+    return norm(raw)
 
 
 def _normalise_one(column: Column, raw):
@@ -264,12 +294,14 @@ def _memoised(column: Column) -> Callable:
     return normalise_cell
 
 
-def normalise(column: Column, raw):
+def normalise(column: Column, raw, date1904: bool = False):
     """The one entry point: a raw cell value -> typed value (or the user's text if unreadable)."""
-    return normaliser(column)(raw)
+    return normaliser(column, date1904)(raw)
 
 
 def _normalise(column: Column, raw):
+    if isinstance(raw, CellProblem):
+        return raw
     parse = _PARSERS.get(column.type)
     if parse is not None:
         return parse(raw)

@@ -40,7 +40,7 @@ from typing import Any
 from ..findings import display_value
 from ..spec import ERROR, QUERY, Column, Kind, Severity, ValueType
 
-__all__ = ["ERROR", "QUERY", "Check", "Hit", "Rule", "ValueCheck", "DECLARED", "rule", "rules_in_order"]
+__all__ = ["ERROR", "QUERY", "CellCheck", "Check", "Hit", "Rule", "ValueCheck", "DECLARED", "rule", "rules_in_order"]
 
 # Template fields that would put a pupil's identity into a message: never allowed.
 PERSONAL_FIELDS = frozenset({"upn", "surname", "forename", "name", "date_of_birth", "dob", "born",
@@ -108,6 +108,22 @@ class ValueCheck:
         return self.rule.say(key, **self.fields(column, value))
 
 
+@dataclass(frozen=True)
+class CellCheck:
+    """A rule about what a cell holds, whatever its column: a cell whose value is one of
+    `classes` fails, and gets only this finding (not also its column's value check).
+    Found by the cells' types at C speed, since almost no return has one."""
+
+    rule: Rule
+    classes: tuple[type, ...]
+    message: str | Callable[[Column, Any], str]
+    fields: Callable[[Column, Any], Mapping[str, Any]]
+
+    def says(self, column: Column, value) -> str:
+        key = self.message(column, value) if callable(self.message) else self.message
+        return self.rule.say(key, **self.fields(column, value))
+
+
 @dataclass(eq=False)
 class Rule:
     """One rule of the data specification, as declared (see the module doc)."""
@@ -121,6 +137,7 @@ class Rule:
     module: str = ""
     checks: list[Check] = field(default_factory=list)
     value_checks: list[ValueCheck] = field(default_factory=list)
+    cell_checks: list[CellCheck] = field(default_factory=list)
     cross: Callable[..., list] | None = None
     unidentified: Callable[..., Any] | None = None  # words a workbook that is not a standard return (R004)
 
@@ -151,6 +168,14 @@ class Rule:
                         frozenset(columns), message, fields or (lambda column, value: {}))
         self.value_checks.append(vc)
         return vc
+
+    def cell_check(self, classes: tuple[type, ...], *, message: str | Callable = "default",
+                   fields: Callable[[Column, Any], Mapping[str, Any]] | None = None) -> CellCheck:
+        """Declare that a cell holding one of `classes` (markers the reader puts where a cell
+        showed an Excel error, or could not be read) is this rule's finding in any column."""
+        cc = CellCheck(self, tuple(classes), message, fields or (lambda column, value: {}))
+        self.cell_checks.append(cc)
+        return cc
 
     def cross_check(self, fn):
         """Decorator: `fn(providers, schools, term, **settings)` returns this rule's findings

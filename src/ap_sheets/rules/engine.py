@@ -20,7 +20,7 @@ from ..findings import Finding
 from ..normalise import NotAReturn, Return, SheetData
 from ..settings import Settings
 from ..spec import Column, Sheet
-from .declare import DECLARED, Check, Hit, ValueCheck, rules_in_order
+from .declare import DECLARED, CellCheck, Check, Hit, ValueCheck, rules_in_order
 
 # The specification's rule for a required value that is missing: the engine reports the
 # not-null check of every required column under it (declared in `required_rules`).
@@ -62,14 +62,45 @@ def schema_for(sheet: Sheet) -> tuple[pa.DataFrameSchema, dict[str, ValueCheck]]
     return pa.DataFrameSchema(columns, name=sheet.name, strict=False), named
 
 
-def value_failures(sheet: Sheet, frames: list[pd.DataFrame]) -> list[list[tuple[ValueCheck | None, str, object]]]:
-    """For each frame: (value check, or None for a missing required value; column key; frame
-    index) of every failing cell, from one Pandera pass over all the frames."""
+@lru_cache(maxsize=None)
+def _cell_checks() -> tuple[CellCheck, ...]:
+    return tuple(cc for declared in rules_in_order() for cc in declared.cell_checks)
+
+
+def cell_failures(stacked: pd.DataFrame) -> dict[tuple[str, int], CellCheck]:
+    """(column key, position) -> cell check, for every cell holding a marked value (an Excel
+    error, an unreadable cell). The types present are looked at first, at C speed."""
+    checks = _cell_checks()
+    if not checks or stacked.empty:
+        return {}
+    cells = stacked.to_numpy(dtype=object)
+    present = set(map(type, cells.ravel()))
+    wanted = [cc for cc in checks if any(issubclass(t, cc.classes) for t in present)]
+    out: dict[tuple[str, int], CellCheck] = {}
+    for cc in wanted:
+        hit = np.vectorize(lambda v, cc=cc: isinstance(v, cc.classes), otypes=[bool])(cells)
+        for r, c in zip(*np.nonzero(hit)):
+            out.setdefault((str(stacked.columns[c]), int(r)), cc)
+    return out
+
+
+def value_failures(sheet: Sheet, frames: list[pd.DataFrame]
+                   ) -> list[list[tuple[ValueCheck | CellCheck | None, str, object]]]:
+    """For each frame: (value or cell check, or None for a missing required value; column
+    key; frame index) of every failing cell, from one Pandera pass over all the frames. A
+    cell that fails a cell check gets only that finding."""
     out: list[list] = [[] for _ in frames]
     if not frames:
         return out
     stacked = frames[0].reset_index(drop=True) if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     ends = np.cumsum([len(f) for f in frames])
+
+    def add(check, key: str, pos: int) -> None:
+        n = int(np.searchsorted(ends, pos, side="right"))
+        start = ends[n - 1] if n else 0
+        out[n].append((check, key, frames[n].index[pos - start]))
+
+    marked = cell_failures(stacked)
     schema, named = schema_for(sheet)
     try:
         schema.validate(stacked, lazy=True)
@@ -78,10 +109,10 @@ def value_failures(sheet: Sheet, frames: list[pd.DataFrame]) -> list[list[tuple[
         for check, key, pos in zip(cases["check"], cases["column"], cases["index"]):
             if pos is None or (isinstance(pos, float) and np.isnan(pos)):
                 continue  # a whole-column failure; columns are always present, so not expected
-            n = int(np.searchsorted(ends, int(pos), side="right"))
-            start = ends[n - 1] if n else 0
-            vc = None if check == "not_nullable" else named[str(check)]
-            out[n].append((vc, key, frames[n].index[int(pos) - start]))
+            if (key, int(pos)) not in marked:
+                add(None if check == "not_nullable" else named[str(check)], key, int(pos))
+    for (key, pos), cc in sorted(marked.items()):
+        add(cc, key, pos)
     return out
 
 

@@ -29,6 +29,9 @@ R004 = rule(
                           "deleted). Put the heading back exactly as in the standard workbook.",
         "missing-item": "The item '{header}' is missing from the {sheet} sheet (it may have been renamed or "
                         "deleted). Put the label back in column A exactly as in the standard workbook.",
+        "twin-tabs": "The workbook has {count} tabs called {sheet} ({listed}: the names differ only in spaces or "
+                     "capital letters), so ap-sheets cannot tell which holds the return. It read '{chosen}'. Copy "
+                     "anything you need into that tab, delete the other, and send the workbook again.",
         "outside": "The {sheet} sheet has data outside the area ap-sheets reads (rows 1 to {rows:,}, columns A "
                    "to {last}): {listed}. It was not checked. If it was typed by mistake, delete it; if your "
                    "return really needs more rows or columns, contact the council's AP team.",
@@ -64,6 +67,14 @@ def data_outside_the_area_read(ret):
         yield R004.hit(None, None, "outside",
                        at={"sheet": out.sheet, "row": row, "cell": cell_ref(row, col) if row and col else None},
                        sheet=out.sheet, rows=LIMITS.rows, last=column_letters(LIMITS.columns), listed=listed)
+
+
+@R004.check(None, None)
+def one_tab_per_sheet(ret):
+    """Two tabs whose names differ only in spaces or case: which one is the return?"""
+    for twin in ret.twins:
+        yield R004.hit(None, None, "twin-tabs", at={"sheet": twin.sheet}, count=len(twin.names), sheet=twin.sheet,
+                       listed=" and ".join(f"'{n}'" for n in twin.names), chosen=twin.chosen)
 
 
 @R004.check(None, None)

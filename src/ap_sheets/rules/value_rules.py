@@ -17,7 +17,7 @@ from ..findings import display_value
 from ..privacy import PERSONAL_KEYS
 from ..safety import LIMITS
 from ..spec import ERROR, Column, ValueType
-from ..values import is_academic_year, is_email, is_num, is_postcode, is_urn, upn_problem
+from ..values import ExcelError, UnreadableCell, is_academic_year, is_email, is_num, is_postcode, is_urn, upn_problem
 from .declare import rule
 
 T = ValueType
@@ -48,6 +48,11 @@ R001 = rule(
         "yn": "{what} is not Y or N.",
         "urn": "{what} is not a URN: 6 digits, e.g. 102345.",
         "academic-year": "{what} is not an academic year like 2024/25.",
+        "excel-error": "{header} shows the Excel error {error}, not a value: the cell holds a formula or link that "
+                       "did not work. Type the value itself into the cell (or fix the formula), save, and send it "
+                       "again.",
+        "unreadable-cell": "{header}: this cell could not be read (the program that saved the file wrote something "
+                           "that is not a value). Type the value into the cell again, save, and send it again.",
         "cut": "Cell {cell} holds {length:,} characters, more than an Excel cell can hold ({limit:,}); only the "
                "first {limit:,} were read. Shorten it.",
     },
@@ -71,6 +76,11 @@ R001.value_check(lambda v: v in ("Y", "N"), types=[T.YN], message="yn", fields=v
 R001.value_check(lambda v: isinstance(v, str) and is_urn(v), types=[T.URN], message="urn", fields=value_fields)
 R001.value_check(lambda v: isinstance(v, str) and is_academic_year(v), types=[T.ACADEMIC_YEAR],
                  message="academic-year", fields=value_fields)
+
+
+R001.cell_check((ExcelError, UnreadableCell),
+                message=lambda column, value: "excel-error" if isinstance(value, ExcelError) else "unreadable-cell",
+                fields=lambda column, value: {"header": column.header, "error": str(value)})
 
 
 @R001.check(None, None)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -11,11 +12,18 @@ from .vba import VbaError, vba_modules
 TEMPLATE_VBA = Path(__file__).parent.parent / "assets" / "vbaProject.bin"
 
 
+# Lines that are not code: `Attribute VB_Name = ...` module headers and `Attribute Item.VB_...`
+# member attributes (descriptions, the default member), which LibreOffice drops when it saves
+# an .xlsm; and `Option ClassModule`, which LibreOffice adds to class modules.
+_NOT_CODE = re.compile(r"^\s*(?:attribute\s+(?:[a-z_][\w]*\.)?vb_\w*\s*=.*|option\s+classmodule)\s*$", re.I)
+
+
 def normalise_vba(code: str) -> str:
-    """Source as compared: line endings unified, trailing spaces and blank lines gone,
-    and the `Attribute VB_...` header lines (module metadata, not code) left out."""
+    """Source as compared: line endings unified, trailing spaces and blank lines gone, and
+    lines that are metadata rather than code (`Attribute ... VB_...`, `Option ClassModule`)
+    left out, so that a save by Excel or LibreOffice does not look like changed code."""
     lines = (ln.rstrip() for ln in code.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return "\n".join(ln for ln in lines if ln and not ln.lstrip().casefold().startswith("attribute vb_"))
+    return "\n".join(ln for ln in lines if ln and not _NOT_CODE.match(ln))
 
 
 def vba_digest(vba: bytes | None, macro_sheets: dict[str, bytes] | None = None,

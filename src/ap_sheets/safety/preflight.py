@@ -39,7 +39,7 @@ from pathlib import Path, PurePosixPath
 from .filetype import refusal_for, sniff
 from .limits import LIMITS, Deadline, Limits, size_text
 from .refusals import refuse
-from .relationships import WORKBOOK_PART, find_sheet_parts, find_workbook_part
+from .relationships import WORKBOOK_PART, find_sheet_parts, find_workbook_part, any_total_row, table_totals, uses_1904
 from .xmlscan import SheetExtent
 from .zipparts import check_directory, read_part, scan_part
 
@@ -98,6 +98,7 @@ class Inspection:
     vba_oversized: bool = False
     macro_sheets: dict[str, bytes] = field(default_factory=dict)  # Excel 4.0 macro sheet parts
     seconds: float = 0.0
+    date1904: bool = False  # the workbook counts dates from 1904 (older Mac Excel)
 
 
 def inspect(path: str | Path, limits: Limits | None = None, deadline: Deadline | None = None) -> Inspection:
@@ -143,6 +144,8 @@ def _inspect_zip(data: bytes, limits: Limits, deadline: Deadline) -> Inspection:
         workbook_part = find_workbook_part(zf, names, limits)
         if workbook_part is None:
             raise refuse("zip")
+        if "[content_types].xml" not in folded:  # Excel cannot open a package without it
+            raise refuse("damaged", detail="its list of parts, [Content_Types].xml, is missing")
         if workbook_part != WORKBOOK_PART:  # the reader looks only there: never let the two disagree
             raise refuse("damaged", detail=f"its workbook part is {workbook_part}, not where Excel puts it")
         sheet_parts = find_sheet_parts(zf, workbook_part, names, limits)
@@ -155,7 +158,14 @@ def _inspect_zip(data: bytes, limits: Limits, deadline: Deadline) -> Inspection:
             total += scan_part(zf, info, extents.get(info.filename), limits, deadline)
             if total > limits.total_bytes:
                 raise refuse("oversized", detail=f"its parts expand to more than {size_text(limits.total_bytes)}")
-        result = Inspection(data=data, sheets={e.name: e for e in extents.values()})
+        if any_total_row(zf, names, limits):
+            for extent in extents.values():
+                extent.totals = table_totals(zf, extent.part, names, limits)
+        patched = {e.part: e.patches for e in extents.values() if e.patches}
+        if patched:  # cells the reader cannot read are hidden from it, in a copy made in memory
+            data = _patched_copy(zf, patched, limits)
+        result = Inspection(data=data, sheets={e.name: e for e in extents.values()},
+                            date1904=uses_1904(zf, workbook_part, limits))
         for info in infos:
             low = info.filename.casefold()
             if PurePosixPath(low).name == "vbaproject.bin":
@@ -168,3 +178,22 @@ def _inspect_zip(data: bytes, limits: Limits, deadline: Deadline) -> Inspection:
             elif low.startswith("xl/macrosheets/") and not info.is_dir():
                 result.macro_sheets[info.filename] = read_part(zf, info.filename, limits.part_bytes)
         return result
+
+
+def _patched_copy(zf: zipfile.ZipFile, patched: dict[str, list], limits: Limits) -> bytes:
+    """A copy of the workbook (in memory; the input is never touched) in which each listed
+    span of a sheet's XML is replaced. Each span runs from a cell's start tag to its end tag."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
+        for info in zf.infolist():
+            body = read_part(zf, info.filename, limits.part_bytes)
+            spans = patched.get(info.filename)
+            if spans:
+                pieces, at = [], 0
+                for start, end_tag, replacement in sorted(spans):
+                    end = body.index(b">", end_tag) + 1
+                    pieces += [body[at:start], replacement]
+                    at = end
+                body = b"".join(pieces) + body[at:]
+            copy.writestr(info.filename, body)
+    return out.getvalue()

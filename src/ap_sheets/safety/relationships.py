@@ -2,6 +2,7 @@
 relationships (read small, with DTDs refused), so the sheet checked is the sheet the reader reads."""
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import PurePosixPath
 
@@ -81,9 +82,11 @@ def find_sheet_parts(zf: zipfile.ZipFile, workbook: str, names: set[str], limits
         name = el.get("name")
         if name is None or target is None:
             continue
-        if name.strip().casefold() in seen:
+        # Names that differ only in case or spaces ("Pupils" and "Pupils ") are read and
+        # reported by the reader (R004); one name twice cannot be told apart by anyone.
+        if name in seen:
             raise refuse("damaged", detail=f"it has two sheets called '{name.strip()}'")
-        seen.add(name.strip().casefold())
+        seen.add(name)
         # Readers resolve a target in different ways; every way must lead to the same part,
         # so that the sheet checked here is the sheet the reader reads.
         ways = {_resolve(workbook, target), target.lstrip("/"), "xl/" + target.lstrip("/")}
@@ -92,4 +95,56 @@ def find_sheet_parts(zf: zipfile.ZipFile, workbook: str, names: set[str], limits
             raise refuse("damaged", detail=f"the sheet '{name}' points to more than one part")
         if found:
             out[name] = found.pop()
+    return out
+
+
+_WORKBOOK_PR = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?workbookPr\s[^>]*")
+_DATE1904 = re.compile(rb"\sdate1904\s*=\s*[\"']\s*(1|true)\s*[\"']", re.I)
+_TOTALS = re.compile(rb"\stotalsRowCount\s*=\s*[\"']\s*[1-9]")
+
+
+def uses_1904(zf: zipfile.ZipFile, workbook: str, limits: Limits) -> bool:
+    """True when the workbook counts dates from 1904 (Excel > Options > Advanced, older Mac Excel).
+    (The part has passed the XML checks already: a look at one attribute is enough.)"""
+    m = _WORKBOOK_PR.search(read_part(zf, workbook, limits.part_bytes))
+    return bool(m and _DATE1904.search(m.group(0)))
+
+
+def any_total_row(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> bool:
+    """Whether any table in the workbook has a Total Row (most have none: nothing more to read)."""
+    return any(_TOTALS.search(read_part(zf, n, limits.part_bytes)) for n in names
+               if n.casefold().startswith("xl/tables/") and n.casefold().endswith(".xml"))
+
+
+def _cell(ref: str) -> tuple[int, int] | None:
+    from .xmlscan import column_number
+
+    letters = ref.rstrip("0123456789").lstrip("$")
+    digits = ref[len(ref.rstrip("0123456789")):]
+    if not letters.isalpha() or not digits or len(digits) > 7 or len(letters) > 3:
+        return None
+    return int(digits), column_number(letters)
+
+
+def table_totals(zf: zipfile.ZipFile, sheet_part: str, names: set[str], limits: Limits) -> list[tuple[int, int, int]]:
+    """The Total Row(s) of each Excel table on a sheet, from the tables' definitions:
+    [(row, first column, last column)]. A Total Row holds sums and labels, not a record."""
+    rels = _rels_of(sheet_part)
+    if rels not in names:
+        return []
+    out = []
+    for rel in _parse_small_xml(zf, rels, limits).iter(f"{{{_REL_NS}}}Relationship"):
+        if not rel.get("Type", "").endswith("/table") or rel.get("TargetMode") == "External":
+            continue
+        part = _resolve(sheet_part, rel.get("Target", ""))
+        if part not in names:
+            continue
+        table = _parse_small_xml(zf, part, limits)
+        count = table.get("totalsRowCount", "0").strip()
+        first, _, last = table.get("ref", "").replace("$", "").partition(":")
+        a, b = _cell(first), _cell(last or first)
+        if not count.isdigit() or int(count) == 0 or a is None or b is None:
+            continue
+        for row in range(max(a[0], b[0] - min(int(count), 10) + 1), b[0] + 1):
+            out.append((row, a[1], b[1]))
     return out

@@ -25,6 +25,11 @@ class SheetExtent:
     outside_count: int = 0
     first_outside: tuple[int, int] | None = None  # (row, col) of the first of them
     far: str | None = None  # the cell furthest out (A1), for messages
+    # Cells the reader must not see as they are, found by the precise pass:
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> error value, e.g. #SPILL!
+    unreadable: set[tuple[int, int]] = field(default_factory=set)  # cells no reader can make sense of
+    patches: list[tuple[int, int, bytes]] = field(default_factory=list)  # (start, end, replacement) in the XML
+    totals: list[tuple[int, int, int]] = field(default_factory=list)  # a table's Total Row: (row, col1, col2)
 
     @property
     def area(self) -> int:
@@ -35,6 +40,35 @@ class SheetExtent:
 def short_error(exc: Exception) -> str:
     text = str(exc) or type(exc).__name__
     return text if len(text) < 80 else text[:77] + "..."
+
+
+# Error values the reader (calamine) knows; any other (Excel 365's #SPILL!, #CALC! ...,
+# Gnumeric's own) would stop it reading the whole file, so such a cell is hidden from it.
+READER_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
+# Every error value Excel shows. Anything else in an error cell (Gnumeric writes its own) is
+# an unreadable cell: its text is never shown, since it could be anything.
+EXCEL_ERRORS = READER_ERRORS | {"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!",
+                                "#PYTHON!", "#GETTING_DATA", "#EXTERNAL!"}
+# A number as the reader parses one (no spaces, no thousands separators).
+NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_SST_INDEX = re.compile(r"[0-9]{1,9}")  # a shared-string index; the reader reads anything else as 0
+# Quick checks that a sheet's cells are all of the kinds the reader handles without surprises:
+# (Each starts with the literal "t", which the regex engine finds fast; the look-behind then
+# checks it begins an attribute.) A cell of type e, b, d or unknown, or a shared-string cell
+# whose index is not plainly written:
+_ODD_CELL = re.compile(rb"""t(?<=\st)\s*=\s*["'](?:(?!(?:s|n|str|inlineStr)["'])|s["'][^>]*>(?!<v>[0-9]{1,9}</v>))""")
+_STR_CELLS = re.compile(rb"""t(?<=\st)\s*=\s*["']str["']""")
+_NOT_A_NUMBER = re.compile(rb"<v>[^<]*[^0-9.eE+\-<][^<]*</v>")  # a value with a character no number has
+
+
+def _plain_cells(data: bytes) -> bool:
+    """True when every cell is of a kind the reader handles as it is: no error values,
+    booleans or unknown types, every shared-string index a plain number, and no value
+    that is not a number except text results of formulas. (A few C-speed scans.)"""
+    if _ODD_CELL.search(data):
+        return False
+    odd = _NOT_A_NUMBER.findall(data)
+    return not odd or len(odd) <= len(_STR_CELLS.findall(data))
 
 
 # The way Excel, XlsxWriter, openpyxl and LibreOffice write a cell: `<c r="B12" ...`.
@@ -49,9 +83,10 @@ def locate_values(data: bytes, extent: SheetExtent, limits: Limits, deadline: De
     Quick bound first: the furthest reference of any cell (value or not). When every cell
     is written the usual way and that bound is inside the read area, nothing more is needed.
     Otherwise (cells far out, even if only formatted; cells without references; unusual
-    markup) a precise pass finds which cells really hold values.
+    markup; error values or cells the reader would choke on) a precise pass finds which
+    cells really hold values, notes error values, and marks cells to hide from the reader.
     """
-    if not _PREFIXED_CELL.search(data):
+    if not _PREFIXED_CELL.search(data) and _plain_cells(data):
         refs = _CELL_REF.findall(data)
         if len(refs) == len(_CELL_TAG.findall(data)):
             letters, numbers = zip(*refs) if refs else ((), ())  # unzipped at C speed
@@ -106,6 +141,10 @@ class XmlScan:
             self.formula = False
             self.in_value = False
             self.far_area = 0
+            self.kind = "n"  # the cell's t attribute
+            self.text: list[str] = []
+            self.start_at = 0
+            self.qname = "c"
         self.parser = p
 
     def _dtd(self, *args):
@@ -125,6 +164,10 @@ class XmlScan:
             self.row, self.col = row, col
             self.cell = (row, col)
             self.has_value = self.typed = self.formula = False
+            self.kind = attrs.get("t", "n")
+            self.text = []
+            self.start_at = self.parser.CurrentByteIndex
+            self.qname = name
         elif local == "row":
             r = attrs.get("r")
             if r is None:
@@ -140,8 +183,11 @@ class XmlScan:
                 self.formula = True
 
     def _text(self, data: str):
-        if self.in_value and not self.typed and not data.isspace():
-            self.typed = True
+        if self.in_value:
+            if not self.typed and not data.isspace():
+                self.typed = True
+            if len(self.text) < 64:
+                self.text.append(data)
 
     def _end(self, name: str):
         local = name.rsplit(":", 1)[-1]
@@ -150,6 +196,7 @@ class XmlScan:
         elif local == "c" and self.cell is not None:
             if self.has_value:
                 self._value_at(*self.cell, typed=self.typed and not self.formula)
+                self._check_cell(*self.cell)
             self.cell = None
 
     def _value_at(self, row: int, col: int, typed: bool):
@@ -167,6 +214,37 @@ class XmlScan:
                 e.outside.append(f"{column_letters(col)}{row}")
             if e.first_outside is None:
                 e.first_outside = (row, col)
+
+    def _check_cell(self, row: int, col: int):
+        """Note an error value; refuse a shared-string index the reader would misread; hide
+        from the reader a cell it cannot read (it would refuse the whole file for one cell)."""
+        kind, text = self.kind, "".join(self.text)
+        if kind == "s":
+            if not _SST_INDEX.fullmatch(text):  # "-1", "x", " 1": the reader takes them as text number 0
+                raise refuse("damaged", detail="a cell points to text that is not in the file")
+            return
+        if kind in ("str", "inlineStr", "d"):
+            return
+        hide = False
+        if kind == "e":
+            value = text.strip()
+            if value in EXCEL_ERRORS and row <= self.limits.rows and col <= self.limits.columns:
+                self.extent.errors[(row, col)] = value
+            elif row <= self.limits.rows and col <= self.limits.columns:
+                self.extent.unreadable.add((row, col))
+            hide = value not in READER_ERRORS
+        elif kind == "b":
+            hide = text not in ("0", "1")
+        elif kind == "n":
+            hide = text != "" and not NUMBER.fullmatch(text)
+        else:  # a cell type no spreadsheet writes
+            hide = True
+        if hide:
+            if kind != "e" and row <= self.limits.rows and col <= self.limits.columns:
+                self.extent.unreadable.add((row, col))
+            end = self.parser.CurrentByteIndex
+            self.extent.patches.append((self.start_at, end, f'<{self.qname} r="{column_letters(col)}{row}"/>'
+                                        .encode()))
 
     # --- feeding ---
     def feed(self, chunk: bytes):
@@ -194,8 +272,8 @@ class XmlScan:
             self._broken(exc)
 
     def _broken(self, exc: Exception):
-        if self.essential:
-            raise refuse("damaged", detail=f"the part {self.part} is not well-formed XML: {short_error(exc)}")
+        if self.essential:  # fixed words: the parser's own message may quote the part's content
+            raise refuse("damaged", detail=f"the part {self.part} is cut short or is not well-formed XML")
         # Parts the reader never parses (drawings, VML: often not well-formed from Excel itself)
         # are only held to the no-DTD rule, which the head check above covers.
         self.failed = str(exc)

@@ -2,6 +2,7 @@
 (zip bombs), whole parts read with a cap, and XML parts searched for DTDs."""
 from __future__ import annotations
 
+import re
 import zipfile
 
 from .limits import Deadline, Limits, size_text
@@ -64,6 +65,46 @@ def refuse_dtd(part: str, data: bytes, limits: Limits, essential: bool) -> None:
         raise refuse("dtd", part=part)
 
 
+_SHEET_END = re.compile(rb"</(?:[A-Za-z_][\w.\-]*:)?(?:worksheet|chartsheet|dialogsheet|macrosheet)>\s*\Z")
+_SST_TAG = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?sst[\s>/][^>]*", re.S)
+_UNIQUE_COUNT = re.compile(rb"\suniqueCount\s*=\s*[\"']([^\"']*)[\"']")
+_SI = re.compile(rb"<(?:[A-Za-z_][\w.\-]*:)?si[\s>/]")
+
+
+def check_shared_strings(part: str, data: bytes) -> None:
+    """The shared-strings table must not claim more entries than it holds.
+
+    The reader reserves memory for `uniqueCount` entries before reading one: a lie of
+    4294967295 makes it ask for ~100 GB and abort the whole process; 18446744073709551615
+    makes it panic. Excel always writes the true number."""
+    if b"sst" not in data[:4096]:
+        return
+    head = _SST_TAG.search(data[:4096])
+    if head is None:
+        return
+    m = _UNIQUE_COUNT.search(head.group(0))
+    if m is None:
+        return
+    declared = m.group(1).strip()
+    if not declared.isdigit() or len(declared) > 9 or int(declared) > len(_SI.findall(data)):
+        raise refuse("oversized", detail="its table of shared text says it holds more entries than it does")
+
+
+def check_well_formed(part: str, data: bytes, limits: Limits) -> None:
+    """Refuse a part that is cut short or not well-formed XML (and any DTD in it).
+
+    Excel cannot open such a file, so neither should ap-sheets accept it. VML drawings
+    (comment boxes) are not XML as Excel writes them: they only have to end as VML ends."""
+    if part.casefold().endswith(".vml"):
+        refuse_dtd(part, data, limits, essential=False)
+        if not data.rstrip().endswith(b"</xml>"):
+            raise refuse("damaged", detail=f"the part {part} is cut short")
+        return
+    scanner = XmlScan(part, None, limits, essential=True)
+    scanner.feed(data)
+    scanner.close()
+
+
 def zlib_error():
     import zlib
 
@@ -75,7 +116,9 @@ def scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, extent: SheetExtent | 
     """Inflate one part, bounded; returns the bytes it counts for.
 
     XML parts are refused if they hold a DOCTYPE or ENTITY declaration; worksheets are
-    also searched for where their values are. Other parts (pictures, the VBA project,
+    also searched for where their values are; every other XML part must be well-formed
+    (a part cut short is damage Excel would not open), and a shared-strings table must
+    not claim more entries than it holds. Other parts (pictures, the VBA project,
     which is read on its own, bounded) are not opened here: nothing parses them as XML (a
     logo may well be an SVG with a DOCTYPE), and their sizes are already checked.
 
@@ -87,8 +130,13 @@ def scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, extent: SheetExtent | 
     if not (name.casefold().endswith(_XML_SUFFIXES) or extent is not None):
         return info.file_size
     data = read_part(zf, name, min(info.file_size, limits.part_bytes))
-    refuse_dtd(name, data, limits, essential=extent is not None)
     deadline.check()
     if extent is not None:
+        refuse_dtd(name, data, limits, essential=True)
+        if not _SHEET_END.search(data[-256:]):  # cut short: even a sheet the reader never reads
+            raise refuse("damaged", detail=f"the part {name} is cut short or is not well-formed XML")
         locate_values(data, extent, limits, deadline)
+    else:
+        check_well_formed(name, data, limits)
+        check_shared_strings(name, data)
     return len(data)
