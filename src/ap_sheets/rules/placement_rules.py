@@ -133,10 +133,11 @@ def unregistered_hours(ret, *, full_time_hours):
                 continue
             at_provider = sum(_hours_or_0(r["hours_at_provider"]) for r in unregistered)
             registered = sum(_hours_or_0(r["hours_at_provider"]) for r in open_ if r["provider_registered"] == "Y")
-            at_school = max((r["hours_at_school"] for r in open_ if is_num(r["hours_at_school"])), default=0)
+            given = [r["hours_at_school"] for r in open_ if is_num(r["hours_at_school"])]
+            at_school = max(given, default=0)
             if at_provider > full_time_hours:
                 key = "full-time"
-            elif at_provider >= at_school + registered:
+            elif at_provider > 0 and given and at_provider >= at_school + registered:  # blanks: R003 says
                 key = "most-at-provider"
             else:
                 continue
@@ -350,6 +351,13 @@ def test_r054_placements_at_different_times_are_not_added_up():
     assert _r054(b) == []
     b.set_cell("Placements", 3, "start_date", date(2024, 10, 11))  # one day together: 24 hours
     assert [f.row for f in _r054(b)] == [2, 3]
+
+
+def test_r054_not_when_hours_are_not_given():
+    b = _one_pupil_log("2.0", dict(_UNREGISTERED, hours_at_provider=None, hours_at_school=0))
+    assert _r054(b) == []
+    b = _one_pupil_log("2.0", dict(_UNREGISTERED, hours_at_provider=6, hours_at_school=None))
+    assert _r054(b) == []
 
 
 def test_r054_full_time_hours_setting_and_other_pupils_apart():
