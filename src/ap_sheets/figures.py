@@ -33,7 +33,8 @@ from typing import Iterable
 import pandas as pd
 
 from .normalise import Return
-from .return_rows import complaint_counts, notification_rows, table_rows
+from .return_rows import NotificationRow, complaint_counts, table_rows
+from .rules.notification_rules import notified_same_day
 from .spec import codes as C
 from .terms import Term
 from .values import is_num
@@ -268,6 +269,16 @@ def provider_figures(ret: Return) -> dict:
         },
         "complaints": {"complaints": complaints, "compliments": compliments, "complaints_open": still_open},
     }
+
+
+def notification_rows(ret: Return) -> list[NotificationRow]:
+    """A provider return's Notifications; `on_time` is decided by rule R040 itself, so the
+    figure and the Validation list always agree."""
+    late = {hit.index for hit in notified_same_day(ret)}
+    notes = ret.frame("Notifications")
+    return [NotificationRow(int(idx), upn, event, when, int(idx) not in late)
+            for idx, upn, event, when in zip(notes.index.tolist(), notes["upn"].tolist(),
+                                             notes["event_type"].tolist(), notes["event_date"].tolist())]
 
 
 def permanently_excluded_upns_of(notifications) -> set[str]:

@@ -1,6 +1,6 @@
 """A return's rows as small typed tuples: what the figures, the batch and the report count.
 
-The Summary button (`figures.return_figures`) and the council's batch (`consolidate`, then
+The Summary button (`figures.return_figures`) and the council's batch (`batch`, then
 `report`) both count from these rows with the same `figures.measure`, so a provider's
 figures are the same wherever they are shown. Batch workers send these back instead of
 frames or workbooks: small, and cheap to pickle.
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .rules.notification_rules import notified_same_day
 from .normalise import Return
 
 class PupilRow(NamedTuple):
@@ -95,16 +94,6 @@ def table_rows(ret: Return) -> list:
     frame = ret.frame(sheet_name)
     columns = [frame[k].tolist() for k in row_type._fields[1:]]
     return [row_type(int(idx), *vals) for idx, *vals in zip(frame.index.tolist(), *columns)]
-
-
-def notification_rows(ret: Return) -> list[NotificationRow]:
-    """A provider return's Notifications; `on_time` is decided by rule R040 itself, so the
-    figure and the Validation list always agree."""
-    late = {hit.index for hit in notified_same_day(ret)}
-    notes = ret.frame("Notifications")
-    return [NotificationRow(int(idx), upn, event, when, int(idx) not in late)
-            for idx, upn, event, when in zip(notes.index.tolist(), notes["upn"].tolist(),
-                                             notes["event_type"].tolist(), notes["event_date"].tolist())]
 
 
 def complaint_counts(ret: Return) -> tuple[int, int, int]:

@@ -4,6 +4,13 @@ them: fast rule tests with no xlsx round trip (`ap_sheets.rules` modules end wit
     b = provider_return()                      # a clean return, as tests/conftest.py fills it
     b.set_cell("Pupils", 3, "hours_per_week", 20)
     assert found(b) == [("R030", "Pupils", 3, "Timetabled hours per week", "V3")]
+    assert said(b) == ["20 hours a week is full-time education, ..."]
+
+A builder changes what users change: `set` (a form item), `set_cell`, `add_row`,
+`rename_header`, `swap_columns`, `drop_sheet`, `version`; and carries what the reader reports
+about the file itself: `vba_digest` (its macros), `cut` (text cut to a cell's limit),
+`outside` (data outside the area read). For the cross rules (X001-X005), `provider_result`
+and `school_result` give returns as the batch keeps them, with `pupil_row`/`placement_row`.
 
 The layout is the standard workbook's (`templates`): a form sheet has its items in column A
 from row 2, answers in column B; a table sheet has every header in row 1 in the
@@ -17,19 +24,23 @@ UPN, name, date of birth or postcode (`check` raises AssertionError naming the r
 from __future__ import annotations
 
 import builtins
+from dataclasses import dataclass, field
 from datetime import date
 
 from .findings import FileReport, display_value, status_for
 from .normalise import NotAReturn, to_return
-from .read import RawSheet, RawWorkbook
+from .read import CutText, OutsideData, RawSheet, RawWorkbook
+from .return_rows import PlacementRow, PupilRow
 from .rules.engine import check_return, not_a_return
 from .settings import Settings
 from .spec import KINDS, META_SHEET, Layout
+from .terms import Term
 from .values import upn_check_letter
 
 __all__ = ["ReturnBuilder", "provider_return", "school_log", "check", "found", "pupil", "placement",
            "make_upn", "PROVIDER", "PUPILS", "NOTIFICATIONS", "COMPLAINTS", "SCHOOL", "PLACEMENTS",
-           "UPN1", "UPN2", "UPN3"]
+           "UPN1", "UPN2", "UPN3", "said", "AUTUMN_2024", "TermReturn", "pupil_row", "placement_row",
+           "provider_result", "school_result"]
 
 
 class ReturnBuilder:
@@ -43,6 +54,10 @@ class ReturnBuilder:
             s.name: {} for s in self.kind.sheets if s.layout is Layout.TABLE}
         self.renamed: dict[tuple[str, str], str] = {}
         self.dropped: builtins.set[str] = builtins.set()
+        self.order: dict[str, list[str]] = {}  # a table's columns where a user moved them
+        self.vba_digest: str | None = None  # the macros' digest, as the reader gives it (None: no macros)
+        self.cut: list[CutText] = []  # cells whose text the reader cut to what a cell holds
+        self.outside: list[OutsideData] = []  # data the reader found outside the area it reads
         self._next_row: dict[str, int] = {}
 
     # -- form sheets (Provider, School): one record --
@@ -79,7 +94,15 @@ class ReturnBuilder:
         return cell_ref(row, self.columns(sheet).index(key) + 1)
 
     def columns(self, sheet: str) -> list[str]:
-        return [c.key for c in self.kind.sheet(sheet).columns if c.in_version(self.version)]
+        """A table's column keys, left to right."""
+        return self.order.get(sheet) or [c.key for c in self.kind.sheet(sheet).columns if c.in_version(self.version)]
+
+    def swap_columns(self, sheet: str, a: str, b: str) -> None:
+        """Swap two columns of a table, headers and values, as a user dragging them would."""
+        keys = self.columns(sheet)
+        i, j = keys.index(a), keys.index(b)
+        keys[i], keys[j] = keys[j], keys[i]
+        self.order[sheet] = keys
 
     # -- structure --
     def rename_header(self, sheet: str, key: str, new: str) -> None:
@@ -102,13 +125,16 @@ class ReturnBuilder:
                 rows = [["Item", "Your answer", "Notes"]] + [
                     [header(c), _as_read(record.get(c.key)), ""] for c in columns if c.computed is None]
             else:
+                by_key = {c.key: c for c in columns}
+                columns = [by_key[k] for k in self.columns(spec.name)]
                 rows = [[header(c) for c in columns]]
                 table = self.tables[spec.name]
                 for r in range(2, max(table, default=1) + 1):
                     record = table.get(r, {})
                     rows.append([_as_read(record.get(c.key)) for c in columns])
             sheets[spec.name] = RawSheet(spec.name, rows)
-        return RawWorkbook(source, sheets, meta={"kind": str(self.kind.kind), "template_version": self.version})
+        return RawWorkbook(source, sheets, meta={"kind": str(self.kind.kind), "template_version": self.version},
+                           vba_digest=self.vba_digest, cut=list(self.cut), outside=list(self.outside))
 
     def personal_values(self) -> builtins.set[str]:
         """Every pupil's UPN, name, date of birth and postcode, as a message might show them."""
@@ -159,6 +185,11 @@ def check(builder: ReturnBuilder, settings: Settings | None = None) -> FileRepor
 def found(builder: ReturnBuilder, settings: Settings | None = None) -> list[tuple]:
     """(code, sheet, row, column, cell) of every finding, in the engine's order."""
     return [(f.code, f.sheet, f.row, f.column, f.cell) for f in check(builder, settings).issues]
+
+
+def said(builder: ReturnBuilder, settings: Settings | None = None) -> list[str]:
+    """The message of every finding, in the engine's order."""
+    return [f.message for f in check(builder, settings).issues]
 
 
 def provider_return() -> ReturnBuilder:
@@ -286,5 +317,61 @@ PLACEMENTS = [
 ]
 
 
+# ---- returns as the batch keeps them for the cross rules (X001-X005) ----
+AUTUMN_2024 = Term(2024, "Autumn")
 
 
+@dataclass
+class TermReturn:
+    """One return of a term as the cross rules read it: the attributes the batch's
+    FileResult gives them (file, kind, status, record, record_rows, mtime, rows)."""
+
+    file: str
+    kind: str
+    status: str = "accepted"
+    record: dict = field(default_factory=dict)
+    record_rows: dict = field(default_factory=dict)
+    mtime: float = 0.0
+    rows: list = field(default_factory=list)
+
+
+def pupil_row(row: int, n: int, **changes) -> PupilRow:
+    """A provider's Pupils row `row` for the pupil with UPN `make_upn(n)`."""
+    base = dict(row=row, upn=make_upn(n), surname="Smith", forename="Jo", date_of_birth=date(2010, 3, 4), sex="F",
+                ethnicity="WBRI", nc_year="10", sen="N", looked_after="N", commissioner_type="School",
+                commissioner_name="School One", commissioner_urn="100001", placement_reason="Suspension", tier=2,
+                start_date=date(2024, 9, 9), planned_end_date=date(2025, 1, 31), end_date=None, hours_per_week=12,
+                sessions_possible=100, sessions_attended=80, sessions_authorised=10, engagement=3,
+                progress_outcomes=3, progress_learning=3, quals_entered=0, quals_achieved=0, suspensions=0,
+                safeguarding_concerns=0, behaviour_incidents=0, reintegration_plan="Y", destination=None,
+                postcode="UB8 1UW")
+    base.update(changes)
+    return PupilRow(**base)
+
+
+def placement_row(row: int, n: int, pid: str = "AP-1", **changes) -> PlacementRow:
+    """A school's Placements row `row` for the pupil with UPN `make_upn(n)`, at provider `pid`."""
+    base = dict(row=row, upn=make_upn(n), surname="Smith", forename="Jo", date_of_birth=date(2010, 3, 4),
+                nc_year="10", sen="N", looked_after="N", provider_name="Alpha", provider_id=pid,
+                provider_registered="Y", placement_reason="Suspension", start_date=date(2024, 9, 9),
+                planned_end_date=date(2025, 1, 31), end_date=None, hours_at_provider=12, hours_at_school=13,
+                reintegration_plan="Y", planned_return_date=None, attendance_pct=80.0, progress=3,
+                final_report_received=None, destination=None)
+    base.update(changes)
+    return PlacementRow(**base)
+
+
+def provider_result(file: str, pid: str, rows, status: str = "accepted", completed: date = date(2024, 12, 16),
+                    mtime: float = 0.0) -> TermReturn:
+    """Provider `pid`'s return in `file` (its Provider ID on Provider row 3)."""
+    return TermReturn(file, "provider-return", status,
+                      record={"provider_name": f"Provider {pid}", "provider_id": pid, "date_completed": completed},
+                      record_rows={"provider_id": 3}, mtime=mtime, rows=list(rows))
+
+
+def school_result(file: str, urn: str, rows, status: str = "accepted", completed: date = date(2024, 12, 16),
+                  mtime: float = 0.0) -> TermReturn:
+    """School `urn`'s placement log in `file` (its URN on School row 3)."""
+    return TermReturn(file, "school-log", status,
+                      record={"school_name": f"School {urn}", "school_urn": urn, "date_completed": completed},
+                      record_rows={"school_urn": 3}, mtime=mtime, rows=list(rows))

@@ -11,7 +11,8 @@ from typing import Iterable
 from ..rules import cross_rules
 from ..findings import ACCEPTED, REJECTED, UNREADABLE, FileReport
 from ..normalise import Return
-from ..return_rows import ROW_TYPES, complaint_counts, notification_rows, table_rows
+from ..figures import notification_rows
+from ..return_rows import ROW_TYPES, complaint_counts, table_rows
 from ..terms import Term
 
 

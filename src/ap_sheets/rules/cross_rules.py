@@ -568,6 +568,172 @@ def reconcile(results: Iterable, term: Term | None, settings=None) -> tuple[list
     return findings, chosen, superseded
 
 
+# ---- Tests -------------------------------------------------------------------------------------
+# Run by pytest. One rule at a time, on small returns of Autumn 2024 as the batch keeps them
+# (`ap_sheets.testing`: `provider_result`, `school_result`, rows `pupil_row(row, n)` and
+# `placement_row(row, n)` for the pupil with UPN `make_upn(n)`). The end-to-end test with real
+# workbooks is in tests/test_consolidate.py.
+
+def test_x001_only_for_school_commissioned_pupils_missing_from_every_log():
+    from ap_sheets.testing import AUTUMN_2024, make_upn, placement_row, provider_result, pupil_row, school_result
+
+    p = provider_result("p.xlsm", "AP-1", [pupil_row(2, 1), pupil_row(3, 2),
+                                           pupil_row(4, 3, commissioner_type="LA SEND")])
+    s = school_result("s.xlsm", "100001", [placement_row(2, 1)])
+    found = x001_pupil_not_on_school_log([p], [s], AUTUMN_2024)
+    assert [(f.code, f.upn, f.file, f.sheet, f.row, f.other_file) for f in found] == [
+        ("X001", make_upn(2), "p.xlsm", "Pupils", 3, "s.xlsm")]
+    assert found[0].message == (
+        "This pupil is on Provider AP-1 (ID AP-1)'s return, placed by a school, but on no school's placement log "
+        "with this provider. It is not on the placement log from School 100001 (URN 100001) (s.xlsm). Ask the "
+        "school to add the placement, or the provider to check the commissioner.")
+
+
+def test_x001_says_when_the_school_sent_no_log_and_when_the_provider_id_differs():
+    from ap_sheets.testing import AUTUMN_2024, placement_row, provider_result, pupil_row, school_result
+
+    p = provider_result("p.xlsm", "AP-1", [pupil_row(2, 1, commissioner_urn="100009"), pupil_row(3, 2)])
+    s = school_result("s.xlsm", "100001", [placement_row(7, 2, pid="AP-9")])
+    a, b = x001_pupil_not_on_school_log([p], [s], AUTUMN_2024)
+    assert "No placement log was received" in a.message and a.other_file is None
+    assert "provider ID AP-9" in b.message and (b.other_file, b.other_row) == ("s.xlsm", 7)
+
+
+def test_x001_provider_ids_match_without_case_or_spaces():
+    from ap_sheets.testing import AUTUMN_2024, placement_row, provider_result, pupil_row, school_result
+
+    p = provider_result("p.xlsm", "AP-1", [pupil_row(2, 1)])
+    s = school_result("s.xlsm", "100001", [placement_row(2, 1, pid=" ap-1 ")])
+    assert x001_pupil_not_on_school_log([p], [s], AUTUMN_2024) == []
+
+
+def test_x002_ignores_placements_outside_the_term():
+    from ap_sheets.testing import AUTUMN_2024, make_upn, placement_row, provider_result, pupil_row, school_result
+
+    p = provider_result("p.xlsm", "AP-1", [pupil_row(2, 1)])
+    s = school_result("s.xlsm", "100001", [
+        placement_row(2, 1), placement_row(3, 2),  # X002
+        placement_row(4, 3, start_date=date(2024, 1, 8), end_date=date(2024, 3, 1)),  # ended before the term
+        placement_row(5, 4, start_date=date(2025, 1, 6)),  # starts after it
+    ])
+    found = x002_placement_not_on_provider_return([p], [s], AUTUMN_2024)
+    assert [(f.code, f.upn, f.file, f.sheet, f.row, f.other_file) for f in found] == [
+        ("X002", make_upn(2), "s.xlsm", "Placements", 3, "p.xlsm")]
+    assert found[0].message == (
+        "This pupil is placed with Alpha (ID AP-1) on School 100001 (URN 100001)'s log, but is on no provider's "
+        "return for that provider. It is not on Provider AP-1 (ID AP-1)'s return (p.xlsm). Ask the provider to "
+        "add the pupil, or the school to correct its log.")
+
+
+def test_x002_names_a_provider_that_sent_no_return():
+    from ap_sheets.testing import AUTUMN_2024, placement_row, school_result
+
+    s = school_result("s.xlsm", "100001", [placement_row(2, 1, pid="AP-7")])
+    (f,) = x002_placement_not_on_provider_return([], [s], AUTUMN_2024)
+    assert "No return was received" in f.message and "AP-7" in f.message
+
+
+def test_x003_reports_the_odd_one_out_against_the_common_identity():
+    from ap_sheets.testing import AUTUMN_2024, placement_row, provider_result, pupil_row, school_result
+
+    p1 = provider_result("p1.xlsm", "AP-1", [pupil_row(2, 1)])
+    p2 = provider_result("p2.xlsm", "AP-2", [pupil_row(4, 1, date_of_birth=date(2010, 4, 3))])
+    s = school_result("s.xlsm", "100001", [placement_row(6, 1), placement_row(7, 1, pid="AP-2")])
+    (f,) = x003_identity_differs([p1, p2], [s], AUTUMN_2024)
+    assert (f.code, f.file, f.row, f.other_file, f.other_row) == ("X003", "p2.xlsm", 4, "p1.xlsm", 2)
+    # What differs is named; the dates of birth themselves never appear in a message (privacy).
+    assert "date of birth" in f.message and "03/04/2010" not in f.message and "04/03/2010" not in f.message
+    assert f.message == ("This pupil's date of birth here differs from p1.xlsm (Pupils row 2), which has the same "
+                         "UPN. One of them is wrong, or the UPN belongs to another child: check the pupil's school "
+                         "record.")
+
+
+def test_x003_ignores_case_accents_spaces_and_punctuation():
+    from ap_sheets.testing import AUTUMN_2024, placement_row, provider_result, pupil_row, school_result
+
+    p = provider_result("p.xlsm", "AP-1", [pupil_row(2, 1, surname="O'Brien", forename="Zoë")])
+    s = school_result("s.xlsm", "100001", [placement_row(2, 1, surname=" obrien ", forename="ZOE")])
+    assert x003_identity_differs([p], [s], AUTUMN_2024) == []
+    assert name_key("Mary-Jane") == name_key("mary jane")
+    s2 = school_result("s.xlsm", "100001", [placement_row(2, 1, surname="Brien")])
+    assert len(x003_identity_differs([p], [s2], AUTUMN_2024)) == 1
+
+
+def test_x003_only_across_files():
+    from ap_sheets.testing import AUTUMN_2024, provider_result, pupil_row
+
+    p = provider_result("p.xlsm", "AP-1", [pupil_row(2, 1), pupil_row(3, 1, surname="Other")])
+    assert x003_identity_differs([p], [], AUTUMN_2024) == []
+
+
+def test_x004_more_than_ten_points_apart():
+    from ap_sheets.testing import AUTUMN_2024, make_upn, placement_row, provider_result, pupil_row, school_result
+
+    p = provider_result("p.xlsm", "AP-1", [pupil_row(2, 1, sessions_attended=50), pupil_row(3, 2, sessions_attended=50),
+                                           pupil_row(4, 3, sessions_possible=0)])
+    s = school_result("s.xlsm", "100001", [placement_row(2, 1, attendance_pct=60.0),  # exactly 10: fine
+                                           placement_row(3, 2, attendance_pct=60.5),  # 10.5: X004
+                                           placement_row(4, 3, attendance_pct=90.0)])  # no sessions: nothing to compare
+    found = x004_attendance_differs([p], [s], AUTUMN_2024)
+    assert [(f.code, f.upn, f.row, f.other_row) for f in found] == [("X004", make_upn(2), 3, 3)]
+    assert found[0].message == (
+        "The provider's sessions give 50.0% attendance (50 of 100) but School 100001 (URN 100001)'s log says 60.5% "
+        "(s.xlsm, row 3): more than 10 points apart. Agree the figure with the school.")
+
+
+def test_x004_the_gap_is_a_setting():
+    from ap_sheets.testing import AUTUMN_2024, placement_row, provider_result, pupil_row, school_result
+
+    p = provider_result("p.xlsm", "AP-1", [pupil_row(2, 1, sessions_attended=50)])
+    s = school_result("s.xlsm", "100001", [placement_row(2, 1, attendance_pct=60.0)])
+    assert x004_attendance_differs([p], [s], AUTUMN_2024, attendance_gap_points=5) != []
+    assert reconcile([p, s], AUTUMN_2024, Settings(attendance_gap_points=5))[0][0].code == "X004"
+    assert reconcile([p, s], AUTUMN_2024)[0] == []
+
+
+def test_x005_prefers_accepted_then_latest_completed():
+    from ap_sheets.testing import AUTUMN_2024, provider_result
+
+    a = provider_result("a.xlsm", "AP-1", [], status="rejected", completed=date(2024, 12, 20))
+    b = provider_result("b.xlsm", "AP-1", [], completed=date(2024, 12, 1))
+    c = provider_result("c.xlsm", "AP-1", [], completed=date(2024, 12, 10))
+    chosen, superseded = choose_returns([a, b, c])
+    assert [r.file for r in chosen] == ["c.xlsm"]
+    assert superseded == {"a.xlsm": "c.xlsm", "b.xlsm": "c.xlsm"}
+    found = x005_duplicate_returns([a, b, c], AUTUMN_2024)
+    assert [(f.code, f.file, f.sheet, f.row, f.other_file, f.severity) for f in found] == [
+        ("X005", "a.xlsm", "Provider", 3, "c.xlsm", "error"), ("X005", "b.xlsm", "Provider", 3, "c.xlsm", "error")]
+    assert "it is accepted" in found[0].message and "completed later" in found[1].message
+    assert found[1].message == (
+        "Two returns from provider Provider AP-1 (ID AP-1) for 2024/25 Autumn: b.xlsm and c.xlsm. The report uses "
+        "c.xlsm (completed later, on 10/12/2024) and leaves b.xlsm out of the figures. Check with the provider which "
+        "one is right, and remove the other from the folder.")
+
+
+def test_x005_schools_by_urn_and_ties_broken_by_save_time():
+    from dataclasses import replace
+
+    from ap_sheets.testing import school_result
+
+    s1 = school_result("s1.xlsm", "100001", [])
+    s2_later = replace(school_result("s2.xlsm", "100001", []), mtime=5.0)
+    chosen, superseded = choose_returns([s1, s2_later])
+    assert superseded == {"s1.xlsm": "s2.xlsm"}
+    assert [r.file for r in chosen] == ["s2.xlsm"]
+
+
+def test_x005_reconcile_uses_only_the_chosen_return():
+    from ap_sheets.testing import AUTUMN_2024, placement_row, provider_result, pupil_row, school_result
+
+    old = provider_result("old.xlsm", "AP-1", [pupil_row(2, 9)], completed=date(2024, 12, 1))
+    new = provider_result("new.xlsm", "AP-1", [pupil_row(2, 1)])
+    s = school_result("s.xlsm", "100001", [placement_row(2, 1)])
+    findings, chosen, superseded = reconcile([old, new, s], AUTUMN_2024)
+    assert [f.code for f in findings] == ["X005"]  # the old return's pupil is not an X001
+    assert {r.file for r in chosen} == {"new.xlsm", "s.xlsm"}
+    assert superseded == {"old.xlsm": "new.xlsm"}
+
+
 # ---- Tests: issue 10 (X006: unregistered settings seen across every return and log) ---------
 # The rules read attributes only, so these build results as plain namespaces.
 def _upn(n: int) -> str:

@@ -83,3 +83,65 @@ def upn_on_pupils_sheet(ret):
         upn = r["upn"]
         if isinstance(upn, str) and upn not in known:
             yield R041.hit(idx, "upn", value=upn)
+
+
+# ---- Tests -------------------------------------------------------------------------------------
+# Run by pytest. Each starts from a clean return built in memory (`ap_sheets.testing`), changes
+# what a provider gets wrong, and asserts the exact findings and their messages.
+
+def test_r040_late_and_missing_notifications():
+    from datetime import date
+
+    from ap_sheets.testing import found, provider_return, said
+
+    b = provider_return()  # row 2: a placement ended on 29/11/2024, everyone told that day
+    b.set_cell("Notifications", 2, "school_notified", date(2024, 12, 2))
+    b.set_cell("Notifications", 2, "council_notified", None)
+    assert found(b) == [
+        ("R040", "Notifications", 2, "School notified", "E2"),
+        ("R040", "Notifications", 2, "Council notified", "F2"),
+    ]
+    assert said(b) == [
+        "The school was told on 02/12/2024, 3 days after the event (29/11/2024). The duty is to tell them on the "
+        "same day.",
+        "No date for telling the council. For a placement ending, the council must be told on the same day: give "
+        "the date you told them.",
+    ]
+
+
+def test_r040_council_need_not_hear_of_non_attendance():
+    from datetime import date
+
+    from ap_sheets.testing import found, provider_return, said
+
+    b = provider_return()  # row 3 is a non-attendance with only referrer and school told: fine
+    b.set_cell("Notifications", 3, "referrer_notified", date(2024, 10, 4))
+    assert found(b) == [("R040", "Notifications", 3, "Referrer notified", "D3")]
+    assert said(b) == ["The referrer was told on 04/10/2024, 1 day after the event (03/10/2024). The duty is to "
+                       "tell them on the same day."]
+
+
+def test_r040_school_need_not_be_told_when_no_school_placed_the_child():
+    from datetime import date
+
+    from ap_sheets.testing import UPN1, UPN3, found, provider_return, said
+
+    b = provider_return()
+    b.add_row("Notifications", {"upn": UPN3, "event_type": "Serious incident", "event_date": date(2024, 11, 5),
+                                "referrer_notified": date(2024, 11, 5)})  # placed by the LA's SEND team
+    assert found(b) == []
+    b.add_row("Notifications", {"upn": UPN1, "event_type": "Serious incident", "event_date": date(2024, 11, 5),
+                                "referrer_notified": date(2024, 11, 5)})  # placed by a school
+    assert found(b) == [("R040", "Notifications", 5, "School notified", "E5")]
+    assert said(b) == ["No date for telling the school. For a serious incident, the school must be told on the "
+                       "same day: give the date you told them."]
+
+
+def test_r041_notification_for_unknown_pupil():
+    from ap_sheets.testing import found, make_upn, provider_return, said
+
+    b = provider_return()
+    b.set_cell("Notifications", 3, "upn", make_upn(99))
+    assert found(b) == [("R041", "Notifications", 3, "UPN", "A3")]
+    assert said(b) == ["This UPN is not on the Pupils sheet. Every notification must be about a pupil on this "
+                       "return: check the UPN, or add the pupil."]

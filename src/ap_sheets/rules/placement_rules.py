@@ -265,17 +265,150 @@ def dbs_confirmed(ret):
             yield R057.hit(idx, "dbs_confirmed", value="N")
 
 
-# ---- Tests (run by pytest; each builds a log in memory: see ap_sheets.testing) ---------------
+# ---- Tests -------------------------------------------------------------------------------------
+# Run by pytest. Each starts from a clean log built in memory (`ap_sheets.testing`: two placements,
+# row 2 at a registered provider, row 3 at an unregistered one, ended 15/11/2024), changes what a
+# school gets wrong, and asserts the exact findings and their messages.
+
+def test_r050_r051_consultations():
+    from ap_sheets.testing import found, said, school_log
+
+    log = school_log()
+    log.set_cell("Placements", 3, "send_officer_consulted", None)
+    log.set_cell("Placements", 3, "virtual_school_consulted", "  ")
+    assert found(log) == [
+        ("R050", "Placements", 3, "SEND officer consulted", log.cell("Placements", 3, "send_officer_consulted")),
+        ("R051", "Placements", 3, "Virtual School consulted", log.cell("Placements", 3, "virtual_school_consulted")),
+    ]
+    assert said(log) == [
+        "The pupil has an EHC plan but no date is given for consulting their SEND officer, which must happen "
+        "before placing them (§6.2).",
+        "The pupil is looked after but no date is given for consulting the Virtual School, which must happen "
+        "before placing them (§6.3).",
+    ]
+
+
+def test_r052_sla_missing_and_risk_assessment_late():
+    from ap_sheets.testing import found, said, school_log
+
+    log = school_log()
+    log.set_cell("Placements", 2, "sla_agreed", None)
+    log.set_cell("Placements", 2, "risk_assessment", "03/09/2024")  # typed as text, the day after the start
+    assert found(log) == [
+        ("R052", "Placements", 2, "SLA agreed", log.cell("Placements", 2, "sla_agreed")),
+        ("R052", "Placements", 2, "Risk assessment", log.cell("Placements", 2, "risk_assessment")),
+    ]
+    assert said(log) == [
+        "No date for the service level agreement. It must be in place before the placement starts (§6.1a).",
+        "The risk assessment (03/09/2024) is dated after the placement started (02/09/2024). It must be in place "
+        "before the start (§8.3).",
+    ]
+
+
 def test_r053_no_reintegration_plan_is_a_query():
     from ap_sheets.testing import check, school_log
 
     log = school_log()
-    log.set_cell("Placements", 2, "reintegration_plan", "N")
+    log.set_cell("Placements", 2, "reintegration_plan", "n")
     report = check(log)
     assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
         ("R053", "Placements", 2, "Reintegration plan", log.cell("Placements", 2, "reintegration_plan"))]
     assert report.status == "accepted"
-    assert report.issues[0].message == R053.say()
+    assert report.issues[0].message == R053.say() == (
+        "There is no reintegration plan. Plan the pupil's return from the start of the placement (§9.2), or "
+        "explain why not.")
+
+
+def test_r054_unregistered_hours():
+    from ap_sheets.testing import found, make_upn, placement, said, school_log
+
+    log = school_log()
+    log.set_cell("Placements", 3, "hours_at_school", 9)  # 10 at the unregistered provider
+    log.add_row("Placements", placement(upn=make_upn(12), provider_registered="N", provider_urn=None,
+                                        ap_setting_type="OTH", hours_at_provider=19, hours_at_school=20))
+    log.add_row("Placements", placement(upn=make_upn(13), hours_at_provider=25, hours_at_school=0))  # registered
+    assert found(log) == [
+        ("R054", "Placements", 3, "Hours per week at school", log.cell("Placements", 3, "hours_at_school")),
+        ("R054", "Placements", 4, "Hours per week at provider", log.cell("Placements", 4, "hours_at_provider")),
+    ]
+    assert said(log) == [
+        "The pupil has 10 hours a week at unregistered providers, and only 9 at school. Most of their education "
+        "must come from school or a registered provider (§3.5, §8.15).",
+        "The pupil has 19 hours a week at unregistered providers: that is full-time education (more than 18 hours, "
+        "the DfE's guidance, §3.3), which an unregistered provider may not give. Most of their education must come "
+        "from school or a registered provider (§3.5).",
+    ]
+
+
+def test_r055_last_visit_counts_school_weeks():
+    from datetime import date
+
+    from ap_sheets.testing import found, make_upn, placement, said, school_log
+
+    # Autumn 2024's last teaching day is Friday 20/12; six school weeks before is 08/11.
+    log = school_log()
+    log.set_cell("Placements", 2, "last_visit", date(2024, 11, 7))
+    log.add_row("Placements", placement(upn=make_upn(14), start_date=date(2024, 12, 2), last_visit=None))
+    log.add_row("Placements", placement(upn=make_upn(15), last_visit=None))
+    log.add_row("Placements", placement(upn=make_upn(16), last_visit=date(2024, 11, 8)))
+    assert found(log) == [
+        ("R055", "Placements", 2, "Last visit", log.cell("Placements", 2, "last_visit")),
+        ("R055", "Placements", 5, "Last visit", log.cell("Placements", 5, "last_visit")),
+    ]
+    assert said(log) == [
+        "The last visit (07/11/2024) was more than 6 school weeks before the end of term (about 20/12/2024). "
+        "Visit pupils regularly (§7.2).",
+        "No date for your last visit to the pupil at the provider. Visit pupils regularly (§7.2): at least every "
+        "6 school weeks.",
+    ]
+
+
+def test_r055_summer_holiday_is_not_school_weeks():
+    from datetime import date
+
+    from ap_sheets.testing import found, said, school_log
+
+    log = school_log()
+    log.set("School", "term", "Summer")
+    log.set("School", "date_completed", date(2025, 7, 25))
+    for row in (2, 3):
+        log.set_cell("Placements", row, "start_date", date(2025, 4, 22))
+        log.set_cell("Placements", row, "planned_end_date", date(2025, 7, 22))
+        log.set_cell("Placements", row, "end_date", None)
+        log.set_cell("Placements", row, "final_report_received", None)
+        log.set_cell("Placements", row, "destination", None)
+    log.set_cell("Placements", 2, "last_visit", date(2025, 6, 12))  # 6 school weeks before 22/07 is 10/06
+    log.set_cell("Placements", 3, "last_visit", date(2025, 6, 9))
+    assert found(log) == [("R055", "Placements", 3, "Last visit", log.cell("Placements", 3, "last_visit"))]
+    assert said(log) == ["The last visit (09/06/2025) was more than 6 school weeks before the end of term (about "
+                         "22/07/2025). Visit pupils regularly (§7.2)."]
+
+
+def test_r056_ended_placement_records():
+    from ap_sheets.testing import found, said, school_log
+
+    log = school_log()
+    log.set_cell("Placements", 3, "final_report_received", "N")
+    log.set_cell("Placements", 3, "destination", None)
+    assert found(log) == [
+        ("R056", "Placements", 3, "Final report received", log.cell("Placements", 3, "final_report_received")),
+        ("R056", "Placements", 3, "Destination", log.cell("Placements", 3, "destination")),
+    ]
+    assert said(log) == [
+        "The placement ended on 15/11/2024 but the provider's final report has not been received. Ask the provider "
+        "for it (§6.1g).",
+        "The placement ended on 15/11/2024 but no destination is given. Record where the pupil went next (§6.1j).",
+    ]
+
+
+def test_r057_dbs_not_confirmed():
+    from ap_sheets.testing import found, said, school_log
+
+    log = school_log()
+    log.set_cell("Placements", 2, "dbs_confirmed", "No")
+    assert found(log) == [("R057", "Placements", 2, "DBS confirmed", log.cell("Placements", 2, "dbs_confirmed"))]
+    assert said(log) == ["DBS checks are not confirmed for this provider. Every adult in contact with the pupil must "
+                         "be checked before the placement (§8.4)."]
 
 
 # ---- Tests: issue 10 (R054 per pupil, R016 on v2 logs) -------------------------------------

@@ -240,8 +240,193 @@ def destination_when_ended(ret):
             yield R042.hit(idx, "destination", end=end)
 
 
+# ---- Tests -------------------------------------------------------------------------------------
+# Run by pytest. Each starts from a clean return built in memory (`ap_sheets.testing`), changes
+# what a provider gets wrong, and asserts the exact findings and their messages.
+
+def test_r014_registered_without_urn():
+    from ap_sheets.testing import found, provider_return, said
+
+    b = provider_return()
+    r = b.set("Provider", "dfe_urn", None)
+    assert found(b) == [("R014", "Provider", r, "DfE URN", f"B{r}")]
+    assert said(b) == ["DfE URN is missing. A registered school must give its 6-digit DfE URN."]
+
+
+def test_r014_urn_not_six_digits():
+    from ap_sheets.testing import found, provider_return, said
+
+    b = provider_return()
+    r = b.set("Provider", "dfe_urn", 14567)
+    assert found(b) == [("R014", "Provider", r, "DfE URN", f"B{r}")]
+    assert said(b) == ["DfE URN '14567' is not 6 digits. Check it on Get Information about Schools."]
+
+
+def test_r023_sessions():
+    from ap_sheets.testing import found, provider_return, said
+
+    b = provider_return()
+    b.set_cell("Pupils", 2, "sessions_attended", 115)
+    b.set_cell("Pupils", 3, "sessions_authorised", -2)
+    assert found(b) == [
+        ("R023", "Pupils", 2, "Sessions attended", b.cell("Pupils", 2, "sessions_attended")),
+        ("R023", "Pupils", 3, "Sessions authorised absence", b.cell("Pupils", 3, "sessions_authorised")),
+    ]
+    assert said(b) == [
+        "Sessions attended (115) plus authorised absence (10) is more than sessions possible (120). Check the "
+        "three counts.",
+        "Sessions authorised absence is negative (-2). Sessions are counted 0 or more.",
+    ]
+
+
+def _unregistered(b):
+    """The provider is not a registered school (and so has no URN or Ofsted judgement)."""
+    b.set("Provider", "registered_school", "N")
+    b.set("Provider", "dfe_urn", None)
+    b.set("Provider", "ofsted_judgement", "Not inspected")
+    b.set("Provider", "ofsted_report_date", None)
+
+
+def test_r030_unregistered_over_18_hours():
+    from ap_sheets.testing import check, provider_return
+
+    b = provider_return()
+    _unregistered(b)
+    b.set_cell("Pupils", 2, "hours_per_week", 18)  # exactly 18 is part-time
+    b.set_cell("Pupils", 3, "hours_per_week", 18.5)
+    b.set_cell("Pupils", 4, "hours_per_week", 12)
+    issues = check(b).issues
+    assert [(f.code, f.sheet, f.row, f.column, f.cell, f.message) for f in issues if f.code == "R030"] == [
+        ("R030", "Pupils", 3, "Timetabled hours per week", b.cell("Pupils", 3, "hours_per_week"),
+         "18.5 hours a week is full-time education (more than 18 hours, the DfE's guidance, §3.3), which an "
+         "unregistered provider may not give a pupil of compulsory school age. Reduce the hours or talk to the "
+         "council.")]
+
+
+def test_r031_unregistered_full_time_for_a_looked_after_child():
+    from ap_sheets.testing import check, provider_return
+
+    b = provider_return()
+    _unregistered(b)
+    b.set_cell("Pupils", 4, "hours_per_week", 12)
+    b.set_cell("Pupils", 3, "hours_per_week", 25)  # EHC plan and looked after
+    r = b.form_row("Provider", "registered_school")
+    issues = [(f.code, f.sheet, f.row, f.column, f.cell, f.message) for f in check(b).issues
+              if f.code in ("R030", "R031")]
+    assert sorted(issues) == [
+        ("R030", "Pupils", 3, "Timetabled hours per week", b.cell("Pupils", 3, "hours_per_week"),
+         "25 hours a week is full-time education (more than 18 hours, the DfE's guidance, §3.3), which an "
+         "unregistered provider may not give a pupil of compulsory school age. Reduce the hours or talk to the "
+         "council."),
+        ("R031", "Provider", r, "Registered school", f"B{r}",
+         "You are not a registered school but give full-time education (more than 18 hours a week) to a pupil with "
+         "an EHC plan or who is looked after (Pupils rows 3). Under the council's guidance (§3.2) you must register "
+         "as an independent school. Talk to the council."),
+    ]
+
+
+def test_r031_five_full_time_pupils_but_not_four():
+    from ap_sheets.testing import check, found, make_upn, provider_return, pupil
+
+    b = provider_return()
+    _unregistered(b)
+    for row in (2, 3, 4):
+        b.set_cell("Pupils", row, "hours_per_week", 10)
+    for n in range(4):
+        b.add_row("Pupils", pupil(upn=make_upn(60 + n), hours_per_week=20))
+    assert [i[0] for i in found(b)].count("R031") == 0
+    b.add_row("Pupils", pupil(upn=make_upn(70), hours_per_week=20))
+    issues = check(b).issues
+    codes = [f.code for f in issues]
+    assert codes.count("R031") == 1
+    assert codes.count("R030") == 5
+    (r031,) = [f for f in issues if f.code == "R031"]
+    assert r031.message == ("You are not a registered school but give full-time education (more than 18 hours a "
+                            "week) to 5 pupils of compulsory school age (Pupils rows 5, 6, 7, 8, 9). Under the "
+                            "council's guidance (§3.2) you must register as an independent school. Talk to the "
+                            "council.")
+
+
+def test_r032_ofsted_requires_improvement():
+    from ap_sheets.testing import found, provider_return, said
+
+    b = provider_return()
+    r = b.set("Provider", "ofsted_judgement", "requires improvement")
+    assert found(b) == [("R032", "Provider", r, "Ofsted judgement", f"B{r}")]
+    assert said(b) == ["Ofsted judged the provision 'Requires improvement'. Commissioners may move pupils "
+                       "(§14.15): send the council your improvement plan."]
+
+
+def test_r033_qa_visit_over_a_year_before_term_end():
+    from datetime import date
+
+    from ap_sheets.testing import found, provider_return, said
+
+    b = provider_return()
+    r = b.set("Provider", "last_qa_visit", date(2023, 12, 30))
+    assert found(b) == [("R033", "Provider", r, "Last LA QA visit", f"B{r}")]
+    assert said(b) == ["The last LA QA visit (30/12/2023) was more than 12 months before the end of term. Visits "
+                       "are annual (§10.4): ask the council to arrange one."]
+    b.set("Provider", "last_qa_visit", date(2023, 12, 31))
+    assert found(b) == []
+
+
+def test_r033_missing_qa_visit_only_matters_in_the_directory():
+    from ap_sheets.testing import found, provider_return, said
+
+    b = provider_return()
+    r = b.set("Provider", "last_qa_visit", None)
+    assert found(b) == [("R033", "Provider", r, "Last LA QA visit", f"B{r}")]
+    assert said(b) == ["Last LA QA visit is missing. Providers in the council's AP directory have a QA visit every "
+                       "year (§10.4): give its date."]
+    b.set("Provider", "in_directory", "N")
+    assert found(b) == []
+
+
+def test_r034_dbs():
+    from ap_sheets.testing import check, provider_return
+
+    b = provider_return()
+    r = b.set("Provider", "all_staff_dbs", "N")
+    report = check(b)
+    assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
+        ("R034", "Provider", r, "All staff enhanced DBS checked", f"B{r}")]
+    assert report.issues[0].message == ("Not all staff have enhanced DBS checks. Every adult in contact with "
+                                        "children must be checked (§8.4): tell the council now.")
+    assert report.status == "rejected"
+
+
+def test_r035_insurance_and_training():
+    from datetime import date
+
+    from ap_sheets.testing import found, provider_return, said
+
+    b = provider_return()
+    ri = b.set("Provider", "insurance_expiry", date(2024, 12, 1))
+    rt = b.set("Provider", "cp_training_date", date(2021, 12, 1))
+    assert found(b) == [
+        ("R035", "Provider", rt, "Child protection training date", f"B{rt}"),
+        ("R035", "Provider", ri, "Insurance expiry date", f"B{ri}"),
+    ]
+    assert said(b) == [
+        "Child protection training was last done on 01/12/2021, more than 3 years ago. Staff need refresher "
+        "training (§8.11).",
+        "Your insurance expired on 01/12/2024. Send the council your current certificate (§8.8).",
+    ]
+
+
+def test_r042_ended_without_destination():
+    from ap_sheets.testing import found, provider_return, said
+
+    b = provider_return()
+    b.set_cell("Pupils", 3, "destination", None)
+    assert found(b) == [("R042", "Pupils", 3, "Destination", b.cell("Pupils", 3, "destination"))]
+    assert said(b) == ["The placement ended on 29/11/2024 but no destination is given. Record where the pupil went "
+                       "next (§6.1j)."]
+
+
 # ---- Tests: issue 10 (R030, R031: compulsory school age, full_time_hours, registration_test) ----
-def _unregistered():
+def _unregistered_return():
     from ap_sheets.testing import provider_return
 
     b = provider_return()
@@ -263,7 +448,7 @@ def test_r030_only_for_pupils_of_compulsory_school_age_on_the_first_day_of_term(
 
     from ap_sheets.testing import make_upn, pupil
 
-    b = _unregistered()
+    b = _unregistered_return()
     b.set_cell("Pupils", 4, "hours_per_week", 25)  # Year 12, 16 on 01/09/2024: not a registration matter
     # 16 on 15/08/2024, Year 12: over compulsory school age on 01/09/2024, no R030
     b.add_row("Pupils", pupil(upn=make_upn(50), date_of_birth=date(2008, 8, 15), nc_year=12, sen="E",
@@ -281,7 +466,7 @@ def test_r030_only_for_pupils_of_compulsory_school_age_on_the_first_day_of_term(
 def test_r030_full_time_hours_setting():
     from ap_sheets.settings import Settings
 
-    b = _unregistered()
+    b = _unregistered_return()
     b.set_cell("Pupils", 2, "hours_per_week", 20)
     b.set_cell("Pupils", 3, "hours_per_week", 20.5)
     assert [f.row for f in _only(b, {"R030"})] == [2, 3]
@@ -293,7 +478,7 @@ def test_r030_full_time_hours_setting():
 def test_r031_guidance_2024_one_pupil_with_an_ehc_plan_or_looked_after():
     from ap_sheets.settings import Settings
 
-    b = _unregistered()
+    b = _unregistered_return()
     b.set_cell("Pupils", 3, "hours_per_week", 25)  # EHC plan and looked after, age 14
     r = b.form_row("Provider", "registered_school")
     for settings in (None, Settings(registration_test="act-2026")):
@@ -311,7 +496,7 @@ def test_r031_guidance_2024_one_pupil_with_an_ehc_plan_or_looked_after():
 def test_r031_act_2026_any_special_educational_needs_guidance_only_an_ehc_plan():
     from ap_sheets.settings import Settings
 
-    b = _unregistered()
+    b = _unregistered_return()
     b.set_cell("Pupils", 2, "sen", "K")  # SEN support, not looked after, age 13
     b.set_cell("Pupils", 2, "hours_per_week", 20)
     assert _only(b, {"R031"}) == []
@@ -326,7 +511,7 @@ def test_r031_five_pupils_of_compulsory_school_age_under_both_tests_but_not_four
     from ap_sheets.settings import Settings
     from ap_sheets.testing import make_upn, pupil
 
-    b = _unregistered()
+    b = _unregistered_return()
     b.set_cell("Pupils", 4, "hours_per_week", 30)  # over compulsory school age: not counted
     for n in range(4):
         b.add_row("Pupils", pupil(upn=make_upn(60 + n), hours_per_week=20))

@@ -154,6 +154,135 @@ def dates_in_order(ret, frame):
                            end=ret.term.end)
 
 
+# ---- Tests -------------------------------------------------------------------------------------
+# Run by pytest. Each starts from a clean return built in memory (`ap_sheets.testing`), changes
+# what a user gets wrong, and asserts the exact findings and their messages. The rules apply alike
+# to a provider's Pupils and a school's Placements.
+
+def test_r011_same_upn_with_overlapping_dates():
+    from ap_sheets.testing import found, provider_return, pupil, said
+
+    b = provider_return()
+    b.add_row("Pupils", pupil(start_date=date(2024, 11, 1)))  # row 2's pupil again
+    assert found(b) == [("R011", "Pupils", 5, "UPN", "A5")]
+    assert said(b) == ["This UPN is also on row 2 with placement dates that overlap. Keep one row per placement, "
+                       "or correct the dates."]
+
+
+def test_r011_same_upn_in_turn_is_fine():
+    from ap_sheets.testing import found, provider_return, pupil
+
+    b = provider_return()
+    b.set_cell("Pupils", 2, "end_date", date(2024, 10, 4))
+    b.set_cell("Pupils", 2, "destination", "Another AP")
+    b.add_row("Pupils", pupil(start_date=date(2024, 11, 4)))
+    assert found(b) == []
+
+
+def test_r011_on_a_log_a_child_may_be_at_two_providers_at_once():
+    from ap_sheets.testing import found, placement, school_log
+
+    b = school_log()
+    b.add_row("Placements", placement(provider_name="Green Shoots Farm", provider_id="AP-0012",
+                                      provider_registered="N", provider_urn=None, ap_setting_type="OTH",
+                                      hours_at_provider=6, hours_at_school=19))
+    assert found(b) == []
+
+
+def test_r011_r020_a_placement_log_shares_the_child_rules():
+    from ap_sheets.testing import found, placement, said, school_log
+
+    b = school_log()
+    b.add_row("Placements", placement(start_date=date(2024, 10, 1)))  # R011 with row 2
+    b.set_cell("Placements", 3, "nc_year", 8)  # R020
+    assert found(b) == [
+        ("R020", "Placements", 3, "NC year", b.cell("Placements", 3, "nc_year")),
+        ("R011", "Placements", 4, "UPN", "A4"),
+    ]
+    assert said(b) == [
+        "NC year 8 does not match the date of birth, which gives Year 10 in 2024/25. Check both; if the pupil is "
+        "taught out of their year group, say so when you send the return.",
+        "This UPN is also on row 2 at the same provider with placement dates that overlap. Keep one row per "
+        "placement, or correct the dates.",
+    ]
+
+
+def test_r020_nc_year_across_the_1_september_cut_off():
+    from ap_sheets.testing import found, provider_return
+
+    for born, nc, ok in [
+        (date(2011, 8, 31), 9, True),  # born the day before the cut-off: Year 9 in 2024/25
+        (date(2011, 9, 1), 8, True),  # born on the cut-off: a year below
+        (date(2011, 9, 1), 9, False),
+        (date(2011, 8, 31), 8, False),
+    ]:
+        b = provider_return()
+        b.set_cell("Pupils", 2, "date_of_birth", born)
+        b.set_cell("Pupils", 2, "nc_year", nc)
+        expected = [] if ok else [("R020", "Pupils", 2, "NC year", b.cell("Pupils", 2, "nc_year"))]
+        assert found(b) == expected, (born, nc)
+
+
+def test_r020_is_a_query_so_the_return_is_accepted():
+    from ap_sheets.testing import check, provider_return
+
+    b = provider_return()
+    b.set_cell("Pupils", 2, "nc_year", "10")
+    report = check(b)
+    assert [(f.code, f.severity) for f in report.issues] == [("R020", "query")] and report.status == "accepted"
+    assert report.issues[0].message == (
+        "NC year 10 does not match the date of birth, which gives Year 9 in 2024/25. Check both; if the pupil is "
+        "taught out of their year group, say so when you send the return.")
+
+
+def test_r021_too_young_is_an_error():
+    from ap_sheets.testing import check, provider_return
+
+    b = provider_return()
+    b.set_cell("Pupils", 2, "date_of_birth", date(2021, 1, 1))
+    b.set_cell("Pupils", 2, "nc_year", "R")
+    report = check(b)
+    assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
+        ("R021", "Pupils", 2, "Date of birth", "D2")]
+    assert report.issues[0].severity == "error"
+    assert report.issues[0].message == (
+        "The date of birth makes the pupil 3 at the start of term; AP is for ages 4 to 25. Check the date of "
+        "birth (day first, e.g. 15/09/2011).")
+
+
+def test_r021_over_school_age_without_ehcp_is_a_query():
+    from ap_sheets.testing import check, provider_return
+
+    b = provider_return()
+    b.set_cell("Pupils", 4, "sen", "K")
+    report = check(b)
+    assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
+        ("R021", "Pupils", 4, "Date of birth", "D4")]
+    assert report.issues[0].severity == "query"
+    assert report.issues[0].message == ("The date of birth makes the pupil over compulsory school age on the first "
+                                        "day of term, and they have no EHC plan. Check the date of birth and SEN "
+                                        "provision.")
+
+
+def test_r022_end_before_start_and_start_after_term():
+    from ap_sheets.testing import found, provider_return, said
+
+    b = provider_return()
+    b.set_cell("Pupils", 2, "planned_end_date", date(2024, 8, 1))
+    b.set_cell("Pupils", 3, "start_date", date(2025, 1, 6))
+    assert found(b) == [
+        ("R022", "Pupils", 2, "Planned end date", b.cell("Pupils", 2, "planned_end_date")),
+        ("R022", "Pupils", 3, "Start date", b.cell("Pupils", 3, "start_date")),
+        ("R022", "Pupils", 3, "End date", b.cell("Pupils", 3, "end_date")),
+    ]
+    assert said(b) == [
+        "Planned end date 01/08/2024 is before the start date 02/09/2024. Check both dates (day first).",
+        "Start date 06/01/2025 is after the end of the 2024/25 Autumn term (31/12/2024). Only placements in this "
+        "term belong on this return.",
+        "End date 29/11/2024 is before the start date 06/01/2025. Check both dates (day first).",
+    ]
+
+
 # ---- Tests: issue 10 (R015, R020 and NC year X, R021 on compulsory school age) -------------
 # Each builds a return in memory (ap_sheets.testing) and asserts exact findings.
 def _temporary_upn(serial: int) -> str:

@@ -125,3 +125,130 @@ def macros_are_the_councils(ret):
     if found is not None:
         key, fields = found
         yield R060.hit(None, None, key, **fields)
+
+
+# ---- Tests -------------------------------------------------------------------------------------
+# Run by pytest. Each builds a return in memory (`ap_sheets.testing`) as the reader gives it from
+# a workbook, changes its structure the way users do, and asserts the exact findings and messages.
+
+def test_r004_clean_returns_of_both_kinds_have_no_findings():
+    from ap_sheets.testing import check, provider_return, school_log
+
+    for built, kind in ((provider_return(), "provider-return"), (school_log(), "school-log")):
+        report = check(built)
+        assert report.issues == [], kind
+        assert report.status == "accepted" and report.kind == kind
+
+
+def test_r004_renamed_column_is_reported_not_crashed():
+    from ap_sheets.testing import check, provider_return
+
+    b = provider_return()
+    b.rename_header("Pupils", "date_of_birth", "DOB")
+    report = check(b)
+    assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
+        ("R004", "Pupils", None, "Date of birth", None)]
+    assert report.issues[0].message == ("The column 'Date of birth' is missing from the Pupils sheet (it may have "
+                                        "been renamed or deleted). Put the heading back exactly as in the standard "
+                                        "workbook.")
+    assert report.status == "rejected"
+
+
+def test_r004_renamed_form_label():
+    from ap_sheets.testing import found, provider_return, said
+
+    b = provider_return()
+    b.rename_header("Provider", "contact_email", "Email")
+    assert found(b) == [("R004", "Provider", None, "Contact email", None)]
+    assert said(b) == ["The item 'Contact email' is missing from the Provider sheet (it may have been renamed or "
+                       "deleted). Put the label back in column A exactly as in the standard workbook."]
+
+
+def test_r004_moved_columns_still_read_and_findings_name_the_new_cell():
+    from ap_sheets.testing import found, provider_return
+
+    b = provider_return()
+    b.swap_columns("Pupils", "surname", "forename")  # Surname now in C, Forename in B
+    assert found(b) == []
+    b.set_cell("Pupils", 3, "surname", None)
+    assert found(b) == [("R003", "Pupils", 3, "Surname", "C3")]
+
+
+def test_r004_missing_sheet():
+    from ap_sheets.testing import found, provider_return, said
+
+    b = provider_return()
+    b.drop_sheet("Complaints")
+    assert found(b) == [("R004", "Complaints", None, None, None)]
+    assert said(b) == ["The Complaints sheet is missing (it may have been renamed or deleted). Please use the "
+                       "council's standard workbook, which has it."]
+
+
+def test_r004_unknown_template_version_is_not_misread():
+    from ap_sheets.testing import check, provider_return
+
+    b = provider_return()
+    b.version = "0.9"  # what the workbook's hidden sheet says
+    report = check(b)
+    assert [(f.code, f.sheet, f.row, f.column, f.cell, f.value) for f in report.issues] == [
+        ("R004", None, None, None, None, "0.9")]
+    assert report.issues[0].message == (
+        "This workbook is template version 0.9, but this checker reads version 1.0 of the ap provider termly "
+        "return. Please copy your data into the current standard workbook from the council.")
+    assert report.status == "rejected"
+
+
+def test_r004_plain_workbook_is_not_a_return():
+    from ap_sheets.normalise import to_return
+    from ap_sheets.read import RawSheet, RawWorkbook
+
+    plain = RawWorkbook("my list.xlsx", {"Sheet": RawSheet("Sheet", [["UPN", "Surname"]])})
+    try:
+        to_return(plain)
+    except NotAReturn as exc:
+        finding = not_a_return(exc)
+    else:
+        raise AssertionError("a plain workbook was taken for a return")
+    assert (finding.code, finding.sheet, finding.row, finding.severity) == ("R004", None, None, "error")
+    assert finding.message == R004.say("not-standard", hint="")
+
+
+def test_r060_macros_that_are_not_the_councils_are_a_query():
+    from ap_sheets.testing import check, provider_return, school_log
+
+    b = provider_return()
+    b.vba_digest = template_vba_digest()  # the council's own macros: nothing to say
+    assert check(b).issues == []
+    b.vba_digest = "sha256:" + "0" * 64  # changed or added to
+    report = check(b)
+    assert [(f.code, f.sheet, f.row, f.cell, f.severity) for f in report.issues] == [
+        ("R060", None, None, None, "query")]
+    assert report.issues[0].message == (
+        "This workbook's macros are not the ones in the council's standard workbook (they have been changed or "
+        "added to). ap-sheets never runs macros, but please copy your data into a fresh copy of the standard "
+        "workbook, or tell the council why the macros were changed.")
+    assert report.status == "accepted"
+    log = school_log()
+    log.vba_digest = "oversized"
+    assert [(f.code, f.message) for f in check(log).issues] == [
+        ("R060", "This workbook's macros could not be inspected (the macro project is unusually large), so they "
+                 "cannot be confirmed as the council's. ap-sheets never runs macros, but please copy your data "
+                 "into a fresh copy of the standard workbook.")]
+    log.vba_digest = "unreadable:bad-dir-stream"
+    assert "(the macro project is damaged)" in check(log).issues[0].message
+
+
+def test_r004_data_outside_the_area_read():
+    from ap_sheets.read import OutsideData
+    from ap_sheets.testing import check, provider_return
+
+    b = provider_return()
+    b.outside.append(OutsideData("Complaints", ("A5001", "B5001", "CC2"), 5, (5001, 1)))  # as the reader says
+    report = check(b)
+    assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
+        ("R004", "Complaints", 5001, None, "A5001")]
+    assert report.issues[0].message == (
+        "The Complaints sheet has data outside the area ap-sheets reads (rows 1 to 5,000, columns A to CB): A5001, "
+        "B5001, CC2 and 2 more cells. It was not checked. If it was typed by mistake, delete it; if your return "
+        "really needs more rows or columns, contact the council's AP team.")
+    assert report.status == "rejected"
