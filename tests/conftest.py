@@ -54,6 +54,10 @@ class ReturnFiller:
                 return c
         raise KeyError(header)
 
+    def has_column(self, sheet: str, key: str) -> bool:
+        header = self.kind.sheet(sheet).column(key).header
+        return any(cell.value == header for cell in self.book[sheet][1])
+
     def add_row(self, sheet: str, record: dict, blank_rows_before: int = 0) -> int:
         """Write one record under the header (after earlier ones); returns its Excel row."""
         r = self._next_row.get(sheet, 2) + blank_rows_before
@@ -92,8 +96,8 @@ def provider_return() -> ReturnFiller:
 def school_log(template: Path | None = None) -> ReturnFiller:
     f = ReturnFiller("school-log", template)
     f.fill_form("School", SCHOOL)
-    for p in PLACEMENTS:
-        f.add_row("Placements", p)
+    for p in PLACEMENTS:  # an older template lacks the columns added since (v1: no AP setting type)
+        f.add_row("Placements", {k: v for k, v in p.items() if f.has_column("Placements", k)})
     return f
 
 

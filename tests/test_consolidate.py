@@ -222,7 +222,8 @@ def test_summary_json_has_the_contract_keys_and_exact_figures(run):
     assert s["files"] == {"accepted": 6, "rejected": 2, "unreadable": 3}
     for key in ("children", "with_ehcp", "looked_after", "providers", "placements"):
         assert s[key] == EXPECTED[key], key
-    assert s["reconciliation"] == {"X001": 1, "X002": 1, "X003": 1, "X004": 1, "X005": 1}
+    assert s["reconciliation"] == {"X001": 1, "X002": 1, "X003": 1, "X004": 1, "X005": 1, "X006": 0}
+    assert (s["registration_test"], s["full_time_hours"]) == ("guidance-2024", 18.0)
     assert s["issues_by_code"]["R012"] == 1  # the rejected provider's postcode
     assert s["issues_by_code"]["R004"] == 1  # budget.xlsx
     assert s["issues_by_code"]["R040"] == 1  # a late notification

@@ -19,7 +19,7 @@ from ap_sheets.validate import check_file, validate_file
 from ap_sheets.values import is_postcode
 
 TERM = "2024/25 Autumn"
-BRIEF_CODES = {"R001", "R002", "R003", "R010", "R012", "R030", "R040", "R042", "R050", "R052", "R053"}
+BRIEF_CODES = {"R001", "R002", "R003", "R010", "R012", "R030", "R040", "R042", "R050", "R052", "R053", "R054"}
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -89,7 +89,7 @@ def test_most_files_are_accepted(checked):
     status = {file: c.report.status for file, c in checked.items()}
     rejected = {f for f, s in status.items() if s == "rejected"}
     assert len([f for f in rejected if f.startswith("providers/")]) == 3
-    assert len([f for f in rejected if f.startswith("schools/")]) == 2
+    assert len([f for f in rejected if f.startswith("schools/")]) == 3  # R050, R052 and R054 (with R054)
     assert set(status.values()) == {"accepted", "rejected"}
     with_errors = {m.file for m in demo.PLANTED_MISTAKES
                    if m.code not in ("R040", "R042", "R053")}  # the queries
@@ -237,4 +237,24 @@ def test_reconciliation_shows_the_planted_gaps(by_cli):
     assert not superseded
     got = {(f.code, f.upn) for f in findings}
     assert got == {(g.code, g.upn) for g in demo.PLANTED_GAPS}
-    assert {g.code for g in demo.PLANTED_GAPS} == {"X001", "X002", "X004"}
+    assert {g.code for g in demo.PLANTED_GAPS} == {"X001", "X002", "X004", "X006"}
+    (x006,) = [f for f in findings if f.code == "X006"]
+    (gap,) = [g for g in demo.PLANTED_GAPS if g.code == "X006"]
+    logs = sorted({f"schools/{name} - 2024-25 Autumn.xlsm" for name in gap.school.split(", ")})
+    assert len(logs) == 3 and x006.file == logs[0] and x006.value == gap.provider_id == "AP-0021"
+    assert "Northgate Tuition Centre (ID AP-0021)" in x006.message
+    assert f"to 5 children of compulsory school age: on {', '.join(logs)}." in x006.message
+    assert "No return was received from this provider." in x006.message
+
+
+def test_school_logs_name_unregistered_providers_as_the_census_does(checked):
+    """v2 logs: a registered provider by its URN only; an unregistered one by its UKPRN if it
+    has one, else its AP setting type (R016 finds nothing)."""
+    rows = [r for f in _frames(checked, "school-log", "Placements").values() for _, r in f.iterrows()]
+    assert {c.ret.version for c in checked.values() if c.ret.kind.kind == "school-log"} == {"2.0"}
+    for r in rows:
+        given = [k for k in ("provider_urn", "provider_ukprn", "ap_setting_type") if r[k] is not None]
+        assert given == (["provider_urn"] if r["provider_registered"] == "Y" else given[:1]) and len(given) == 1
+    unregistered = [r for r in rows if r["provider_registered"] == "N"]
+    assert {r["ap_setting_type"] for r in unregistered} == {"OTH", "WBP", None}
+    assert {r["provider_ukprn"] for r in unregistered} == {"10047382", None}

@@ -368,7 +368,7 @@ def test_a_failure_is_a_plain_message_and_the_log_holds_no_pupil_data(provider_f
 
     secret = f"{UPN1} {pupil()['surname']}"  # pupil data an error message might quote
 
-    def broken(raw):
+    def broken(raw, settings=None):
         raise ValueError(secret)
 
     monkeypatch.setattr(excel.validation, "check_workbook", broken)

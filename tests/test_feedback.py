@@ -145,7 +145,8 @@ def test_validation_sheet_lists_exactly_the_findings_of_validate(run, returns, n
         got.append((code, sheet, m.group(2) if m else cell))
     assert got == want
     assert header == header_lines(verdict(report, WHEN, copy=True), [])[:3]
-    assert header[2].startswith("This is a copy the council made")
+    assert "This is a copy the council made" in header[1]
+    assert header[2].startswith("Registration test applied: guidance-2024 (the council's guidance (§3.2)")
     rows = finding_rows(report, names_by_fold(openpyxl.load_workbook(returns / name).sheetnames))
     assert table[1:] == [[v.formula if isinstance(v, Link) else (v or None) for v in row] for row in rows]
     assert marks[0] == list(MARK_HEADERS)
@@ -353,10 +354,10 @@ def test_the_copy_says_what_the_validate_button_says(returns, tmp_path, monkeypa
                 written[(cell.row, cell.column)] = m.group(3) if m else cell.value  # a link shows its cell
     # The one difference: the copy tells the sender to fix their own workbook, not the copy.
     assert shown.pop((2, 1)).endswith("When you have made changes, click Validate again.")
-    assert written.pop((2, 1)).endswith("Click a cell reference to go to it.")
-    assert written.pop((3, 1)).endswith("make the changes in your own workbook, click Validate there, "
-                                        "and send it again.")
-    assert written == shown
+    assert written.pop((2, 1)).endswith("Click a cell reference to go to it. This is a copy the council made of the "
+                                        "workbook you sent: make the changes in your own workbook, click Validate "
+                                        "there, and send it again.")
+    assert written == shown  # the registration test line (row 3) and everything else as the button shows it
     # ... and looks the same: the button's fills on its Validation sheet are the copy's.
     assert client.validation_fills()["A1:G1"] == "#FFC7CE"  # rejected: a red verdict line
     for rng, colour in client.validation_fills().items():

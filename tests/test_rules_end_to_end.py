@@ -198,7 +198,7 @@ SCHOOL_MISTAKES = [
     ("set_cell", ("Placements", 2, "dbs_confirmed", "No")),  # R057
     ("set_cell", ("Placements", 2, "provider_urn", 145678)),  # a URN typed as a number: fine
     ("add_row", ("Placements", placement(upn=make_upn(12), provider_registered="N", provider_urn=None,
-                                         hours_at_provider=19, hours_at_school=20))),  # R054
+                                         ap_setting_type="OTH", hours_at_provider=19, hours_at_school=20))),  # R054
     ("add_row", ("Placements", placement(start_date=date(2024, 10, 1)))),  # R011
 ]
 

@@ -62,9 +62,11 @@ class FeedbackError(Exception):
     """A feedback copy that cannot or must not be written. The message names no pupil data."""
 
 
-def write_feedback(source_path, report: FileReport, target_path, now: datetime | None = None) -> Path:
+def write_feedback(source_path, report: FileReport, target_path, now: datetime | None = None,
+                   settings=None) -> Path:
     """Write a copy of the return at `source_path` to `target_path` with the Validation sheet
-    and marks for `report` (the return's findings, from `validate.check_file`), as of `now`.
+    and marks for `report` (the return's findings, from `validate.check_file`), as of `now`,
+    naming the rule `settings` the check applied (the council's; default: the defaults).
 
     The return is only read. A `.xlsm` stays macro-enabled (its VBA project is kept);
     `target_path` should end as the return's name does (the batch's temporary name aside).
@@ -80,12 +82,12 @@ def write_feedback(source_path, report: FileReport, target_path, now: datetime |
         warnings.simplefilter("ignore")  # openpyxl's notes on the parts it does not keep
         with source.open("rb") as handle:  # a handle: openpyxl does not judge by the name
             book = openpyxl.load_workbook(handle, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
-        add_validation_sheet(book, report, now or datetime.now())
+        add_validation_sheet(book, report, now or datetime.now(), settings)
         book.save(target)
     return target
 
 
-def add_validation_sheet(book, report: FileReport, when: datetime):
+def add_validation_sheet(book, report: FileReport, when: datetime, settings=None):
     """In an openpyxl workbook, do what the Validate button does (see the module doc); returns
     the new Validation sheet."""
     old = next((ws for ws in book.worksheets if fold(ws.title.strip()) == fold(VALIDATION_SHEET)), None)
@@ -99,7 +101,7 @@ def add_validation_sheet(book, report: FileReport, when: datetime):
     _write_findings(sheet, report, names)
     _write_marks(sheet, marks)
     _fill_cells(book, [(m.sheet, m.cell, m.fill) for m in marks])
-    for r, line in enumerate(header_lines(verdict(report, when, copy=True), []), start=1):
+    for r, line in enumerate(header_lines(verdict(report, when, settings, copy=True), []), start=1):
         _text(sheet.cell(r, 1), line)
     _apply_looks(sheet, validation_looks(report, len(marks)))
     _print_setup(sheet)

@@ -2,10 +2,12 @@
 crashes or hangs a worker costs only itself, and is named with why it was not written."""
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
 from ..findings import REJECTED, FileReport
+from ..settings import Settings
 from .assembly import Consolidation
 from .outputs import write_atomic
 from .workers import WorkerPool
@@ -33,16 +35,17 @@ def write_feedback_copies(batch: Consolidation, directory: Path, folder: Path, p
              for r in batch.results if r.status == REJECTED]
     results: list[FeedbackResult] = []
     if pool is None:
-        results = feedback_chunk(items)
+        results = feedback_chunk(items, batch.config)
     elif items:
-        pool.run(items, results.extend, feedback_chunk, _feedback_stopped)
+        pool.run(items, results.extend, partial(feedback_chunk, settings=batch.config), _feedback_stopped)
     results.sort(key=lambda r: r.file)
     return ([r.path for r in results if r.path is not None],
             {r.file: r.problem or "not written" for r in results if r.path is None})
 
 
-def feedback_chunk(items: list[tuple]) -> list[FeedbackResult]:
-    """Worker task: the feedback copy of each (path, shown name, target, report, time, tmpdir)."""
+def feedback_chunk(items: list[tuple], settings: Settings | None = None) -> list[FeedbackResult]:
+    """Worker task: the feedback copy of each (path, shown name, target, report, time, tmpdir),
+    naming the council's rule `settings` on its Validation sheet."""
     from ..feedback import FeedbackError, same_file, write_feedback
 
     out = []
@@ -52,7 +55,7 @@ def feedback_chunk(items: list[tuple]) -> list[FeedbackResult]:
             if same_file(Path(path), target):
                 raise FeedbackError("the copy would replace the return itself")
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, lambda p: write_feedback(path, report, p, now=when), private=True,
+            write_atomic(target, lambda p: write_feedback(path, report, p, now=when, settings=settings), private=True,
                          tmpdir=Path(tmpdir) if tmpdir else None)
             out.append(FeedbackResult(shown, target))
         except Exception as exc:  # one copy, not the run

@@ -18,8 +18,8 @@ from .main import main
 @click.option("--term", "term", metavar='"2024/25 Autumn"',
               help="The term to report on. Default: the term most returns are for.")
 @click.option("--config", "config_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="TOML or JSON settings: the council's name, national attendance comparator, KPI targets, "
-                   "suppression.")
+              help="The council's settings file (TOML or JSON): its name, registration test, full-time hours, "
+                   "national attendance comparator, KPI targets, suppression.")
 @click.option("--suppress-below", type=click.IntRange(min=1), default=None,
               help="In the shareable report, show counts below this as c (default 5).")
 @click.option("--jobs", type=click.IntRange(min=1), default=None,

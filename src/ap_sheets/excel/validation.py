@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..findings import FileReport, display_value
+from ..privacy import safe_text
+from ..settings import Settings
 from ..spec import ERROR, fold
 from ..validate import check_workbook
 from .book import find_sheet, fresh_sheet, read_book, sheet_names, write_lines
@@ -21,15 +23,15 @@ from .failures import show_failure
 from .layout import FINDING_HEADERS, FINDING_WIDTHS, MARKS_COLUMN, TABLE_ROW, VALIDATION_SHEET
 from .look import MARK_WIDTHS, validation_looks
 from .marks import apply, marks_for, read_marks, restore, write_marks
-from ..privacy import safe_text
 from .text import counted
 
 
-def validate_book(book, now: datetime | None = None) -> FileReport | None:
-    """Check the workbook and show the findings (see the module doc). Returns the report,
-    or None when the check failed (the sheet then says so)."""
+def validate_book(book, now: datetime | None = None, settings: Settings | None = None) -> FileReport | None:
+    """Check the workbook with the council's `settings` (default: the defaults) and show the
+    findings (see the module doc). Returns the report, or None when the check failed (the
+    sheet then says so)."""
     try:
-        report = check_workbook(read_book(book)).report
+        report = check_workbook(read_book(book), settings).report
         problems: list[str] = []
         restore(book, read_marks(find_sheet(book, VALIDATION_SHEET)), problems)
         marks = marks_for(book, report)
@@ -37,7 +39,7 @@ def validate_book(book, now: datetime | None = None) -> FileReport | None:
         write_findings(book, sheet, report)
         write_marks(sheet, marks)
         apply(book, marks, problems)
-        write_header(sheet, verdict(report, now or datetime.now()), problems)
+        write_header(sheet, verdict(report, now or datetime.now(), settings), problems)
         apply_looks(sheet, validation_looks(report, len(marks)))
         sheet.activate()
         return report
@@ -67,9 +69,10 @@ COPY_NOTE = ("This is a copy the council made of the workbook you sent: make the
 BUTTON_ADVICE = " When you have made changes, click Validate again."
 
 
-def verdict(report: FileReport, when: datetime, copy: bool = False) -> list[str]:
-    """The header lines: verdict with counts and time; what to do next. A feedback `copy` has
-    a third line: fix your own workbook, not this copy (as the README tells senders)."""
+def verdict(report: FileReport, when: datetime, settings: Settings | None = None, copy: bool = False) -> list[str]:
+    """The three header lines: verdict with counts and time; what to do next (in a feedback
+    `copy`: fix your own workbook, not this copy, as the README tells senders); the council's
+    rule settings the check applied (the registration test and full-time hours)."""
     errors, queries = len(report.errors), len(report.queries)
     counts = f"{counted(errors, 'error')} and {counted(queries, 'query')}"
     line = f"{report.status.upper()}: {counts}. Checked on {when:%d/%m/%Y at %H:%M}."
@@ -81,8 +84,14 @@ def verdict(report: FileReport, when: datetime, copy: bool = False) -> list[str]
     else:
         advice = "Nothing to fix: you can send this return to the council."
     if errors or queries:
-        advice += " Click a cell reference to go to it." + ("" if copy else BUTTON_ADVICE)
-    return [line, advice, COPY_NOTE] if copy and (errors or queries) else [line, advice]
+        advice += " Click a cell reference to go to it." + (" " + COPY_NOTE if copy else BUTTON_ADVICE)
+    return [line, advice, rules_applied(settings or Settings())]
+
+
+def rules_applied(settings: Settings) -> str:
+    """The registration test and the full-time line, as the checks applied them (R030, R031, R054)."""
+    return (f"Registration test applied: {settings.registration_test} ({settings.registration_test_description}). "
+            f"Full-time education is more than {settings.full_time_hours:g} hours a week (DfE guidance, §3.3).")
 
 
 def header_lines(lines: list[str], problems: list[str]) -> list[str]:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ..findings import ACCEPTED, REJECTED, UNREADABLE
 from . import measures as M
 
-X_CODES = ("X001", "X002", "X003", "X004", "X005")
+X_CODES = ("X001", "X002", "X003", "X004", "X005", "X006")
 
 
 def term_note(batch) -> str:
@@ -23,6 +23,18 @@ def term_note(batch) -> str:
     return f"Term: {batch.term.label} ({how}).{tail}"
 
 
+def registration_note(cfg, plain: bool = False) -> str:
+    """The registration test and full-time line the checks applied (R030, R031, R054, X006).
+    `plain`: for an Overview, without section references (the Definitions sheet has them)."""
+    if plain:
+        test = ("the council's guidance" if cfg.registration_test == "guidance-2024"
+                else "the Children's Wellbeing and Schools Act 2026")
+        return (f"Registration test applied: {test}. Full-time education is more than {cfg.full_time_hours:g} "
+                "hours a week.")
+    return (f"Registration test applied: {cfg.registration_test} ({cfg.registration_test_description}); "
+            f"full-time education is more than {cfg.full_time_hours:g} hours a week (DfE guidance, §3.3).")
+
+
 def definition_rows(batch, kpis: list[KPI], shareable: bool = False) -> list[tuple[str, str, str]]:
     """(term, what it means, where it comes from) for the Definitions sheet: the place for
     section references (§, the council's AP strategy), rule codes and settings."""
@@ -30,6 +42,7 @@ def definition_rows(batch, kpis: list[KPI], shareable: bool = False) -> list[tup
 
     cfg = batch.config
     rows = [
+        ("Registration test", registration_note(cfg), "settings: registration_test, full_time_hours"),
         ("Children on the register", "Every child in AP this term, once each by UPN: on any provider return or "
          "school placement log for the term that could be read, accepted or not.", "§11.5 (single register)"),
         ("Children in the figures", "Children on accepted provider returns for the term. Only accepted returns "
@@ -277,6 +290,8 @@ def build_summary(batch) -> dict:
         "issues_by_code": dict(sorted(issues.items())),
         "reconciliation": {code: x.get(code, 0) for code in X_CODES},
         # ---- more detail ----
+        "registration_test": cfg.registration_test,
+        "full_time_hours": cfg.full_time_hours,
         "term_chosen": batch.term_source,
         "children_not_in_figures": {"on_rejected_provider_returns": rc.on_rejected_returns,
                                     "only_on_school_logs": rc.only_on_school_logs},

@@ -1,7 +1,7 @@
 """`council_report.xlsx`: the AP team's full report, register included (OFFICIAL-SENSITIVE).
 
 Sheets: Overview (headline figures, KPIs against targets, destinations, charts), Providers,
-Commissioners, Register (every child once, §11.5), Reconciliation (X001-X005), Data
+Commissioners, Register (every child once, §11.5), Reconciliation (X001-X006), Data
 quality (every file), Findings (every finding in every file), Trends (term by term, chart).
 """
 from __future__ import annotations
@@ -13,7 +13,8 @@ from ..findings import display_value
 from ..rules import RULES
 from ..spec import KINDS
 from . import measures as M
-from .overview import definition_rows, destination_rows, headline_rows, kpi_rows, term_note
+from .overview import (X_CODES, definition_rows, destination_rows, headline_rows, kpi_rows, registration_note,
+                       term_note)
 from .overview_sheet import write_definitions, write_overview
 from .xlsx import Col, Styles, add_trend_line_chart, new_workbook, put, sheet_setup, title_block, write_table
 
@@ -77,7 +78,7 @@ def _overview(wb, styles, batch, summary, marking, mline):
     write_overview(
         wb, styles, title=f"Alternative provision: council termly report, {term}", marking=marking, mline=mline,
         notes=[term_note(batch), f"Produced {batch.produced:%d/%m/%Y %H:%M} by ap-sheets from "
-               f"{len(batch.results)} file{'s' * (len(batch.results) != 1)}."],
+               f"{len(batch.results)} file{'s' * (len(batch.results) != 1)}.", registration_note(cfg, plain=True)],
         council=cfg.council_name, headline=headline_rows(batch, summary),
         kpis=[(k, k.value, k.difference, k.status) for k in kpis],
         destinations=destination_rows(om), destinations_total=("All ended placements", om.ended, None),
@@ -270,7 +271,7 @@ RECON_COLS = [
 def _reconciliation(wb, styles, batch, marking, mline):
     ws = wb.add_worksheet("Reconciliation")
     sheet_setup(ws, marking, council=batch.config.council_name)  # one page wide: a row is one finding
-    counts = {c: sum(f.code == c for f in batch.cross) for c in ("X001", "X002", "X003", "X004", "X005")}
+    counts = {c: sum(f.code == c for f in batch.cross) for c in X_CODES}
     r = title_block(ws, styles, batch.config.council_name, "Reconciliation of provider returns with school placement logs", mline, [
         "  ".join(f"{c}: {n}" for c, n in counts.items()) + ".  " + "; ".join(
             f"{c} {RULES[c].title.lower()}" for c in counts),

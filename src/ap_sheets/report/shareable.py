@@ -24,7 +24,7 @@ from ..findings import ACCEPTED, REJECTED, UNREADABLE
 from ..rules import RULES
 from ..spec import KINDS
 from . import measures as M
-from .overview import X_CODES, definition_rows, headline_rows, kpi_rows, term_note
+from .overview import X_CODES, definition_rows, headline_rows, kpi_rows, registration_note, term_note
 from .overview_sheet import write_definitions, write_overview
 from .restricted import SHORT_COMMISSIONER
 from .suppression import SUPPRESSED, Line, is_small, rate_hidden, suppress
@@ -162,7 +162,8 @@ def _overview(wb, styles, batch, summary, sup: Suppressor, marking, mline):
     c_rows, c_total = sup.table([[n] for _, n in comm], [0], total=[m.placements])
     write_overview(
         wb, styles, title=f"Alternative provision: termly figures, {term}", marking=marking, mline=mline,
-        notes=[term_note(batch), f"Produced {batch.produced:%d/%m/%Y %H:%M} by ap-sheets."],
+        notes=[term_note(batch), f"Produced {batch.produced:%d/%m/%Y %H:%M} by ap-sheets.",
+               registration_note(cfg, plain=True)],
         council=cfg.council_name, headline=suppressed_headline(batch, summary, sup), kpis=shown,
         destinations=destinations, destinations_total=("All ended placements", d_total[0], None),
         commissioners=[(SHORT_COMMISSIONER.get(t, t), row[0]) for (t, _), row in zip(comm, c_rows)]

@@ -6,11 +6,11 @@ title, what it applies to, message wording, settings read), their checks, and te
 - `value_rules`: R001 type, R002 code list, R010 UPN, R012 postcode, R013 email
 - `required_rules`: R003 required values, and values needed only sometimes
 - `structure_rules`: R004 kind, version, sheets and columns; R060 macros
-- `pupil_rules`: R011, R020-R022 on a child's row (provider Pupils and school Placements)
+- `pupil_rules`: R011, R015, R020-R022 on a child's row (provider Pupils and school Placements)
 - `provider_rules`: R014, R023, R030-R035, R042 on a provider's return
 - `notification_rules`: R040, R041
-- `placement_rules`: R050-R057 on a school's placement log
-- `cross_rules`: X001-X005 across the returns of a term
+- `placement_rules`: R016 (v2 logs), R050-R057 on a school's placement log
+- `cross_rules`: X001-X006 across the returns of a term
 
 `declare` says how a rule is declared; `engine` runs them. `RULES` is the catalogue,
 built from the declarations (`ap-sheets rules` lists it).

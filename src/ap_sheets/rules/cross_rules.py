@@ -1,4 +1,5 @@
-"""Cross-return rules X001-X005: provider returns reconciled with school placement logs.
+"""Cross-return rules X001-X006: provider returns reconciled with school placement logs, and
+unregistered settings seen across all of them (X006).
 
 These rules see the whole batch for one term, not one workbook, so each finding names two
 places: the row it is about (file, sheet, Excel row) and the other file and row it was
@@ -26,13 +27,14 @@ import unicodedata
 from collections import Counter
 from datetime import date
 from functools import lru_cache
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..findings import Finding, Place, display_value
 from ..settings import Settings
 from ..spec import ERROR, QUERY, Kind
 from ..terms import Term
 from ..values import upn_problem
+from .common import meets_registration_test, of_compulsory_school_age, vulnerable
 from .declare import rule
 
 PROVIDER, SCHOOL = Kind.PROVIDER_RETURN, Kind.SCHOOL_LOG
@@ -437,11 +439,117 @@ def x004_attendance_differs(providers, schools, term: Term | None = None, *,
     return out
 
 
-CROSS_RULES = (X001, X002, X003, X004)  # after X005, which picks the returns they compare
+X006 = rule(
+    "X006", QUERY, "cross",
+    title="Unregistered provider gives full-time education that meets the registration test, across all returns",
+    messages={
+        "guidance": "{provider} is not a registered school, but across the returns for {term} it gives full-time "
+                    "education (more than {limit} hours a week) to {count} {children} of compulsory school "
+                    "age{including}: on {files}.{no_return} Under the council's guidance (§3.2) such a setting must "
+                    "register as a school: it may be operating as an unregistered school. Check with the provider "
+                    "and the placing schools.",
+        "law": "{provider} is not a registered school, but across the returns for {term} it gives full-time "
+               "education (more than {limit} hours a week, the DfE's guidance on full time, §3.3) to {count} "
+               "{children} of compulsory school age{including}: on {files}.{no_return} By law (Children's Wellbeing "
+               "and Schools Act 2026 s.43) such a setting must register as a school: it may be operating as an "
+               "unregistered school. Check with the provider and the placing schools.",
+    },
+    settings=("registration_test", "full_time_hours"),
+)
+_SINGLED = {"guidance-2024": " (including one with an EHC plan or looked after)",
+            "act-2026": " (including one looked after or with special educational needs)"}
+
+
+def _x006_provider(pid, name) -> str | None:
+    """Providers matched by ID (case and spaces ignored), else by name (letters only)."""
+    return provider_key(pid) or (f"name:{name_key(name)}" if name_key(name) else None)
+
+
+@X006.cross_check
+def x006_unregistered_school(providers, schools, term: Term | None = None, *, registration_test: str = "guidance-2024",
+                             full_time_hours: float = 18.0) -> list[Finding]:
+    """Every placement at a provider that is unregistered (Registered school = N on its
+    return, or Provider registered = N on a school's log), open in the term, of more than
+    `full_time_hours` a week, for a child of compulsory school age on the first day of
+    term: counted per provider and child (by UPN; a row without a valid UPN is a child of
+    its own), from the provider's own return and every school's log. A provider whose
+    children meet the registration test gets one finding, on its own return if it sent
+    one, else on the first log row that names it."""
+    unregistered: set[str] = set()
+    names: dict[str, str] = {}
+    ids: dict[str, object] = {}
+    own_return: dict[str, Any] = {}
+    children: dict[str, dict[object, list[tuple[Any, str, Any]]]] = {}  # provider -> child -> [(result, sheet, row)]
+    for provider in providers:
+        rec = provider.record
+        key = _x006_provider(rec.get("provider_id"), rec.get("provider_name"))
+        if key is None:
+            continue
+        own_return[key] = provider
+        names.setdefault(key, _provider_label(provider))
+        ids.setdefault(key, rec.get("provider_id") or rec.get("provider_name"))
+        if rec.get("registered_school") == "N":
+            unregistered.add(key)
+        for row in provider.rows:
+            children.setdefault(key, {})
+            if _num(row.hours_per_week) and row.hours_per_week > full_time_hours and overlaps_term(row, term) \
+                    and of_compulsory_school_age(row.date_of_birth, term):
+                child = row.upn if valid_upn(row.upn) else (provider.file, row.row)
+                children[key].setdefault(child, []).append((provider, "Pupils", row))
+    for school in schools:
+        for row in school.rows:
+            key = _x006_provider(row.provider_id, row.provider_name)
+            if key is None:
+                continue
+            if key not in names:
+                names[key] = (f"{row.provider_name or 'provider'} (ID {row.provider_id})" if row.provider_id
+                              else f"{row.provider_name}")
+                ids[key] = row.provider_id or row.provider_name
+            if row.provider_registered == "N":
+                unregistered.add(key)
+            if _num(row.hours_at_provider) and row.hours_at_provider > full_time_hours and overlaps_term(row, term) \
+                    and of_compulsory_school_age(row.date_of_birth, term):
+                child = row.upn if valid_upn(row.upn) else (school.file, row.row)
+                children.setdefault(key, {}).setdefault(child, []).append((school, "Placements", row))
+    out = []
+    for key in sorted(unregistered):
+        placed = children.get(key, {})
+        if not placed:
+            continue
+        singled = any(vulnerable(row.sen, row.looked_after, registration_test)
+                      for places in placed.values() for _, _, row in places)
+        if not meets_registration_test(len(placed), singled):
+            continue
+        files = sorted({result.file for places in placed.values() for result, _, _ in places})
+        mine = own_return.get(key)
+        if mine is not None:
+            file, sheet, row_no, column = mine.file, "Provider", mine.record_rows.get("registered_school"), \
+                "Registered school"
+        else:
+            first = min((place for places in placed.values() for place in places),
+                        key=lambda p: (p[0].file, p[2].row))
+            file, sheet, row_no, column = first[0].file, first[1], first[2].row, "Provider ID"
+        count = len(placed)
+        message = X006.say(
+            "law" if registration_test == "act-2026" else "guidance",
+            provider=names[key], term=term.label if term else "the term", limit=_hours(full_time_hours),
+            count=count, children="child" if count == 1 else "children",
+            including=_SINGLED[registration_test] if singled and count < 5 else "",
+            files=", ".join(files),
+            no_return="" if mine is not None else " No return was received from this provider.")
+        out.append(_finding(X006, message, None, file, sheet, row_no, column=column, value=ids[key]))
+    return out
+
+
+def _hours(v: float) -> str:
+    return f"{v:g}"
+
+
+CROSS_RULES = (X001, X002, X003, X004, X006)  # after X005, which picks the returns they compare
 
 
 def reconcile(results: Iterable, term: Term | None, settings=None) -> tuple[list[Finding], list, dict[str, str]]:
-    """Run X005 then X001-X004 over the readable returns for one term.
+    """Run X005 then X001-X004 and X006 over the readable returns for one term.
 
     Returns (findings, chosen returns, superseded file -> file used).
     """
@@ -455,7 +563,7 @@ def reconcile(results: Iterable, term: Term | None, settings=None) -> tuple[list
         assert declared.cross is not None
         findings += declared.cross(providers, schools, term,
                                    **{name: getattr(settings, name) for name in declared.settings})
-    order = {code: i for i, code in enumerate(("X005", "X001", "X002", "X003", "X004"))}
+    order = {code: i for i, code in enumerate(("X005", "X001", "X002", "X003", "X004", "X006"))}
     findings.sort(key=lambda f: (order[f.code], f.file, f.row or 0, f.other_file or "", f.other_row or 0))
     return findings, chosen, superseded
 
@@ -624,3 +732,122 @@ def test_x005_reconcile_uses_only_the_chosen_return():
     assert [f.code for f in findings] == ["X005"]  # the old return's pupil is not an X001
     assert {r.file for r in chosen} == {"new.xlsm", "s.xlsm"}
     assert superseded == {"old.xlsm": "new.xlsm"}
+
+
+# ---- Tests: issue 10 (X006: unregistered settings seen across every return and log) ---------
+# The rules read attributes only, so these build results as plain namespaces.
+def _upn(n: int) -> str:
+    from ap_sheets.values import upn_check_letter
+
+    body = f"80120000{n:03d}1"
+    return upn_check_letter("A" + body) + body
+
+
+def _pupil_row(row: int, n: int, **kw: Any):
+    from ap_sheets.return_rows import PupilRow
+
+    base: dict[str, Any] = {f: None for f in PupilRow._fields}
+    base.update(row=row, upn=_upn(n), surname="Smith", forename="Jo", date_of_birth=date(2010, 3, 4), sen="N",
+                looked_after="N", commissioner_type="School", commissioner_urn="100001",
+                start_date=date(2024, 9, 9), hours_per_week=12)
+    base.update(kw)
+    return PupilRow(**base)
+
+
+def _placement_row(row: int, n: int, pid: str = "AP-9", **kw: Any):
+    from ap_sheets.return_rows import PlacementRow
+
+    base: dict[str, Any] = {f: None for f in PlacementRow._fields}
+    base.update(row=row, upn=_upn(n), surname="Smith", forename="Jo", date_of_birth=date(2010, 3, 4), sen="N",
+                looked_after="N", provider_name="Hidden Academy", provider_id=pid, provider_registered="N",
+                start_date=date(2024, 9, 9), hours_at_provider=20, hours_at_school=5)
+    base.update(kw)
+    return PlacementRow(**base)
+
+
+def _result(file, kind, record, rows, record_rows=None):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(file=file, kind=kind, status="accepted", record=record, mtime=0.0,
+                           record_rows=record_rows or {}, rows=list(rows), term=None)
+
+
+def _school(file, urn, rows):
+    return _result(file, SCHOOL, {"school_name": f"School {urn}", "school_urn": urn}, rows, {"school_urn": 3})
+
+
+def _provider(file, pid, rows, registered="N"):
+    return _result(file, PROVIDER, {"provider_name": "Hidden Academy", "provider_id": pid,
+                                    "registered_school": registered}, rows,
+                   {"provider_id": 3, "registered_school": 6})
+
+
+_AUTUMN = Term(2024, "Autumn")
+
+
+def test_x006_children_spread_over_schools_at_a_provider_that_sent_no_return():
+    """Five children of compulsory school age, full time at one unregistered setting, placed by
+    three schools, none more than two: no school's log shows it; X006 adds them up, once."""
+    schools = [_school("a.xlsm", "100001", [_placement_row(2, 1), _placement_row(3, 2)]),
+               _school("b.xlsm", "100002", [_placement_row(2, 3), _placement_row(3, 4, pid=" ap-9 ")]),
+               _school("c.xlsm", "100003", [_placement_row(5, 5), _placement_row(6, 6, hours_at_provider=18)])]
+    found = x006_unregistered_school([], schools, _AUTUMN)
+    assert [(f.code, f.severity, f.file, f.sheet, f.row, f.column, f.value) for f in found] == [
+        ("X006", "query", "a.xlsm", "Placements", 2, "Provider ID", "AP-9")]
+    assert found[0].message == X006.say(
+        "guidance", provider="Hidden Academy (ID AP-9)", term="2024/25 Autumn", limit="18", count=5,
+        children="children", including="", files="a.xlsm, b.xlsm, c.xlsm",
+        no_return=" No return was received from this provider.")
+    assert "by law" not in found[0].message.lower()
+    # four is not enough (the sixth is 18 hours: not full time) ...
+    fourth_only = _school("c.xlsm", "100003", [_placement_row(6, 6, hours_at_provider=18)])
+    assert x006_unregistered_school([], [*schools[:2], fourth_only], _AUTUMN) == []
+
+
+def test_x006_one_child_under_each_registration_test():
+    from ap_sheets.settings import Settings
+
+    ehcp = [_school("a.xlsm", "100001", [_placement_row(2, 1, sen="E")])]
+    sen_support = [_school("a.xlsm", "100001", [_placement_row(2, 1, sen="K")])]
+    looked_after = [_school("a.xlsm", "100001", [_placement_row(2, 1, looked_after="Y")])]
+    act = {"registration_test": "act-2026"}
+    assert [len(x006_unregistered_school([], s, _AUTUMN)) for s in (ehcp, sen_support, looked_after)] == [1, 0, 1]
+    assert [len(x006_unregistered_school([], s, _AUTUMN, **act)) for s in (ehcp, sen_support, looked_after)] == \
+        [1, 1, 1]
+    (law,) = x006_unregistered_school([], sen_support, _AUTUMN, **act)
+    assert law.message == X006.say(
+        "law", provider="Hidden Academy (ID AP-9)", term="2024/25 Autumn", limit="18", count=1, children="child",
+        including=" (including one looked after or with special educational needs)", files="a.xlsm",
+        no_return=" No return was received from this provider.")
+    assert "By law (Children's Wellbeing and Schools Act 2026 s.43)" in law.message
+    # reconcile passes the council's settings through
+    def x006(settings):
+        return [f.code for f in reconcile(sen_support, _AUTUMN, settings)[0] if f.code == "X006"]
+
+    assert x006(Settings(registration_test="act-2026")) == ["X006"]
+    assert x006(Settings()) == []
+    assert x006(Settings(registration_test="act-2026", full_time_hours=20)) == []
+
+
+def test_x006_the_providers_own_return_and_logs_together_each_child_once():
+    """Three on the provider's own return (one also on a school's log) and two more on logs:
+    five children, counted once each; reported once, on the provider's return."""
+    provider = _provider("p.xlsm", "AP-9", [_pupil_row(2, 1, hours_per_week=20), _pupil_row(3, 2, hours_per_week=25),
+                                            _pupil_row(4, 3, hours_per_week=20)])
+    schools = [_school("a.xlsm", "100001", [_placement_row(2, 1), _placement_row(3, 4)]),
+               _school("b.xlsm", "100002", [_placement_row(2, 5)])]
+    found = x006_unregistered_school([provider], schools, _AUTUMN)
+    assert [(f.file, f.sheet, f.row, f.column) for f in found] == [("p.xlsm", "Provider", 6, "Registered school")]
+    assert "to 5 children of compulsory school age: on a.xlsm, b.xlsm, p.xlsm." in found[0].message
+    assert "No return was received" not in found[0].message
+
+
+def test_x006_not_for_children_over_compulsory_school_age_nor_ended_placements_nor_registered_providers():
+    over = date(2008, 8, 15)  # 16 on 15/08/2024: over compulsory school age on 01/09/2024
+    rows = [_placement_row(2, 1, date_of_birth=over), _placement_row(3, 2, end_date=date(2024, 7, 19)),
+            _placement_row(4, 3), _placement_row(5, 4), _placement_row(6, 5), _placement_row(7, 6)]
+    assert x006_unregistered_school([], [_school("a.xlsm", "100001", rows)], _AUTUMN) == []
+    rows[0] = _placement_row(2, 1, date_of_birth=date(2008, 9, 15))  # 16 on 15/09/2024: still of CSA
+    assert len(x006_unregistered_school([], [_school("a.xlsm", "100001", rows)], _AUTUMN)) == 1
+    registered = [_placement_row(n, n, provider_registered="Y") for n in range(2, 8)]
+    assert x006_unregistered_school([], [_school("a.xlsm", "100001", registered)], _AUTUMN) == []

@@ -1,13 +1,17 @@
-"""Rules on a school's placement log (R050-R057, §6-§9 of the Hillingdon guidance)."""
+"""Rules on a school's placement log (R050-R057, §6-§9 of the Hillingdon guidance; R016, the DfE
+census's provider identifiers, on v2 logs)."""
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from ..findings import display_value
 from ..spec import ERROR, QUERY, Kind
-from ..values import is_date, is_num
+from ..values import is_date, is_num, is_ukprn
 from .common import hours, rows
 from .declare import rule
 
 KIND, SHEET = Kind.SCHOOL_LOG, "Placements"
-FULL_TIME_HOURS = 18
 VISIT_WEEKS = 6  # §7.2: visit pupils at their provision regularly
 
 
@@ -82,29 +86,113 @@ def reintegration_plan(ret):
 
 R054 = rule(
     "R054", ERROR, "Placements",
-    title="Unregistered provider: over 18 hours, or fewer hours at school than at the provider (§3.5, §8.15)",
+    title="Unregistered providers: full-time hours, or not fewer hours than at school and registered providers "
+          "(§3.5, §8.15)",
     messages={
-        "full-time": "{hours} hours a week at an unregistered provider is full-time education, which it may not "
-                     "give: no more than {limit} hours (§3.3, §3.5).",
-        "most-at-provider": "The pupil has fewer hours at school ({at_school}) than at an unregistered provider "
-                            "({at_provider}). Most of their education must come from school or a registered "
-                            "provider (§3.5, §8.15).",
+        "full-time": "The pupil has {at_provider} hours a week at unregistered providers{together}: that is full-time "
+                     "education (more than {limit} hours, the DfE's guidance, §3.3), which an unregistered provider "
+                     "may not give. Most of their education must come from school or a registered provider (§3.5).",
+        "most-at-provider": "The pupil has {at_provider} hours a week at unregistered providers{together}, and only "
+                            "{elsewhere} at school{and_registered}. Most of their education must come from school "
+                            "or a registered provider (§3.5, §8.15).",
     },
+    settings=("full_time_hours",),
 )
 
 
+def _when(v, default):
+    return v if is_date(v) else default
+
+
+def _hours_or_0(v) -> float:
+    return v if is_num(v) else 0
+
+
 @R054.check(KIND, SHEET)
-def unregistered_hours(ret):
-    for idx, r in _rows(ret, "provider_registered", "hours_at_provider", "hours_at_school"):
-        if r["provider_registered"] != "N":
+def unregistered_hours(ret, *, full_time_hours):
+    """Per pupil (by UPN), over their placements on the log that are open at the same time:
+    the hours at unregistered providers added up, against `full_time_hours` and against the
+    hours at school (the largest given on those rows) plus the hours at registered providers.
+    Reported on each of the pupil's unregistered placements in such a set (once per row: the
+    full-time finding first). A row without a UPN is judged alone."""
+    placements: dict[object, list[dict]] = {}
+    keys = ("upn", "provider_registered", "hours_at_provider", "hours_at_school", "start_date", "end_date")
+    for idx, r in _rows(ret, *keys):
+        r["row"] = idx
+        r["from"], r["to"] = _when(r["start_date"], date.min), _when(r["end_date"], date.max)
+        pupil = r["upn"] if isinstance(r["upn"], str) and r["upn"] else ("row", idx)
+        placements.setdefault(pupil, []).append(r)
+    found: dict[int, tuple[str, dict[str, Any]]] = {}
+    for group in placements.values():
+        if not any(r["provider_registered"] == "N" for r in group):
             continue
-        at_provider, at_school = r["hours_at_provider"], r["hours_at_school"]
-        if is_num(at_provider) and at_provider > FULL_TIME_HOURS:
-            yield R054.hit(idx, "hours_at_provider", "full-time", value=at_provider, hours=hours(at_provider),
-                           limit=FULL_TIME_HOURS)
-        elif is_num(at_provider) and is_num(at_school) and at_school < at_provider:
-            yield R054.hit(idx, "hours_at_school", "most-at-provider", value=at_school, at_school=hours(at_school),
-                           at_provider=hours(at_provider))
+        for moment in sorted({r["from"] for r in group}):  # the most at once is at some start
+            open_ = [r for r in group if r["from"] <= moment <= r["to"]]
+            unregistered = [r for r in open_ if r["provider_registered"] == "N"]
+            if not unregistered:
+                continue
+            at_provider = sum(_hours_or_0(r["hours_at_provider"]) for r in unregistered)
+            registered = sum(_hours_or_0(r["hours_at_provider"]) for r in open_ if r["provider_registered"] == "Y")
+            given = [r["hours_at_school"] for r in open_ if is_num(r["hours_at_school"])]
+            at_school = max(given, default=0)
+            if at_provider > full_time_hours:
+                key = "full-time"
+            elif at_provider > 0 and given and at_provider >= at_school + registered:  # blanks: R003 says
+                key = "most-at-provider"
+            else:
+                continue
+            together = (f" (rows {', '.join(str(r['row']) for r in unregistered)} together)"
+                        if len(unregistered) > 1 else "")
+            fields: dict[str, Any] = {
+                "at_provider": hours(at_provider), "together": together, "limit": hours(full_time_hours),
+                "elsewhere": hours(at_school),
+                "and_registered": f" and {hours(registered)} at registered providers" if registered else ""}
+            for r in unregistered:
+                if r["row"] not in found or (key == "full-time" and found[r["row"]][0] != "full-time"):
+                    found[r["row"]] = (key, fields)
+    rows_by_index = {r["row"]: r for group in placements.values() for r in group}
+    for idx in sorted(found):
+        key, fields = found[idx]
+        r = rows_by_index[idx]
+        column = "hours_at_provider" if key == "full-time" else "hours_at_school"
+        yield R054.hit(idx, column, key, value=r[column], **fields)
+
+
+R016 = rule(
+    "R016", QUERY, "Placements",
+    title="(v2) Provider UKPRN or AP setting type missing for an unregistered provider, not 8 digits, or more "
+          "than one of URN, UKPRN and AP setting type",
+    messages={
+        "missing": "The provider is not registered, and neither its UKPRN nor an AP setting type is given. Give the "
+                   "provider's UKPRN if it has one, else its AP setting type, as in your school census.",
+        "ukprn": "Provider UKPRN {shown} is not 8 digits. Check it on the UK Register of Learning Providers, or "
+                 "leave it blank and give the AP setting type.",
+        "more-than-one": "{given} are all given for this provider. The school census takes exactly one: the URN "
+                         "for a registered school, else the UKPRN, else the AP setting type. Clear the others.",
+    },
+)
+_IDENTIFIERS = (("provider_urn", "Provider URN"), ("provider_ukprn", "Provider UKPRN"),
+                ("ap_setting_type", "AP setting type"))
+
+
+def _listed(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@R016.check(KIND, SHEET, versions=("2.0",))
+def census_provider_identifier(ret):
+    """The DfE census's AP placement module: a provider is named by exactly one of URN,
+    UKPRN (8 digits) or AP setting type (v2 logs only; a v1 log has neither column)."""
+    for idx, r in _rows(ret, "provider_registered", *(k for k, _ in _IDENTIFIERS)):
+        given = [(k, header) for k, header in _IDENTIFIERS if r[k] is not None]
+        ukprn = r["provider_ukprn"]
+        if ukprn is not None and not (isinstance(ukprn, str) and is_ukprn(ukprn)):
+            yield R016.hit(idx, "provider_ukprn", "ukprn", value=ukprn, shown=f"'{display_value(ukprn)}'")
+        if r["provider_registered"] == "N" and r["provider_ukprn"] is None and r["ap_setting_type"] is None:
+            yield R016.hit(idx, "ap_setting_type", "missing")
+        if len(given) > 1:
+            key = given[-1][0]
+            yield R016.hit(idx, key, "more-than-one", value=r[key], given=_listed([h for _, h in given]))
 
 
 R055 = rule(
@@ -237,17 +325,18 @@ def test_r054_unregistered_hours():
     log = school_log()
     log.set_cell("Placements", 3, "hours_at_school", 9)  # 10 at the unregistered provider
     log.add_row("Placements", placement(upn=make_upn(12), provider_registered="N", provider_urn=None,
-                                        hours_at_provider=19, hours_at_school=20))
+                                        ap_setting_type="OTH", hours_at_provider=19, hours_at_school=20))
     log.add_row("Placements", placement(upn=make_upn(13), hours_at_provider=25, hours_at_school=0))  # registered
     assert found(log) == [
         ("R054", "Placements", 3, "Hours per week at school", log.cell("Placements", 3, "hours_at_school")),
         ("R054", "Placements", 4, "Hours per week at provider", log.cell("Placements", 4, "hours_at_provider")),
     ]
     assert said(log) == [
-        "The pupil has fewer hours at school (9) than at an unregistered provider (10). Most of their education "
+        "The pupil has 10 hours a week at unregistered providers, and only 9 at school. Most of their education "
         "must come from school or a registered provider (§3.5, §8.15).",
-        "19 hours a week at an unregistered provider is full-time education, which it may not give: no more than "
-        "18 hours (§3.3, §3.5).",
+        "The pupil has 19 hours a week at unregistered providers: that is full-time education (more than 18 hours, "
+        "the DfE's guidance, §3.3), which an unregistered provider may not give. Most of their education must come "
+        "from school or a registered provider (§3.5).",
     ]
 
 
@@ -320,3 +409,137 @@ def test_r057_dbs_not_confirmed():
     assert found(log) == [("R057", "Placements", 2, "DBS confirmed", log.cell("Placements", 2, "dbs_confirmed"))]
     assert said(log) == ["DBS checks are not confirmed for this provider. Every adult in contact with the pupil must "
                          "be checked before the placement (§8.4)."]
+
+
+# ---- Tests: issue 10 (R054 per pupil, R016 on v2 logs) -------------------------------------
+def _one_pupil_log(version, *placements):
+    """A log with only the given placements of one pupil (UPN 21), on template `version`."""
+    from ap_sheets.testing import SCHOOL, ReturnBuilder, make_upn, placement
+
+    b = ReturnBuilder("school-log", version)
+    b.fill_form("School", SCHOOL)
+    for changes in placements:
+        b.add_row("Placements", placement(upn=make_upn(21), **changes))
+    return b
+
+
+_REGISTERED = {"provider_registered": "Y", "provider_urn": "145678"}
+_UNREGISTERED = {"provider_registered": "N", "provider_urn": None, "ap_setting_type": "OTH",
+                 "provider_name": "Green Shoots Farm", "provider_id": "AP-0012"}
+_UNREGISTERED_2 = {**_UNREGISTERED, "provider_name": "Riverside Boxing", "provider_id": "AP-0031",
+                   "ap_setting_type": "OOT"}
+
+
+def _r054(b, settings=None):
+    from ap_sheets.testing import check
+
+    return [f for f in check(b, settings).issues if f.code == "R054"]
+
+
+def test_r054_vector_mostly_at_a_registered_provider_passes():
+    """15 hours at a registered AP, 10 at an unregistered one, none at school: most of the
+    education is at a registered provider (§3.5), so no R054 (it fired when rows were judged alone)."""
+    for version in ("1.0", "2.0"):
+        b = _one_pupil_log(version, dict(_REGISTERED, hours_at_provider=15, hours_at_school=0),
+                           dict(_UNREGISTERED, hours_at_provider=10, hours_at_school=0))
+        assert _r054(b) == [], version
+
+
+def test_r054_vector_two_unregistered_providers_12_hours_each_is_full_time():
+    """12 + 12 hours at two unregistered providers, 12 at school: 24 unregistered hours is
+    full time; reported on each unregistered placement (it passed when rows were judged alone)."""
+    for version in ("1.0", "2.0"):
+        b = _one_pupil_log(version, dict(_UNREGISTERED, hours_at_provider=12, hours_at_school=12),
+                           dict(_UNREGISTERED_2, hours_at_provider=12, hours_at_school=12))
+        found = _r054(b)
+        assert [(f.row, f.column, f.cell) for f in found] == [
+            (2, "Hours per week at provider", b.cell("Placements", 2, "hours_at_provider")),
+            (3, "Hours per week at provider", b.cell("Placements", 3, "hours_at_provider"))], version
+        assert found[0].message == R054.say("full-time", at_provider="24", together=" (rows 2, 3 together)",
+                                            limit="18", elsewhere="12", and_registered="")
+        assert found[0].message == found[1].message
+
+
+def test_r054_not_fewer_than_school_plus_registered_hours():
+    """Unregistered hours equal to school + registered hours is not fewer: R054. The hours at
+    school are the largest given on the pupil's rows."""
+    b = _one_pupil_log("2.0", dict(_REGISTERED, hours_at_provider=4, hours_at_school=2),
+                       dict(_UNREGISTERED, hours_at_provider=10, hours_at_school=6))
+    found = _r054(b)
+    assert [(f.row, f.column) for f in found] == [(3, "Hours per week at school")]
+    assert found[0].message == R054.say("most-at-provider", at_provider="10", together="", elsewhere="6",
+                                        and_registered=" and 4 at registered providers")
+    b.set_cell("Placements", 2, "hours_at_school", 7)  # 10 < 7 + 4
+    assert _r054(b) == []
+
+
+def test_r054_placements_at_different_times_are_not_added_up():
+    from datetime import date
+
+    b = _one_pupil_log("2.0", dict(_UNREGISTERED, hours_at_provider=12, hours_at_school=13,
+                                   end_date=date(2024, 10, 11), final_report_received="Y",
+                                   destination="Another AP"),
+                       dict(_UNREGISTERED_2, hours_at_provider=12, hours_at_school=13,
+                            start_date=date(2024, 10, 14)))
+    assert _r054(b) == []
+    b.set_cell("Placements", 3, "start_date", date(2024, 10, 11))  # one day together: 24 hours
+    assert [f.row for f in _r054(b)] == [2, 3]
+
+
+def test_r054_not_when_hours_are_not_given():
+    b = _one_pupil_log("2.0", dict(_UNREGISTERED, hours_at_provider=None, hours_at_school=0))
+    assert _r054(b) == []
+    b = _one_pupil_log("2.0", dict(_UNREGISTERED, hours_at_provider=6, hours_at_school=None))
+    assert _r054(b) == []
+
+
+def test_r054_full_time_hours_setting_and_other_pupils_apart():
+    from ap_sheets.settings import Settings
+    from ap_sheets.testing import make_upn
+
+    b = _one_pupil_log("2.0", dict(_UNREGISTERED, hours_at_provider=19, hours_at_school=20))
+    b.add_row("Placements", dict(b.tables["Placements"][2], upn=make_upn(22), provider_id="AP-0031"))
+    assert [f.row for f in _r054(b)] == [2, 3]  # each pupil judged alone: 19 > 18 for both
+    assert _r054(b, Settings(full_time_hours=19)) == []
+
+
+def test_r016_unregistered_provider_needs_a_ukprn_or_ap_setting_type():
+    from ap_sheets.testing import found
+
+    b = _one_pupil_log("2.0", dict(_UNREGISTERED, ap_setting_type=None, hours_at_provider=6, hours_at_school=20))
+    assert found(b) == [("R016", "Placements", 2, "AP setting type", b.cell("Placements", 2, "ap_setting_type"))]
+    b.set_cell("Placements", 2, "provider_ukprn", "10012345")
+    assert found(b) == []
+    b.set_cell("Placements", 2, "provider_ukprn", None)
+    b.set_cell("Placements", 2, "ap_setting_type", "wbp")
+    assert found(b) == []
+
+
+def test_r016_ukprn_not_8_digits():
+    from ap_sheets.testing import check
+
+    b = _one_pupil_log("2.0", dict(_UNREGISTERED, ap_setting_type=None, provider_ukprn="1001234",
+                                   hours_at_provider=6, hours_at_school=20))
+    report = check(b)
+    assert [(f.code, f.row, f.column, f.severity) for f in report.issues] == [
+        ("R016", 2, "Provider UKPRN", "query")]
+    assert report.issues[0].message == R016.say("ukprn", shown="'1001234'")
+    assert report.status == "accepted"
+
+
+def test_r016_more_than_one_of_urn_ukprn_and_setting_type():
+    from ap_sheets.testing import check, found
+
+    b = _one_pupil_log("2.0", dict(_REGISTERED, provider_ukprn="10012345"))
+    assert found(b) == [("R016", "Placements", 2, "Provider UKPRN", b.cell("Placements", 2, "provider_ukprn"))]
+    b.set_cell("Placements", 2, "ap_setting_type", "NFE")
+    (issue,) = check(b).issues
+    assert (issue.column, issue.message) == ("AP setting type", R016.say(
+        "more-than-one", given="Provider URN, Provider UKPRN and AP setting type"))
+
+
+def test_r016_not_on_v1_logs():
+    from ap_sheets.testing import found
+
+    b = _one_pupil_log("1.0", dict(_UNREGISTERED, ap_setting_type=None, hours_at_provider=6, hours_at_school=20))
+    assert found(b) == []

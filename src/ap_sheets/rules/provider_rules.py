@@ -6,14 +6,20 @@ from __future__ import annotations
 from datetime import date
 
 from ..spec import ERROR, QUERY, Kind
-from ..terms import age_on, school_age
 from ..values import is_date, is_num, is_urn
-from .common import hours, rows, years_before
+from .common import (
+    STATUTORY_TESTS,
+    hours,
+    meets_registration_test,
+    of_compulsory_school_age,
+    rows,
+    vulnerable,
+    years_before,
+)
 from .declare import rule
 from .value_rules import value_fields
 
 KIND = Kind.PROVIDER_RETURN
-FULL_TIME_HOURS = 18  # §3.3: more than 18 hours a week is full-time education
 
 
 R014 = rule(
@@ -61,60 +67,79 @@ def sessions_add_up(ret):
 
 
 R030 = rule(
-    "R030", ERROR, "Pupils", title="Unregistered provider timetables more than 18 hours a week (§3.3)",
-    message="{hours} hours a week is full-time education, which an unregistered provider may not give: no more "
-            "than {limit} hours (§3.3).",
+    "R030", ERROR, "Pupils",
+    title="Unregistered provider timetables full-time hours for a pupil of compulsory school age (§3.3)",
+    message="{hours} hours a week is full-time education (more than {limit} hours, the DfE's guidance, §3.3), "
+            "which an unregistered provider may not give a pupil of compulsory school age. Reduce the hours or "
+            "talk to the council.",
+    settings=("full_time_hours",),
 )
 
 
 @R030.check(KIND, "Pupils")
-def unregistered_part_time_only(ret):
+def unregistered_part_time_only(ret, *, full_time_hours):
+    """Only pupils of compulsory school age on the first day of term: a Year 12 student at
+    an unregistered provider is not a registration matter (§3.2, s.92)."""
     if ret.record.get("registered_school") != "N":
         return
-    for idx, r in rows(ret.frame("Pupils"), "hours_per_week"):
+    for idx, r in rows(ret.frame("Pupils"), "hours_per_week", "date_of_birth"):
         h = r["hours_per_week"]
-        if is_num(h) and h > FULL_TIME_HOURS:
-            yield R030.hit(idx, "hours_per_week", value=h, hours=hours(h), limit=FULL_TIME_HOURS)
+        if is_num(h) and h > full_time_hours and of_compulsory_school_age(r["date_of_birth"], ret.term):
+            yield R030.hit(idx, "hours_per_week", value=h, hours=hours(h), limit=hours(full_time_hours))
 
 
+_ONE_WHO = {"guidance-2024": "a pupil with an EHC plan or who is looked after",
+            "act-2026": "a pupil who is looked after or has special educational needs"}
 R031 = rule(
     "R031", ERROR, "Provider",
     title="Unregistered provider gives full-time education that requires registration as a school (§3.2)",
     messages={
-        "five-or-more": "You are not a registered school but give full-time education (more than {limit} hours a "
-                        "week) to {count} pupils (Pupils rows {where}). By law you must register as an "
-                        "independent school (§3.2). Talk to the council.",
-        "vulnerable": "You are not a registered school but give full-time education to a pupil with an EHC plan "
-                      "or who is looked after (Pupils rows {where}). By law you must register as an independent "
-                      "school (§3.2). Talk to the council.",
+        "five-or-more-guidance": "You are not a registered school but give full-time education (more than {limit} "
+                                 "hours a week) to {count} pupils of compulsory school age (Pupils rows {where}). "
+                                 "Under the council's guidance (§3.2) you must register as an independent school. "
+                                 "Talk to the council.",
+        "one-guidance": "You are not a registered school but give full-time education (more than {limit} hours a "
+                        "week) to {who} (Pupils rows {where}). Under the council's guidance (§3.2) you must "
+                        "register as an independent school. Talk to the council.",
+        "five-or-more-law": "You are not a registered school but give full-time education (more than {limit} hours "
+                            "a week, the DfE's guidance on full time, §3.3) to {count} pupils of compulsory school "
+                            "age (Pupils rows {where}). By law (Children's Wellbeing and Schools Act 2026 s.43) you "
+                            "must register as an independent school. Talk to the council.",
+        "one-law": "You are not a registered school but give full-time education (more than {limit} hours a week, "
+                   "the DfE's guidance on full time, §3.3) to {who} (Pupils rows {where}). By law (Children's "
+                   "Wellbeing and Schools Act 2026 s.43) you must register as an independent school. Talk to the "
+                   "council.",
     },
+    settings=("registration_test", "full_time_hours"),
 )
 
 
-def _compulsory_school_age(born, term) -> bool:
-    """Reception age 5+ to Year 11: the ages §3.2's registration duty counts."""
-    return age_on(born, term.start) >= 5 and school_age(born, term.start_year) < 16
+def _rows_listed(indexes) -> str:
+    indexes = list(indexes)
+    return ", ".join(str(i) for i in indexes[:10]) + (" ..." if len(indexes) > 10 else "")
 
 
 @R031.check(KIND, "Provider")
-def must_register_as_school(ret):
-    """§3.2: full-time (>18h) for 5+ pupils, or any with an EHC plan or looked after."""
+def must_register_as_school(ret, *, registration_test, full_time_hours):
+    """The council's registration test (settings): full-time (more than `full_time_hours`)
+    for 5+ pupils of compulsory school age, or for one the test names."""
     if ret.record.get("registered_school") != "N" or ret.term is None:
         return
     full_time = []
     for idx, r in rows(ret.frame("Pupils"), "hours_per_week", "date_of_birth", "sen", "looked_after"):
-        h, born = r["hours_per_week"], r["date_of_birth"]
-        if is_num(h) and h > FULL_TIME_HOURS and (not is_date(born) or _compulsory_school_age(born, ret.term)):
+        h = r["hours_per_week"]
+        if is_num(h) and h > full_time_hours and of_compulsory_school_age(r["date_of_birth"], ret.term):
             full_time.append((idx, r))
-    if not full_time:
+    singled = [idx for idx, r in full_time if vulnerable(r["sen"], r["looked_after"], registration_test)]
+    if not meets_registration_test(len(full_time), bool(singled)):
         return
-    vulnerable = [idx for idx, r in full_time if r["sen"] == "E" or r["looked_after"] == "Y"]
-    where = ", ".join(str(i) for i, _ in full_time[:10]) + (" ..." if len(full_time) > 10 else "")
+    law = "law" if registration_test in STATUTORY_TESTS else "guidance"
     if len(full_time) >= 5:
-        yield R031.hit(0, "registered_school", "five-or-more", value="N", limit=FULL_TIME_HOURS,
-                       count=len(full_time), where=where)
-    elif vulnerable:
-        yield R031.hit(0, "registered_school", "vulnerable", value="N", where=", ".join(map(str, vulnerable)))
+        yield R031.hit(0, "registered_school", f"five-or-more-{law}", value="N", limit=hours(full_time_hours),
+                       count=len(full_time), where=_rows_listed(i for i, _ in full_time))
+    else:
+        yield R031.hit(0, "registered_school", f"one-{law}", value="N", limit=hours(full_time_hours),
+                       who=_ONE_WHO[registration_test], where=_rows_listed(singled))
 
 
 R032 = rule(
@@ -273,8 +298,9 @@ def test_r030_unregistered_over_18_hours():
     issues = check(b).issues
     assert [(f.code, f.sheet, f.row, f.column, f.cell, f.message) for f in issues if f.code == "R030"] == [
         ("R030", "Pupils", 3, "Timetabled hours per week", b.cell("Pupils", 3, "hours_per_week"),
-         "18.5 hours a week is full-time education, which an unregistered provider may not give: no more than 18 "
-         "hours (§3.3).")]
+         "18.5 hours a week is full-time education (more than 18 hours, the DfE's guidance, §3.3), which an "
+         "unregistered provider may not give a pupil of compulsory school age. Reduce the hours or talk to the "
+         "council.")]
 
 
 def test_r031_unregistered_full_time_for_a_looked_after_child():
@@ -289,12 +315,13 @@ def test_r031_unregistered_full_time_for_a_looked_after_child():
               if f.code in ("R030", "R031")]
     assert sorted(issues) == [
         ("R030", "Pupils", 3, "Timetabled hours per week", b.cell("Pupils", 3, "hours_per_week"),
-         "25 hours a week is full-time education, which an unregistered provider may not give: no more than 18 "
-         "hours (§3.3)."),
-        ("R031", "Provider", r, "Registered school", f"B{r}",
-         "You are not a registered school but give full-time education to a pupil with an EHC plan or who is "
-         "looked after (Pupils rows 3). By law you must register as an independent school (§3.2). Talk to the "
+         "25 hours a week is full-time education (more than 18 hours, the DfE's guidance, §3.3), which an "
+         "unregistered provider may not give a pupil of compulsory school age. Reduce the hours or talk to the "
          "council."),
+        ("R031", "Provider", r, "Registered school", f"B{r}",
+         "You are not a registered school but give full-time education (more than 18 hours a week) to a pupil with "
+         "an EHC plan or who is looked after (Pupils rows 3). Under the council's guidance (§3.2) you must register "
+         "as an independent school. Talk to the council."),
     ]
 
 
@@ -315,8 +342,9 @@ def test_r031_five_full_time_pupils_but_not_four():
     assert codes.count("R030") == 5
     (r031,) = [f for f in issues if f.code == "R031"]
     assert r031.message == ("You are not a registered school but give full-time education (more than 18 hours a "
-                            "week) to 5 pupils (Pupils rows 5, 6, 7, 8, 9). By law you must register as an "
-                            "independent school (§3.2). Talk to the council.")
+                            "week) to 5 pupils of compulsory school age (Pupils rows 5, 6, 7, 8, 9). Under the "
+                            "council's guidance (§3.2) you must register as an independent school. Talk to the "
+                            "council.")
 
 
 def test_r032_ofsted_requires_improvement():
@@ -395,3 +423,103 @@ def test_r042_ended_without_destination():
     assert found(b) == [("R042", "Pupils", 3, "Destination", b.cell("Pupils", 3, "destination"))]
     assert said(b) == ["The placement ended on 29/11/2024 but no destination is given. Record where the pupil went "
                        "next (§6.1j)."]
+
+
+# ---- Tests: issue 10 (R030, R031: compulsory school age, full_time_hours, registration_test) ----
+def _unregistered_return():
+    from ap_sheets.testing import provider_return
+
+    b = provider_return()
+    b.fill_form("Provider", {"registered_school": "N", "dfe_urn": None, "ofsted_judgement": "Not inspected",
+                             "ofsted_report_date": None})
+    for row in (2, 3, 4):
+        b.set_cell("Pupils", row, "hours_per_week", 10)
+    return b
+
+
+def _only(b, codes, settings=None):
+    from ap_sheets.testing import check
+
+    return [f for f in check(b, settings).issues if f.code in codes]
+
+
+def test_r030_only_for_pupils_of_compulsory_school_age_on_the_first_day_of_term():
+    from datetime import date
+
+    from ap_sheets.testing import make_upn, pupil
+
+    b = _unregistered_return()
+    b.set_cell("Pupils", 4, "hours_per_week", 25)  # Year 12, 16 on 01/09/2024: not a registration matter
+    # 16 on 15/08/2024, Year 12: over compulsory school age on 01/09/2024, no R030
+    b.add_row("Pupils", pupil(upn=make_upn(50), date_of_birth=date(2008, 8, 15), nc_year=12, sen="E",
+                              sexual_orientation="Not asked", hours_per_week=22))
+    # 16 on 15/09/2024, Year 11: of compulsory school age all year
+    y11 = b.add_row("Pupils", pupil(upn=make_upn(51), date_of_birth=date(2008, 9, 15), nc_year=11,
+                                    hours_per_week=22))
+    found = _only(b, {"R030"})
+    assert [(f.row, f.column, f.cell, f.value) for f in found] == [
+        (y11, "Timetabled hours per week", b.cell("Pupils", y11, "hours_per_week"), 22)]
+    assert found[0].message == R030.say(hours="22", limit="18")
+    assert "DfE's guidance" in found[0].message and "law" not in found[0].message
+
+
+def test_r030_full_time_hours_setting():
+    from ap_sheets.settings import Settings
+
+    b = _unregistered_return()
+    b.set_cell("Pupils", 2, "hours_per_week", 20)
+    b.set_cell("Pupils", 3, "hours_per_week", 20.5)
+    assert [f.row for f in _only(b, {"R030"})] == [2, 3]
+    found = _only(b, {"R030"}, Settings(full_time_hours=20))
+    assert [f.row for f in found] == [3]
+    assert found[0].message == R030.say(hours="20.5", limit="20")
+
+
+def test_r031_guidance_2024_one_pupil_with_an_ehc_plan_or_looked_after():
+    from ap_sheets.settings import Settings
+
+    b = _unregistered_return()
+    b.set_cell("Pupils", 3, "hours_per_week", 25)  # EHC plan and looked after, age 14
+    r = b.form_row("Provider", "registered_school")
+    for settings in (None, Settings(registration_test="act-2026")):
+        found = _only(b, {"R031"}, settings)
+        assert [(f.sheet, f.row, f.column, f.cell) for f in found] == [("Provider", r, "Registered school", f"B{r}")]
+    guidance, law = _only(b, {"R031"})[0].message, _only(b, {"R031"}, Settings(registration_test="act-2026"))[0].message
+    assert guidance == R031.say("one-guidance", limit="18", who="a pupil with an EHC plan or who is looked after",
+                                where="3")
+    assert "by law" not in guidance.lower() and "council's guidance (§3.2)" in guidance
+    assert law == R031.say("one-law", limit="18", who="a pupil who is looked after or has special educational needs",
+                           where="3")
+    assert "By law (Children's Wellbeing and Schools Act 2026 s.43)" in law
+
+
+def test_r031_act_2026_any_special_educational_needs_guidance_only_an_ehc_plan():
+    from ap_sheets.settings import Settings
+
+    b = _unregistered_return()
+    b.set_cell("Pupils", 2, "sen", "K")  # SEN support, not looked after, age 13
+    b.set_cell("Pupils", 2, "hours_per_week", 20)
+    assert _only(b, {"R031"}) == []
+    found = _only(b, {"R031"}, Settings(registration_test="act-2026"))
+    assert [(f.code, f.row) for f in found] == [("R031", b.form_row("Provider", "registered_school"))]
+    assert "By law" in found[0].message and "(Pupils rows 2)" in found[0].message
+    # 20 hours is not full time where full time is more than 20
+    assert _only(b, {"R031"}, Settings(registration_test="act-2026", full_time_hours=20)) == []
+
+
+def test_r031_five_pupils_of_compulsory_school_age_under_both_tests_but_not_four():
+    from ap_sheets.settings import Settings
+    from ap_sheets.testing import make_upn, pupil
+
+    b = _unregistered_return()
+    b.set_cell("Pupils", 4, "hours_per_week", 30)  # over compulsory school age: not counted
+    for n in range(4):
+        b.add_row("Pupils", pupil(upn=make_upn(60 + n), hours_per_week=20))
+    for settings in (Settings(), Settings(registration_test="act-2026")):
+        assert _only(b, {"R031"}, settings) == []
+    b.add_row("Pupils", pupil(upn=make_upn(70), hours_per_week=20))
+    guidance = _only(b, {"R031"})
+    assert [f.message for f in guidance] == [R031.say("five-or-more-guidance", limit="18", count=5,
+                                                      where="5, 6, 7, 8, 9")]
+    law = _only(b, {"R031"}, Settings(registration_test="act-2026"))
+    assert [f.message for f in law] == [R031.say("five-or-more-law", limit="18", count=5, where="5, 6, 7, 8, 9")]

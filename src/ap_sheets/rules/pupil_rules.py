@@ -1,13 +1,13 @@
 """Rules about a child's row that apply alike to a provider's Pupils and a school's
-Placements: R011 duplicate UPN, R020 NC year, R021 age, R022 dates."""
+Placements: R011 duplicate UPN, R015 temporary UPN, R020 NC year, R021 age, R022 dates."""
 from __future__ import annotations
 
 from datetime import date
 
 from ..spec import ERROR, QUERY, Kind
 from ..spec.codes import nc_year_number
-from ..terms import age_on, expected_nc_year, school_age
-from ..values import is_date
+from ..terms import age_on, compulsory_school_age_end, expected_nc_year
+from ..values import is_date, is_temporary_upn, upn_problem
 from .common import rows
 from .declare import rule
 
@@ -62,12 +62,28 @@ def duplicate_upn_overlapping(ret, frame):
         seen.setdefault(key, []).append((idx, start, end))
 
 
+R015 = rule(
+    "R015", QUERY, "UPN", title="A temporary UPN: cannot be matched across returns",
+    message="This is a temporary UPN (it ends in a letter). Use the pupil's permanent UPN as soon as the school has "
+            "it: a temporary UPN cannot be matched with the pupil's other returns.",
+)
+
+
+@on_child_sheets(R015)
+def temporary_upn(ret, frame):
+    """A UPN that passes R010 and ends in a letter (a UPN R010 rejects is not also queried)."""
+    for idx, r in rows(frame, "upn"):
+        upn = r["upn"]
+        if isinstance(upn, str) and upn_problem(upn) is None and is_temporary_upn(upn):
+            yield R015.hit(idx, "upn", value=upn)
+
+
 R020 = rule(
     "R020", QUERY, "DOB/NC year", title="NC year differs from the one the date of birth gives",
     message="NC year {nc} does not match the date of birth, which gives {want} in {year}. Check both; if the "
             "pupil is taught out of their year group, say so when you send the return.",
 )
-_NC_CODES = {"R"} | {str(n) for n in range(1, 15)}
+_NC_CODES = {"R"} | {str(n) for n in range(1, 15)}  # not X: National Curriculum not followed
 
 
 @on_child_sheets(R020)
@@ -87,12 +103,13 @@ def nc_year_matches_birth_date(ret, frame):
 
 R021 = rule(
     "R021", ERROR, "DOB",
-    title="Age at term start below 4 or above 25 (query: over compulsory school age without an EHC plan)",
+    title="Age at term start below 4 or above 25 (query: over compulsory school age on the first day of term "
+          "without an EHC plan)",
     messages={
         "range": "The date of birth makes the pupil {age} at the start of term; AP is for ages 4 to 25. Check the "
                  "date of birth (day first, e.g. 15/09/2011).",
-        "over-school-age": "The date of birth makes the pupil over compulsory school age, and they have no EHC "
-                           "plan. Check the date of birth and SEN provision.",
+        "over-school-age": "The date of birth makes the pupil over compulsory school age on the first day of "
+                           "term, and they have no EHC plan. Check the date of birth and SEN provision.",
     },
 )
 
@@ -108,7 +125,7 @@ def age_in_range(ret, frame):
         age = age_on(born, ret.term.start)
         if age < 4 or age > 25:
             yield R021.hit(idx, "date_of_birth", "range", value=born, age=age)
-        elif school_age(born, ret.term.start_year) >= 16 and r["sen"] in ("K", "N"):
+        elif ret.term.start > compulsory_school_age_end(born) and r["sen"] in ("K", "N"):
             yield R021.hit(idx, "date_of_birth", "over-school-age", value=born, severity=QUERY)
 
 
@@ -167,7 +184,7 @@ def test_r011_on_a_log_a_child_may_be_at_two_providers_at_once():
 
     b = school_log()
     b.add_row("Placements", placement(provider_name="Green Shoots Farm", provider_id="AP-0012",
-                                      provider_registered="N", provider_urn=None,
+                                      provider_registered="N", provider_urn=None, ap_setting_type="OTH",
                                       hours_at_provider=6, hours_at_school=19))
     assert found(b) == []
 
@@ -242,8 +259,9 @@ def test_r021_over_school_age_without_ehcp_is_a_query():
     assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
         ("R021", "Pupils", 4, "Date of birth", "D4")]
     assert report.issues[0].severity == "query"
-    assert report.issues[0].message == ("The date of birth makes the pupil over compulsory school age, and they "
-                                        "have no EHC plan. Check the date of birth and SEN provision.")
+    assert report.issues[0].message == ("The date of birth makes the pupil over compulsory school age on the first "
+                                        "day of term, and they have no EHC plan. Check the date of birth and SEN "
+                                        "provision.")
 
 
 def test_r022_end_before_start_and_start_after_term():
@@ -263,3 +281,70 @@ def test_r022_end_before_start_and_start_after_term():
         "term belong on this return.",
         "End date 29/11/2024 is before the start date 06/01/2025. Check both dates (day first).",
     ]
+
+
+# ---- Tests: issue 10 (R015, R020 and NC year X, R021 on compulsory school age) -------------
+# Each builds a return in memory (ap_sheets.testing) and asserts exact findings.
+def _temporary_upn(serial: int) -> str:
+    from ap_sheets.values import upn_check_letter
+
+    body = f"8012000{serial:04d}A"  # LA 801, then digits, then a letter: a temporary UPN
+    return upn_check_letter("A" + body) + body
+
+
+def test_r015_temporary_upn_is_a_query_on_returns_and_logs():
+    from ap_sheets.testing import check, found, placement, provider_return, pupil, school_log
+
+    upn = _temporary_upn(42)
+    assert upn_problem(upn) is None and is_temporary_upn(upn)
+    b = provider_return()
+    row = b.add_row("Pupils", pupil(upn=upn))
+    report = check(b)
+    assert found(b) == [("R015", "Pupils", row, "UPN", b.cell("Pupils", row, "upn"))]
+    assert report.status == "accepted" and report.issues[0].severity == "query"
+    assert report.issues[0].message == R015.say() and upn not in report.issues[0].message
+    log = school_log()
+    row = log.add_row("Placements", placement(upn=upn))
+    assert found(log) == [("R015", "Placements", row, "UPN", log.cell("Placements", row, "upn"))]
+
+
+def test_r015_not_for_a_permanent_upn_nor_one_r010_rejects():
+    from ap_sheets.testing import found, provider_return, pupil
+
+    b = provider_return()
+    bad = _temporary_upn(43)
+    bad = ("B" if bad[0] != "B" else "C") + bad[1:]  # wrong check letter
+    row = b.add_row("Pupils", pupil(upn=bad))
+    assert found(b) == [("R010", "Pupils", row, "UPN", b.cell("Pupils", row, "upn"))]
+
+
+def test_r020_nc_year_x_is_accepted_and_never_compared_with_the_date_of_birth():
+    from ap_sheets.testing import found, make_upn, provider_return, pupil, school_log
+
+    b = provider_return()
+    b.add_row("Pupils", pupil(upn=make_upn(44), nc_year="X"))
+    assert found(b) == []
+    log = school_log()
+    log.set_cell("Placements", 2, "nc_year", "x")
+    assert found(log) == []
+    log.set_cell("Placements", 2, "nc_year", "7")  # a real mismatch is still a query
+    assert [f[0] for f in found(log)] == ["R020"]
+
+
+def test_r021_over_compulsory_school_age_is_judged_on_the_first_day_of_term():
+    from ap_sheets.testing import check, make_upn, provider_return, pupil
+
+    b = provider_return()
+    # Turned 16 on 15/08/2024: compulsory school age ended on Friday 28/06/2024: over it on 01/09/2024.
+    over = b.add_row("Pupils", pupil(upn=make_upn(45), date_of_birth=date(2008, 8, 15), nc_year=12, sen="K",
+                                     sexual_orientation="Not asked"))
+    # Turns 16 on 15/09/2024, in Year 11: of compulsory school age until Friday 27/06/2025.
+    b.add_row("Pupils", pupil(upn=make_upn(46), date_of_birth=date(2008, 9, 15), nc_year=11, sen="N"))
+    # Over it, but with an EHC plan: no query.
+    b.add_row("Pupils", pupil(upn=make_upn(47), date_of_birth=date(2008, 8, 15), nc_year=12, sen="E",
+                                sexual_orientation="Not asked"))
+    report = check(b)
+    assert [(f.code, f.row, f.severity) for f in report.issues] == [("R021", over, "query")]
+    assert report.issues[0].message == R021.say("over-school-age")
+    b.set("Provider", "term", "Summer")  # 01/04/2025: the Year 11 pupil is still of compulsory school age
+    assert [(f.code, f.row) for f in check(b).issues if f.code == "R021"] == [("R021", over)]

@@ -1,0 +1,115 @@
+"""A term of returns: put the workbooks together, plant the mistakes, write the files."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..terms import Term
+from .data import DEFAULT_SEED, DEFAULT_TERM, PROVIDERS, SCHOOLS, UNREGISTERED_SETTING
+from .making import Placement, _Maker, _placements, unregistered_setting_placements
+from .planting import Gap, Planted, _gap, _plant, _Planter
+from .records import (
+    WorkbookPlan,
+    complaint_records,
+    notification_records,
+    placement_record,
+    provider_file,
+    provider_record,
+    pupil_record,
+    school_file,
+    school_record,
+)
+
+
+@dataclass
+class Demo:
+    term: Term
+    workbooks: list[WorkbookPlan]
+    placements: list[Placement]
+    mistakes: list[Planted]
+    quirks: list[Planted]
+    gaps: list[Gap]
+
+
+# =====================================================================================
+# A term of returns
+# =====================================================================================
+def _term(term) -> Term:
+    parsed = term if isinstance(term, Term) else Term.parse(term)
+    if parsed is None:
+        raise ValueError(f"not a term: {term!r} (expected e.g. '2024/25 Autumn')")
+    return parsed
+
+
+def plan_demo(term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> Demo:
+    """Everything the demo writes, in memory: the workbooks' records, the planted values, the gaps."""
+    term = _term(term)
+    maker = _Maker(term, seed)
+    rng = maker.rng
+    placements, tagged = _placements(maker)
+    unregistered, own_rng = unregistered_setting_placements(term, seed, maker)
+    placements += unregistered
+    tagged.update((p.child.tag, p) for p in unregistered)
+    own_rows = {id(p) for p in unregistered}
+    plans: dict[str, WorkbookPlan] = {}
+    for provider in PROVIDERS:
+        rows = sorted((p for p in placements if p.provider is provider and p.on_return),
+                      key=lambda p: (p.child.surname, p.child.forename))
+        path = provider_file(provider, term)
+        plans[path] = WorkbookPlan(path, "provider-return", {
+            "Provider": provider_record(rng, term, provider),
+            "Pupils": [pupil_record(p) for p in rows],
+            "Notifications": notification_records(rng, term, rows),
+            "Complaints": complaint_records(rng, term),
+        })
+    for school in SCHOOLS:
+        rows = sorted((p for p in placements if p.child.school is school and p.on_school_log),
+                      key=lambda p: (p.start, p.child.surname, p.child.forename))
+        path = school_file(school, term)
+        plans[path] = WorkbookPlan(path, "school-log", {
+            "School": school_record(rng, term, school),
+            "Placements": [placement_record(own_rng if id(p) in own_rows else rng, term, p) for p in rows],
+        })
+    planter = _Planter(plans)
+    _plant(planter, term, tagged)
+    gaps = [
+        _gap("X001", tagged["missing-from-log"],
+             "placed by a school that left the placement off its log"),
+        _gap("X002", tagged["missing-from-return"],
+             "a placement that started late in term and is not yet on the provider's return"),
+        _gap("X004", tagged["attendance-differs"],
+             "the school's log shows about 21 points more attendance than the provider's sessions"),
+    ]
+    gaps += [_gap("X002", p, "placed at an unregistered setting that sent no return") for p in unregistered]
+    schools = sorted({p.child.school.name for p in unregistered})
+    gaps.append(Gap("X006", None, UNREGISTERED_SETTING.id, ", ".join(schools),
+                    f"{len(unregistered)} children full time at an unregistered setting that sent no return, "
+                    f"placed by {len(schools)} schools: it may be operating as an unregistered school"))
+    return Demo(term, list(plans.values()), placements, planter.mistakes, planter.quirks, gaps)
+
+
+def demo_paths(directory, term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> list[Path]:
+    """Where `write_demo` would write its workbooks."""
+    return [Path(directory) / plan.path for plan in plan_demo(term, seed).workbooks]
+
+
+def write_demo(directory, term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> list[Path]:
+    """Write the term's provider returns and school logs under `directory`; return their paths."""
+    from ..templates import build_workbook
+
+    directory = Path(directory)
+    written = []
+    for plan in plan_demo(term, seed).workbooks:
+        path = directory / plan.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        written.append(build_workbook(plan.kind, path, plan.records))
+    return written
+
+
+_DEFAULT = plan_demo()
+# What the default demo (2024/25 Autumn, seed 2024) plants; `plan_demo(term, seed)` gives
+# the same for any other term or seed (the same mistakes, on the rows the seed puts them).
+PLANTED_MISTAKES: tuple[Planted, ...] = tuple(_DEFAULT.mistakes)
+PLANTED_QUIRKS: tuple[Planted, ...] = tuple(_DEFAULT.quirks)
+PLANTED_GAPS: tuple[Gap, ...] = tuple(_DEFAULT.gaps)
+del _DEFAULT
