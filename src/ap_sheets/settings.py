@@ -51,6 +51,11 @@ class Settings:
     council_name: str = ""
     restricted_marking: str = "OFFICIAL-SENSITIVE"
     shareable_marking: str = "OFFICIAL"
+    # The checking service (`ap-sheets serve`): the address providers' workbooks call (e.g.
+    # "https://apcheck.example.gov.uk"), and the file of organisations' keys, stored hashed
+    # (`ap-sheets service-key add`); a relative path is taken from the settings file's folder.
+    service_url: str = ""
+    service_keys_file: str = ""
 
     def with_overrides(self, **changes) -> "Settings":
         changes = {k: v for k, v in changes.items() if v is not None}
