@@ -29,8 +29,8 @@ def context():
         methods = mp.get_all_start_methods()
         _CONTEXT = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
-            _CONTEXT.set_forkserver_preload(["ap_sheets.service.worker", "ap_sheets.validate",
-                                             "ap_sheets.feedback", "ap_sheets.excel"])
+            _CONTEXT.set_forkserver_preload(["ap_sheets.service.worker", "ap_sheets.excel",
+                                             "ap_sheets.service.warm"])
     return _CONTEXT
 
 
