@@ -34,9 +34,7 @@ def keys_file_of(config: Path | None) -> Path | None:
 def serve(config: Path, host: str, port: int):
     """Run the checking service: an upload page, and the workbook buttons' calls (see the README)."""
     try:
-        import uvicorn
-
-        from ..service import create_app
+        from ..service import create_app, run
     except ImportError:
         raise click.UsageError('the checking service needs its extra: pip install "ap-sheets[service]"') from None
     import logging
@@ -48,8 +46,7 @@ def serve(config: Path, host: str, port: int):
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # the remote engine; see the README
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(keys_file=keys)
-    uvicorn.run(app, host=host, port=port, access_log=False, server_header=False, proxy_headers=True,
-                timeout_keep_alive=5, limit_concurrency=200, log_level="info")
+    run(app, host, port)
 
 
 @main.group("service-key")

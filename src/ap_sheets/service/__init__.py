@@ -24,4 +24,15 @@ def create_app(limits: ServiceLimits | None = None, keys_file=None):
     return _create(limits, keys_file)
 
 
-__all__ = ["ServiceLimits", "create_app"]
+def run(app, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve `app` with uvicorn as `ap-sheets serve` does: no access log (the app logs each
+    request without personal data), no Server header, the client's address taken from
+    X-Forwarded-For only when the proxy is trusted (uvicorn's FORWARDED_ALLOW_IPS, default
+    127.0.0.1), short keep-alive, and a cap on open connections."""
+    import uvicorn
+
+    uvicorn.run(app, host=host, port=port, access_log=False, server_header=False, proxy_headers=True,
+                timeout_keep_alive=5, limit_concurrency=200, log_level="info")
+
+
+__all__ = ["ServiceLimits", "create_app", "run"]
