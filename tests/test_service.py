@@ -27,12 +27,11 @@ from click.testing import CliRunner
 from ap_sheets.cli import main
 from ap_sheets.settings import load_settings
 from conftest import UPN3, provider_return, school_log
-from service_server import files_left, start
+from service_server import ORG, files_left, keys, server, servers  # noqa: F401 (fixtures)
 
 pytest.importorskip("fastapi")
 xw = pytest.importorskip("xlwings")
 
-ORG = "Bright Futures Learning"
 BAD_UPN3 = UPN3[:-1] + str((int(UPN3[-1]) + 1) % 10)
 XLSM = "application/vnd.ms-excel.sheet.macroEnabled.12"
 
@@ -51,42 +50,13 @@ def returns(tmp_path_factory) -> dict[str, Path]:
             "school": school_log().save(root / "Northwood High School log.xlsm")}
 
 
-@pytest.fixture(scope="module")
-def keys(tmp_path_factory) -> dict:
-    """A keys file made with the CLI: a live key for ORG, a revoked one for another organisation."""
-    root = tmp_path_factory.mktemp("keys")
-    path = root / "keys.json"
-    runner = CliRunner()
-    out = runner.invoke(main, ["service-key", "add", ORG, "--keys-file", str(path), "--id", "AP-0007"])
-    assert out.exit_code == 0, out.output
-    good = out.output.splitlines()[-1]
-    out = runner.invoke(main, ["service-key", "add", "Old Provider", "--keys-file", str(path)])
-    revoked = out.output.splitlines()[-1]
-    assert runner.invoke(main, ["service-key", "revoke", "Old Provider", "--keys-file", str(path)]).exit_code == 0
-    config = root / "council.toml"
-    config.write_text('service_keys_file = "keys.json"\nservice_url = "http://127.0.0.1"\n')
-    return {"file": path, "good": good, "revoked": revoked, "config": config}
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory, keys):
-    """The service with its default limits, except many uploads a minute from the tests' address."""
-    server = start(tmp_path_factory.mktemp("server"), keys=keys["file"], limits={"per_address_per_minute": 10_000})
-    yield server
-    server.stop()
-
-
-def test_ap_sheets_serve_runs_the_service_with_the_councils_keys(tmp_path, keys, returns):
-    server = start(tmp_path, config=keys["config"])
-    try:
-        body = payload(returns["accepted"])
-        with server.client() as c:
-            assert c.get("/healthz").text == "ok"
-            assert c.post("/xlwings/validate", json=body).status_code == 401
-            assert c.post("/xlwings/validate", json=body, headers={"Authorization": keys["good"]}).status_code == 200
-            assert upload(c, returns["accepted"], as_json=True).json() == validate_json(returns["accepted"])
-    finally:
-        server.stop()
+def test_ap_sheets_serve_runs_the_service_with_the_councils_keys(servers, keys, returns):
+    body = payload(returns["accepted"])
+    with servers["cli"].client() as c:
+        assert c.get("/healthz").text == "ok"
+        assert c.post("/xlwings/validate", json=body).status_code == 401
+        assert c.post("/xlwings/validate", json=body, headers={"Authorization": keys["good"]}).status_code == 200
+        assert upload(c, returns["accepted"], as_json=True).json() == validate_json(returns["accepted"])
 
 
 def upload(client: httpx.Client, path: Path, as_json: bool = False, name: str | None = None) -> httpx.Response:
@@ -321,14 +291,8 @@ def test_nothing_is_left_on_disk_and_the_log_holds_no_personal_data(server, retu
 # ---------------------------------------------------------------- limits
 
 @pytest.fixture(scope="module")
-def tight(tmp_path_factory, keys):
-    """The app with small limits: 5 uploads a minute from one address, 1 check at a time and no
-    queue, a 1 MB upload limit, 2 s to send a body."""
-    server = start(tmp_path_factory.mktemp("tight"), keys=keys["file"], limits={
-        "per_address_per_minute": 1000, "per_key_per_minute": 2, "concurrent_checks": 1, "queue": 0,
-        "upload_bytes": 1_000_000, "receive_seconds": 2.0})
-    yield server
-    server.stop()
+def tight(servers):
+    return servers["tight"]
 
 
 def test_an_over_size_upload_is_refused_while_it_arrives(tight):
@@ -376,18 +340,25 @@ def test_per_key_rate_limit(tight, returns, keys):
     assert codes[:2] == [200, 200] and codes[2] == 429
 
 
-@pytest.fixture()
-def strict(tmp_path):
-    server = start(tmp_path, limits={"per_address_per_minute": 2, "seconds_per_check": 0.01})
-    yield server
-    server.stop()
+def test_per_address_rate_limit(tight):
+    """Run last of the tight server's tests: from here on its address is over its limit."""
+    with tight.client() as c:
+        for _ in range(40):  # 30 a minute (counted in fixed minutes): a 429 comes within 31 more
+            r = c.post("/check", files={"file": ("notes.xlsx", b"Dear council", XLSM)})
+            if r.status_code == 429:
+                break
+            assert r.status_code == 200
+    assert r.status_code == 429 and 1 <= int(r.headers["retry-after"]) <= 61 and "wait a minute" in r.text
+    assert files_left(tight.tmp) == []
 
 
-def test_per_address_rate_limit_and_the_time_limit_per_check(strict, returns):
-    with strict.client() as c:
-        first = upload(c, returns["rejected"], as_json=True).json()["files"][0]
-        assert first["status"] == "unreadable" and "longer than 0.01 seconds" in first["reason"]
-        assert upload(c, returns["rejected"]).status_code == 200
-        r = upload(c, returns["rejected"])
-        assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1 and "wait a minute" in r.text
-    assert files_left(strict.tmp) == []
+def test_a_check_that_runs_too_long_is_stopped_with_its_verdict(returns, tmp_path, monkeypatch):
+    from ap_sheets.service import worker
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr("tempfile.tempdir", None)
+    monkeypatch.setattr(worker, "PRELOAD", ["ap_sheets.service.worker"])  # no warm-up: quicker to start
+    monkeypatch.setattr(worker, "_CONTEXT", None)
+    result = worker.check_upload(returns["rejected"].read_bytes(), "slow.xlsm", timeout=0.01)
+    assert result.report["status"] == "unreadable" and "longer than 0.01 seconds" in result.report["reason"]
+    assert result.marked is None and files_left(tmp_path) == []

@@ -19,6 +19,8 @@ from pathlib import Path
 from ..safety.isolation import timed_out, worker_died
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# What the forkserver imports before forking any check (`warm` runs a check, see its doc).
+PRELOAD = ["ap_sheets.service.worker", "ap_sheets.excel", "ap_sheets.service.warm"]
 _CONTEXT = None
 
 
@@ -29,8 +31,7 @@ def context():
         methods = mp.get_all_start_methods()
         _CONTEXT = mp.get_context("forkserver" if "forkserver" in methods else "spawn")
         if "forkserver" in methods:
-            _CONTEXT.set_forkserver_preload(["ap_sheets.service.worker", "ap_sheets.excel",
-                                             "ap_sheets.service.warm"])
+            _CONTEXT.set_forkserver_preload(PRELOAD)
     return _CONTEXT
 
 
