@@ -362,3 +362,75 @@ def test_a_check_that_runs_too_long_is_stopped_with_its_verdict(returns, tmp_pat
     result = worker.check_upload(returns["rejected"].read_bytes(), "slow.xlsm", timeout=0.01)
     assert result.report["status"] == "unreadable" and "longer than 0.01 seconds" in result.report["reason"]
     assert result.marked is None and files_left(tmp_path) == []
+
+
+# ---------------------------------------------------------------- templates whose buttons call the service
+
+MACROS = Path(__file__).resolve().parents[1] / "macros"
+REMOTE_FILES = {"Remote.bas": "addin/Remote.bas", "WebHelpers.bas": "addin/WebHelpers.bas",
+                "WebClient.cls": "addin/WebClient.cls", "WebRequest.cls": "addin/WebRequest.cls",
+                "WebResponse.cls": "addin/WebResponse.cls", "IWebAuthenticator.cls": "addin/IWebAuthenticator.cls"}
+
+
+def test_the_remote_vba_is_xlwings_own_of_the_pinned_version():
+    import tomllib
+
+    package = Path(xw.__file__).parent
+
+    def lines(path: Path) -> list[str]:
+        return [ln.rstrip() for ln in path.read_text(encoding="utf-8", errors="replace").splitlines()]
+
+    for name, source in REMOTE_FILES.items():
+        assert lines(MACROS / name) == lines(package / source), name
+    extras = tomllib.loads((MACROS.parent / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert f"xlwings=={xw.__version__}" in extras["service"]
+    buttons = (MACROS / "APSheets.bas").read_text()
+    assert 'RunServerPython ServiceUrl() & "/xlwings/" & action, auth:=CStr(GetConfig("SERVICE_KEY", ""))' in buttons
+    assert 'CallService "validate"' in buttons and 'CallService "summary"' in buttons
+
+
+def conf_rows(path: Path) -> dict:
+    book = openpyxl.load_workbook(path)
+    return {row[0].value: row[1].value for row in book["xlwings.conf"].iter_rows()}
+
+
+def test_a_template_made_for_an_organisation_calls_the_service_with_its_own_key(server, keys, tmp_path):
+    runner = CliRunner()
+    out = runner.invoke(main, ["service-key", "add", "Riverside School", "--id", "AP-0042",
+                               "--keys-file", str(keys["file"])])
+    old_key = out.output.splitlines()[-1]
+    path = tmp_path / "riverside.xlsm"
+    out = runner.invoke(main, ["template", "provider-return", "-o", str(path), "--config", str(keys["config"]),
+                               "--for", "Riverside School"])
+    assert out.exit_code == 0, out.output
+    assert "any earlier key of theirs no longer works" in out.output
+    conf = conf_rows(path)
+    assert conf["Service_URL"] == "http://127.0.0.1" and conf["Service_Key"].startswith("aps_")
+    assert "Interpreter_Win" not in conf
+    book = openpyxl.load_workbook(path)
+    form = {row[0].value: row[1].value for row in book["Provider"].iter_rows() if row[0].value}
+    assert (form["Provider name"], form["Provider ID"]) == ("Riverside School", "AP-0042")
+
+    body = payload(path)
+    with server.client() as c:
+        r = c.post("/xlwings/validate", json=body, headers={"Authorization": conf["Service_Key"]})
+        assert r.status_code == 200
+        assert any(a["func"] == "addSheet" and a["args"][1] == "Validation" for a in r.json()["actions"])
+        assert c.post("/xlwings/validate", json=body, headers={"Authorization": old_key}).status_code == 401
+
+
+def test_a_template_for_the_service_without_an_organisation_has_a_blank_key(keys, tmp_path):
+    path = tmp_path / "log.xlsm"
+    out = CliRunner().invoke(main, ["template", "school-log", "-o", str(path), "--config", str(keys["config"])])
+    assert out.exit_code == 0 and "its buttons call http://127.0.0.1" in out.output
+    assert conf_rows(path) == {"Service_URL": "http://127.0.0.1", "Service_Key": ""}  # for the key to be typed in
+
+
+def test_for_needs_the_service_in_the_settings(tmp_path):
+    plain = tmp_path / "plain.toml"
+    plain.write_text("suppress_below = 5\n")
+    out = CliRunner().invoke(main, ["template", "school-log", "-o", str(tmp_path / "x.xlsm"), "--config", str(plain),
+                                    "--for", "Someone"])
+    assert out.exit_code == 2 and "--for needs service_url" in out.output
+    out = CliRunner().invoke(main, ["template", "school-log", "-o", str(tmp_path / "y.xlsm"), "--config", str(plain)])
+    assert out.exit_code == 0 and "Interpreter_Win" in conf_rows(tmp_path / "y.xlsm")
