@@ -279,10 +279,11 @@ def test_nothing_is_left_on_disk_and_the_log_holds_no_personal_data(server, retu
     with server.client() as c:
         upload(c, returns["rejected"])
         upload(c, returns["rejected"], as_json=True)
+        assert c.get("/Okafor%0AFAKE%20LOG%20LINE").status_code == 404
     time.sleep(0.5)
     assert files_left(server.tmp) == []
     log = server.log.read_text()
-    assert "POST /check 200" in log
+    assert "POST /check 200" in log and "GET <other address> 404" in log and "FAKE LOG LINE" not in log
     for secret in ("Bright Futures - rejected", "AP-0007 Bright", "Okafor", "Begum", "UB8 1UW", BAD_UPN3, "/download/"
                    + "x"):
         assert secret not in log

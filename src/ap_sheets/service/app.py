@@ -37,6 +37,7 @@ HEADERS = [
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 ]
+ROUTES = {"/", "/check", "/healthz", "/assets/app.css", "/xlwings/validate", "/xlwings/summary"}
 MEDIA = {".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
          ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 UNAUTHORISED = ("The council's checking service did not accept this workbook's key. Ask the council's AP "
@@ -75,7 +76,8 @@ class SecurityHeaders:
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            shown = "/download/<token>" if path.startswith("/download/") else (path if len(path) < 80 else path[:80])
+            shown = ("/download/<token>" if path.startswith("/download/")
+                     else path if path in ROUTES else "<other address>")  # nothing a client made up
             log.info("%s %s %s %.0f ms", scope.get("method"), shown, status["code"],
                      (time.perf_counter() - start) * 1000)
 
