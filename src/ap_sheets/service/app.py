@@ -22,7 +22,7 @@ from . import pages, worker
 from .downloads import Downloads
 from .keys import KeyRing
 from .limits import Busy, Gate, RateLimiter, ServiceLimits
-from .receive import BadRequest, TooBig, TooSlow, receive_file, receive_json
+from .receive import BadRequest, TooBig, TooSlow, receive_body, receive_file
 
 log = logging.getLogger("ap_sheets.service")
 
@@ -225,25 +225,24 @@ def create_app(limits: ServiceLimits | None = None, keys_file: str | Path | None
         if retry:
             return PlainTextResponse(TOO_MANY, status_code=429, headers=retry)
         try:
-            payload = await receive_json(request, limits.upload_bytes, limits.receive_seconds)
+            body = await receive_body(request, limits.upload_bytes, limits.receive_seconds)
         except TooBig:
             return PlainTextResponse("This workbook is too large for the checking service. Remove any pictures "
                                      "or extra sheets and try again.", status_code=413)
         except TooSlow:
             return PlainTextResponse(TOO_SLOW, status_code=408, headers={"Connection": "close"})
-        except BadRequest as exc:
-            return PlainTextResponse(str(exc), status_code=400)
-        if not (isinstance(payload, dict) and isinstance(payload.get("sheets"), list)
-                and isinstance(payload.get("book"), dict)):
-            return PlainTextResponse("The request did not come from the workbook's button.", status_code=400)
         try:
             async with state["gate"]:
-                answer = await anyio.to_thread.run_sync(worker.run_xlwings, handler, payload,
-                                                        limits.seconds_per_check)
+                status, answer = await anyio.to_thread.run_sync(worker.run_xlwings, handler, body,
+                                                                limits.seconds_per_check)
         except Busy:
             return PlainTextResponse(BUSY, status_code=503, headers={"Retry-After": "30"})
-        log.info("%s for a workbook of %s: %s", handler, organisation, "done" if answer else "failed")
-        if answer is None:
+        finally:
+            del body
+        log.info("%s for a workbook of %s: %s", handler, organisation, status)
+        if status == "bad":
+            return PlainTextResponse("The request did not come from the workbook's button.", status_code=400)
+        if status != "ok":
             return PlainTextResponse(FAILED, status_code=500)
         return JSONResponse(answer)
 

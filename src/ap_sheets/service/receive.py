@@ -3,7 +3,6 @@ over-size upload is refused without being held) and the time to send it."""
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass, field
 
 from python_multipart import MultipartParser
@@ -109,11 +108,9 @@ async def receive_file(request, field_name: str, limit: int, seconds: float) -> 
     return out
 
 
-async def receive_json(request, limit: int, seconds: float):
+async def receive_body(request, limit: int, seconds: float) -> bytes:
+    """The whole body (e.g. the JSON xlwings' client sends), within the limits."""
     body = bytearray()
     async for chunk in body_chunks(request, limit, seconds):
         body += chunk
-    try:
-        return json.loads(bytes(body))
-    except (ValueError, RecursionError):
-        raise BadRequest("The request was not valid JSON.") from None
+    return bytes(body)

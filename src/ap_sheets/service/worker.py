@@ -125,14 +125,22 @@ def _check_in_child(path: str, name: str, want_marked: bool, now: datetime | Non
 HANDLERS = ("validate", "summary")
 
 
-def run_xlwings(handler: str, payload: dict, timeout: float) -> dict | None:
-    """Run the Validate or Summary handler on the workbook xlwings' client sent, on xlwings'
-    remote engine, in a child process. Returns xlwings' answer ({"actions": [...]}), or None
-    when the handler ran past the time limit or the child died."""
+class NotAWorkbook(ValueError):
+    """The request is not what xlwings' client sends."""
+
+
+def run_xlwings(handler: str, body: bytes, timeout: float) -> tuple[str, dict | None]:
+    """Run the Validate or Summary handler on the workbook xlwings' client sent (the request
+    body, JSON), on xlwings' remote engine, in a child process (the JSON is parsed there too,
+    so a large request costs the child's memory, not the server's). Returns ("ok", xlwings'
+    answer {"actions": [...]}), ("bad", None) for a body that is not xlwings' request, or
+    ("failed", None) when the handler ran past the time limit or the child died."""
     if handler not in HANDLERS:
         raise ValueError(handler)
-    status, value = _run(_xlwings_in_child, (handler, payload), timeout)
-    return value if status == "ok" else None
+    status, value = _run(_xlwings_in_child, (handler, body), timeout)
+    if status == "ok":
+        return value
+    return "failed", None
 
 
 def remote_engine():
@@ -148,14 +156,23 @@ def remote_engine():
     return xw
 
 
-def _xlwings_in_child(handler: str, payload: dict) -> dict:
+def _xlwings_in_child(handler: str, body: bytes) -> tuple[str, dict | None]:
+    import json
+
     from .. import excel
 
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError):
+        return "bad", None
+    if not (isinstance(payload, dict) and isinstance(payload.get("sheets"), list)
+            and isinstance(payload.get("book"), dict)):
+        return "bad", None
     xw = remote_engine()
     book = xw.Book(json=payload)
     try:
         (excel.validate_book if handler == "validate" else excel.summary_book)(book)
-        return book.json()
+        return "ok", book.json()
     finally:
         book.close()
 
