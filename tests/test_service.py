@@ -435,3 +435,15 @@ def test_for_needs_the_service_in_the_settings(tmp_path):
     assert out.exit_code == 2 and "--for needs service_url" in out.output
     out = CliRunner().invoke(main, ["template", "school-log", "-o", str(tmp_path / "y.xlsm"), "--config", str(plain)])
     assert out.exit_code == 0 and "Interpreter_Win" in conf_rows(tmp_path / "y.xlsm")
+
+
+def test_a_check_that_takes_too_much_memory_gets_a_verdict(monkeypatch):
+    from ap_sheets.service import worker
+
+    monkeypatch.setattr(worker, "PRELOAD", ["ap_sheets.service.worker"])
+    monkeypatch.setattr(worker, "_CONTEXT", None)
+    monkeypatch.setattr(worker, "CHILD_MEMORY_BYTES", 50_000_000)
+    status, _ = worker._run(bytearray, (400_000_000,), 30)  # 400 MB, over the 50 MB allowed
+    assert status == "error"
+    status, value = worker._run(bytearray, (1_000_000,), 30)
+    assert status == "ok" and len(value) == 1_000_000

@@ -43,11 +43,16 @@ class Upload:
     marked: bytes | None = None  # the feedback copy, when the return could be read and has findings
 
 
+# Memory a check's child may take beyond what it starts with (it is forked with ap-sheets
+# loaded); past this it fails with MemoryError and the file gets the "stopped" verdict.
+CHILD_MEMORY_BYTES = 1_500_000_000
+
+
 def _run(target, args: tuple, timeout: float):
     """Run target(*args) in a child; ('ok', value), ('timeout', None), ('error', text) or ('died', exitcode)."""
     ctx = context()
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, target, args), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, target, args, CHILD_MEMORY_BYTES), daemon=True)
     proc.start()
     child.close()
     status, value = "died", None
@@ -69,8 +74,24 @@ def _run(target, args: tuple, timeout: float):
     return status, value
 
 
-def _child(conn, target, args):
+def _limit_memory(extra: int) -> None:
+    """Cap this process's address space at its present size plus `extra` bytes (Linux)."""
     try:
+        import resource
+
+        with open("/proc/self/status") as status:
+            size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        cap = size + extra if hard == resource.RLIM_INFINITY else min(size + extra, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, StopIteration, ValueError):
+        pass  # not Linux: the time limit still holds
+
+
+def _child(conn, target, args, memory: int | None = None):
+    try:
+        if memory:
+            _limit_memory(memory)
         conn.send(("ok", target(*args)))
     except BaseException as exc:  # noqa: BLE001 - report anything; the parent decides
         conn.send(("error", type(exc).__name__))
