@@ -4,6 +4,7 @@ Builds one 40-pupil provider return with the real template builder (the plan of
 bench_consolidate.py), starts `ap-sheets serve`'s app with uvicorn on 127.0.0.1 in its own
 process, then measures:
 
+  (0) for comparison, `validate.check_file` on it in the benchmark's own process, warm;
   (a) a warm check of that return, one client: `Accept: application/json` (the findings
       only) and the HTML page (findings and the marked copy); p50 / p95 / max;
   (b) 8 concurrent clients: each request's latency and the throughput;
@@ -93,7 +94,17 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        data = build_return(root, args.pupils).read_bytes()
+        path = build_return(root, args.pupils)
+        data = path.read_bytes()
+        from ap_sheets.validate import check_file
+
+        for _ in range(3):
+            check_file(path)
+        inproc = []
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            check_file(path)
+            inproc.append((time.perf_counter() - t) * 1000)
         server = start(root / "server", limits={"per_address_per_minute": 1_000_000, "queue": 64})
         try:
             with server.client() as c:
@@ -105,6 +116,7 @@ def main() -> None:
                 for _ in range(5):
                     timed(c, data, True)
                     timed(c, data, False)
+                print(line("(0) the same check in this process", inproc))
                 print(line("(a) one client, JSON (findings)", [timed(c, data, True) for _ in range(args.repeat)]))
                 print(line("(a) one client, page + marked copy", [timed(c, data, False) for _ in range(args.repeat)]))
 
