@@ -5,6 +5,11 @@ Attribute VB_Name = "APSheets"
 ' Python does the work (ap_sheets.excel): it checks the workbook against the council's data
 ' specification, or works out its figures, and writes the result on a sheet.
 '
+' When the xlwings.conf sheet names the council's checking service (Service_URL), the buttons
+' send the workbook there instead, with xlwings' RunServerPython (the Remote module) and the
+' organisation's key (Service_Key): the same Python runs on the council's server and the
+' answer is written into this workbook. Nothing needs installing on this computer.
+'
 ' Source of truth: macros/APSheets.bas in the ap-sheets repository. The templates' VBA is
 ' built from it by scripts/build_vba.py: change the file there, not in Excel.
 Option Explicit
@@ -12,11 +17,32 @@ Option Explicit
 Private Const TITLE As String = "ap-sheets"
 
 Public Sub ValidateReturn()
-    If PythonReady() Then RunPython "import ap_sheets.excel as x; x.validate()"
+    If ServiceUrl() <> "" Then
+        CallService "validate"
+    ElseIf PythonReady() Then
+        RunPython "import ap_sheets.excel as x; x.validate()"
+    End If
 End Sub
 
 Public Sub ShowSummary()
-    If PythonReady() Then RunPython "import ap_sheets.excel as x; x.summary()"
+    If ServiceUrl() <> "" Then
+        CallService "summary"
+    ElseIf PythonReady() Then
+        RunPython "import ap_sheets.excel as x; x.summary()"
+    End If
+End Sub
+
+' The checking service's address from the xlwings.conf sheet, or "" to use Python here.
+Private Function ServiceUrl() As String
+    On Error Resume Next  ' no xlwings.conf sheet: use Python on this computer
+    ServiceUrl = Trim$(CStr(GetConfig("SERVICE_URL", "")))
+    If Right$(ServiceUrl, 1) = "/" Then ServiceUrl = Left$(ServiceUrl, Len(ServiceUrl) - 1)
+End Function
+
+' Send the workbook to the service's /xlwings/validate or /xlwings/summary; xlwings applies
+' the answer (or shows the service's message, e.g. when the key is no longer valid).
+Private Sub CallService(action As String)
+    RunServerPython ServiceUrl() & "/xlwings/" & action, auth:=CStr(GetConfig("SERVICE_KEY", ""))
 End Sub
 
 ' True when the Python the xlwings.conf sheet names can be found. Only checked on Windows:

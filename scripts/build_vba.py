@@ -6,7 +6,9 @@
 macros/ holds every standard and class module the templates carry: APSheets.bas (the
 Validate and Summary buttons, ours) and xlwings' standalone modules xlwings.bas and
 Dictionary.cls (copied unchanged from the pinned xlwings, BSD and MIT licensed; their
-headers say so). Build-time tools only: XlsxWriter and pyOpenVBA (the `dev` extra).
+headers say so), and xlwings' Remote.bas (RunServerPython, BSD) with the VBA-Web modules it
+uses (WebHelpers, WebClient, WebRequest, WebResponse, IWebAuthenticator; MIT), for buttons
+that call the council's checking service. Build-time tools only: XlsxWriter and pyOpenVBA (the `dev` extra).
 
 How: XlsxWriter writes a blank .xlsm carrying the VBA project of xlwings' own
 quickstart_standalone.xlsm (its references and document modules); pyOpenVBA drops the
@@ -29,7 +31,12 @@ MACROS = REPO / "macros"
 OUT = REPO / "src" / "ap_sheets" / "assets" / "vbaProject.bin"
 BASE_BOOK = "quickstart_standalone.xlsm"  # inside the installed xlwings package
 SAMPLE_MODULE = "Module1"  # the quickstart's example macro: not ours to ship
-XLWINGS_FILES = {"xlwings.bas": "xlwings.bas", "Dictionary.cls": "addin/Dictionary.cls"}
+XLWINGS_FILES = {"xlwings.bas": "xlwings.bas", "Dictionary.cls": "addin/Dictionary.cls",
+                 # RunServerPython, for buttons that call the council's checking service, and
+                 # VBA-Web (MIT), which it sends the workbook with.
+                 "Remote.bas": "addin/Remote.bas", "WebHelpers.bas": "addin/WebHelpers.bas",
+                 "WebClient.cls": "addin/WebClient.cls", "WebRequest.cls": "addin/WebRequest.cls",
+                 "WebResponse.cls": "addin/WebResponse.cls", "IWebAuthenticator.cls": "addin/IWebAuthenticator.cls"}
 _NAME = re.compile(r'^Attribute VB_Name = "([^"]+)"', re.MULTILINE)
 
 

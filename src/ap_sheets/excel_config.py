@@ -10,8 +10,13 @@ a setting an IT team made for every workbook on a computer.
 
 The interpreter paths are where docs/excel.md tells users to install ap-sheets, so a
 workbook works as it comes; a user who installed Python elsewhere changes the path here.
+A workbook made for the council's checking service has instead `Service_URL` (and, made for
+one organisation, `Service_Key`): the buttons (macros/APSheets.bas) then send the workbook to
+the service with xlwings' RunServerPython, and no Python is needed.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 CONF_SHEET = "xlwings.conf"
 
@@ -30,11 +35,39 @@ _ROWS = (
 )
 
 
-def xlwings_conf_rows() -> list[tuple[str, str]]:
-    """(key, value) rows of the xlwings.conf sheet, in order, from A1 down."""
-    return [(key, value) for key, value, _ in _ROWS]
+@dataclass(frozen=True)
+class ServiceLink:
+    """The council's checking service, for buttons that call it (`ap-sheets template --config`
+    with `service_url` set): its address, and the organisation's key when the workbook is made
+    for one organisation (`--for ORG`)."""
+
+    url: str
+    key: str = ""
 
 
-def xlwings_conf_notes() -> dict[str, str]:
+def _service_rows(service: ServiceLink) -> tuple:
+    return (
+        ("Service_URL", service.url.rstrip("/"),
+         "The council's checking service: the Validate and Summary buttons send this workbook there "
+         "to be checked, so nothing needs installing on this computer. Delete this row and the next "
+         "to use Python installed on this computer instead."),
+        ("Service_Key", service.key,
+         "Your organisation's key for the checking service, from the council (type or paste it here "
+         "if it is blank). Keep it to your organisation; if the buttons say the key is not accepted, "
+         "ask the council's AP team."),
+    )
+
+
+def _rows(service: ServiceLink | None) -> tuple:
+    return _ROWS if service is None else _service_rows(service)
+
+
+def xlwings_conf_rows(service: ServiceLink | None = None) -> list[tuple[str, str]]:
+    """(key, value) rows of the xlwings.conf sheet, in order, from A1 down; with `service`,
+    the buttons call the checking service instead of local Python."""
+    return [(key, value) for key, value, _ in _rows(service)]
+
+
+def xlwings_conf_notes(service: ServiceLink | None = None) -> dict[str, str]:
     """A note for the user on each key, for column C (xlwings does not read it)."""
-    return {key: note for key, _, note in _ROWS}
+    return {key: note for key, _, note in _rows(service)}

@@ -78,6 +78,11 @@ class Settings:
     send_returns_to: str = ""
     restricted_marking: str = "OFFICIAL-SENSITIVE"
     shareable_marking: str = "OFFICIAL"
+    # The checking service (`ap-sheets serve`): the address providers' workbooks call (e.g.
+    # "https://apcheck.example.gov.uk"), and the file of organisations' keys, stored hashed
+    # (`ap-sheets service-key add`); a relative path is taken from the settings file's folder.
+    service_url: str = ""
+    service_keys_file: str = ""
 
     def __post_init__(self):
         if self.registration_test not in REGISTRATION_TESTS:

@@ -32,7 +32,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from . import __version__
-from .excel_config import CONF_SHEET, xlwings_conf_notes, xlwings_conf_rows
+from .excel_config import CONF_SHEET, ServiceLink, xlwings_conf_notes, xlwings_conf_rows
 from .spec import (
     KINDS, LISTS_SHEET, META_SHEET, START_SHEET, Column, Layout, Need, Sheet, ValueType, WorkbookKind,
 )
@@ -86,7 +86,7 @@ _HEADING_FILL = "#1F4E78"
 # ---------------------------------------------------------------- public API
 
 def build_workbook(kind: str, path, records: dict | None = None,
-                   vba_project: Path | None = None, settings=None) -> Path:
+                   vba_project: Path | None = None, settings=None, service: ServiceLink | None = None) -> Path:
     """Write a workbook of `kind` to `path` (.xlsm), optionally pre-filled with `records`.
 
     `settings` (ap_sheets.settings.Settings, from `--config`) is accepted for the council's
@@ -99,6 +99,8 @@ def build_workbook(kind: str, path, records: dict | None = None,
     written exactly as given (so tests can plant text dates and stray spaces); numbers as
     numbers; None leaves the cell blank. `settings` (the council's, optional) puts its name,
     the return deadline and how to send the return on Start here.
+    With `service`, the buttons call the council's
+    checking service (excel_config.ServiceLink) instead of Python on the user's computer.
     """
     spec = _kind(kind)
     path = Path(path)
@@ -118,7 +120,7 @@ def build_workbook(kind: str, path, records: dict | None = None,
     data_sheets = {sheet.name: wb.add_worksheet(sheet.name) for sheet in spec.sheets}
     lists = _write_lists(wb, wb.add_worksheet(LISTS_SHEET), spec, styles)
     _write_meta(wb.add_worksheet(META_SHEET), spec)
-    _write_xlwings_conf(wb.add_worksheet(CONF_SHEET))
+    _write_xlwings_conf(wb.add_worksheet(CONF_SHEET), service)
     _write_start(start, spec, styles, settings)
     for sheet in spec.sheets:
         if sheet.layout is Layout.FORM:
@@ -272,11 +274,11 @@ def _set_properties(wb: Workbook, spec: WorkbookKind) -> None:
     wb.set_custom_property("ap_sheets_template_version", spec.version)
 
 
-def _write_xlwings_conf(ws: Worksheet) -> None:
+def _write_xlwings_conf(ws: Worksheet, service: ServiceLink | None = None) -> None:
     """How the buttons find Python. xlwings reads keys from A1 down (no gaps) and values in
     B, as text ("False" must stay text); C is a note for the user that xlwings ignores."""
-    notes = xlwings_conf_notes()
-    for row, (key, value) in enumerate(xlwings_conf_rows()):
+    notes = xlwings_conf_notes(service)
+    for row, (key, value) in enumerate(xlwings_conf_rows(service)):
         ws.write_string(row, 0, key)
         ws.write_string(row, 1, value)
         ws.write_string(row, 2, notes[key])

@@ -17,10 +17,13 @@ TEMPLATE_NAMES = {"provider-return": "provider-return", "school-log": "school-lo
 @click.option("-o", "--output", "output", required=True, metavar="FILE",
               type=click.Path(dir_okay=False, path_type=Path), help="Where to write the blank workbook (.xlsm).")
 @click.option("--config", "config_file", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The council's settings: its name, the return deadline and how to send the return, "
-                   "shown on Start here.")
+              help="The council's settings: its name, the return deadline and how to send the return, shown on "
+                   "Start here; with service_url, the buttons call the council's checking service.")
+@click.option("--for", "organisation", default=None, metavar="ORG",
+              help="Make the workbook for this organisation (as named in the service's keys file): its "
+                   "name, ID and a new key filled in. Needs service_url and service_keys_file.")
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
-def template(kind: str, output: Path, config_file: Path | None, force: bool):
+def template(kind: str, output: Path, config_file: Path | None, organisation: str | None, force: bool):
     """Write a blank standard workbook: provider-return or school-log."""
     from ..templates import build_workbook
 
@@ -30,8 +33,42 @@ def template(kind: str, output: Path, config_file: Path | None, force: bool):
                                  param_hint="-o")
     if output.exists() and not force:
         raise click.UsageError(f"{output} exists: give another file name, or add --force to replace it")
-    build_workbook(kind, output, settings=settings)
-    click.echo(f"Wrote a blank workbook, the {KINDS[kind].title}, to {output}")
+    service, records, note = _service_link(kind, settings, config_file, organisation)
+    build_workbook(kind, output, records, settings=settings, service=service)
+    click.echo(f"Wrote a blank workbook, the {KINDS[kind].title}, to {output}{note}")
+
+
+# The form cells `--for ORG` fills in: (name, ID) of the organisation, per kind of workbook.
+ORGANISATION_CELLS = {"provider-return": ("Provider", "provider_name", "provider_id"),
+                      "school-log": ("School", "school_name", "school_urn")}
+
+
+def _service_link(kind: str, settings, config: Path | None, organisation: str | None):
+    """(ServiceLink or None, records, note for the user) from the settings and --for."""
+    from ..excel_config import ServiceLink
+
+    if not settings.service_url:
+        if organisation:
+            raise click.UsageError("--for needs service_url in the settings (--config)")
+        return None, None, ""
+    if not organisation:
+        return ServiceLink(settings.service_url), None, f"; its buttons call {settings.service_url}"
+    from ..service.keys import KeysError, add_key, read_keys
+    from .serve import keys_file_of
+
+    keys_file = keys_file_of(config)
+    if keys_file is None:
+        raise click.UsageError("--for needs service_keys_file in the settings (--config)")
+    try:
+        org_id = read_keys(keys_file).get(organisation, {}).get("id")
+        key = add_key(keys_file, organisation, org_id)
+    except KeysError as exc:
+        raise click.UsageError(str(exc)) from None
+    sheet, name_key, id_key = ORGANISATION_CELLS[kind]
+    records = {sheet: {name_key: organisation, **({id_key: org_id} if org_id else {})}}
+    return (ServiceLink(settings.service_url, key), records,
+            f" for {organisation}; its buttons call {settings.service_url} with a new key for "
+            f"{organisation} (any earlier key of theirs no longer works)")
 
 
 @main.command(short_help="Write a realistic term of filled-in returns to try things on.")

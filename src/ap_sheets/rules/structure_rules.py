@@ -9,7 +9,7 @@ from __future__ import annotations
 from ..cells import cell_ref, column_letters
 from ..findings import Finding
 from ..normalise import NotAReturn
-from ..safety import LIMITS, template_vba_digest
+from ..safety import LIMITS, councils_vba_digests, template_vba_digest
 from ..spec import ERROR, KINDS, QUERY, Layout
 from .declare import rule
 
@@ -106,11 +106,12 @@ R060 = rule(
 
 
 def macro_problem(digest: str | None, template: str | None = None) -> tuple[str, dict] | None:
-    """(message, fields) when a workbook carries macros that are not the template's; else None."""
+    """(message, fields) when a workbook carries macros that are not the council's (this
+    release's template or an earlier one: `safety.councils_vba_digests`); else None."""
     if digest is None:
         return None
-    template = template_vba_digest() if template is None else template
-    if digest == template:
+    councils = councils_vba_digests() if template is None else {template}
+    if digest in councils:
         return None
     if digest == "oversized":
         return "unreadable", {"why": "the macro project is unusually large"}
@@ -252,3 +253,15 @@ def test_r004_data_outside_the_area_read():
         "B5001, CC2 and 2 more cells. It was not checked. If it was typed by mistake, delete it; if your return "
         "really needs more rows or columns, contact the council's AP team.")
     assert report.status == "rejected"
+
+
+def test_r060_macros_of_an_earlier_council_template_are_the_councils():
+    """A return made on last term's workbook carries the macros of that release: not tampered."""
+    from ap_sheets.safety import EARLIER_TEMPLATE_DIGESTS
+    from ap_sheets.testing import check, provider_return
+
+    b = provider_return()
+    b.vba_digest = EARLIER_TEMPLATE_DIGESTS[0]
+    assert check(b).issues == []
+    assert macro_problem(EARLIER_TEMPLATE_DIGESTS[0]) is None
+    assert macro_problem("sha256:" + "1" * 64) == ("differ", {})

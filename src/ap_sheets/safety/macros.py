@@ -65,6 +65,21 @@ def _template_digest(path: str, size: int, mtime: float) -> str | None:
     return vba_digest(Path(path).read_bytes())
 
 
+# The macros of every template the council has released before this one: a return made on
+# last term's workbook carries them, and they are the council's own, not tampered with.
+# When the VBA changes (macros/, scripts/build_vba.py), add the digest of the release it replaces.
+EARLIER_TEMPLATE_DIGESTS = (
+    # ap-sheets 0.1.0: Validate and Summary through local Python (xlwings RunPython) only
+    "sha256:37e19f23b98575be2260ba0206f752fbe4b334c3a3c3aa90c261f491b7d9bd3a",
+)
+
+
+def councils_vba_digests() -> frozenset[str]:
+    """The digests of the council's own macros: this release's template and every earlier one."""
+    current = template_vba_digest()
+    return frozenset(EARLIER_TEMPLATE_DIGESTS) | ({current} if current else set())
+
+
 def template_vba_digest(path: Path | None = None) -> str | None:
     """The digest of the official template's macros, from the packaged vbaProject.bin (cached)."""
     path = path or TEMPLATE_VBA
