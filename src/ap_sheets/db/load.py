@@ -1,0 +1,280 @@
+"""Loading a consolidated term into the register database, in one transaction.
+
+`load_term(engine, batch)` takes the `Consolidation` that `consolidate` builds and logs every
+file in it (each once, by the SHA-256 of its content: the same file twice changes nothing),
+with its status and findings. The rows of accepted returns become children (one per UPN),
+identities (every different name or date of birth for a UPN: X003 kept) and placements.
+Then, for each provider or school and term touched, the return that counts is chosen as
+the report's X005 does (an accepted return over a rejected one, then the later Date
+completed, then the later-saved file, then the later loaded); the others point at it
+(`superseded_by`). Everything happens in one transaction holding the register's write lock
+(`store.lock`): a run that is killed leaves the database as it was, and a second run waits.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.engine import Connection, Engine
+
+from ..cross_rules import provider_key, school_key
+from ..findings import ACCEPTED
+from . import schema as S
+from .store import lock
+
+PROVIDER, SCHOOL = "provider-return", "school-log"
+CHUNK = 500  # values per IN (...) list
+
+
+@dataclass
+class LoadResult:
+    """What a load did: files newly logged, files already held (same content), files that
+    could not be read again to load, and the returns now superseded by a newer one."""
+
+    loaded: list[str] = field(default_factory=list)
+    already_held: list[str] = field(default_factory=list)
+    not_loaded: dict[str, str] = field(default_factory=dict)  # file -> why (no pupil data)
+    superseded: list[str] = field(default_factory=list)  # files no longer counting
+    placements: int = 0
+
+
+def content_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_term(engine: Engine, batch, now: datetime | None = None) -> LoadResult:
+    """Load every file of `batch` (a `consolidate.Consolidation`) into the register."""
+    result = LoadResult()
+    root = Path(batch.root)
+    hashed = []
+    for r in batch.results:  # read before the transaction: the lock is held only to write
+        try:
+            hashed.append((content_hash(root / r.file), r))
+        except OSError as exc:
+            result.not_loaded[r.file] = f"it could not be read again to load it ({exc.strerror or 'unreadable'})"
+    now = (now or batch.produced or datetime.now()).replace(microsecond=0)
+    with engine.begin() as conn:
+        lock(conn)
+        held = _held_hashes(conn, [h for h, _ in hashed])
+        new = []
+        for h, r in hashed:
+            if h in held:
+                result.already_held.append(r.file)
+            else:
+                held.add(h)  # two copies of one file in the folder: logged once
+                new.append((h, r))
+        ids = {}
+        for h, r in new:
+            ids[r.file] = _insert_return(conn, h, r, now)
+            result.loaded.append(r.file)
+        accepted = [r for _, r in new if r.status == ACCEPTED and r.kind in (PROVIDER, SCHOOL) and r.rows]
+        result.placements = _insert_rows(conn, accepted, ids)
+        _organisations(conn, [r for _, r in new])
+        groups = {(r.kind, _org_key(r), r.term.start_year, r.term.term) for _, r in new
+                  if _org_key(r) and r.term is not None}
+        result.superseded = _choose(conn, groups)
+    return result
+
+
+def _held_hashes(conn: Connection, hashes: list[str]) -> set[str]:
+    out = set()
+    for i in range(0, len(hashes), CHUNK):
+        part = hashes[i:i + CHUNK]
+        out.update(conn.scalars(select(S.returns.c.content_hash).where(S.returns.c.content_hash.in_(part))))
+    return out
+
+
+def _org_key(r) -> str | None:
+    if r.kind == PROVIDER:
+        return provider_key(r.record.get("provider_id"))
+    if r.kind == SCHOOL:
+        return school_key(r.record.get("school_urn"))
+    return None
+
+
+def _org_name(r):
+    return _text(r.record.get("provider_name" if r.kind == PROVIDER else "school_name"))
+
+
+def _finding(f) -> dict:
+    """A finding as held: where and what, never the cell's value (it can be a pupil's data)."""
+    return {"sheet": f.sheet, "row": f.row, "column": f.column, "cell": f.cell, "code": f.code,
+            "severity": f.severity, "message": f.message}
+
+
+def _insert_return(conn: Connection, digest: str, r, now: datetime) -> int:
+    report = r.report
+    values = dict(
+        content_hash=digest, file=r.file, kind=r.kind if r.kind in (PROVIDER, SCHOOL) else None,
+        org_key=_org_key(r), org_name=_org_name(r),
+        term_year=r.term.start_year if r.term else None, term=r.term.term if r.term else None,
+        status=r.status, errors=len(report.errors), queries=len(report.queries),
+        findings=[_finding(f) for f in report.issues], reason=report.reason,
+        date_completed=_date(r.record.get("date_completed")), file_mtime=r.mtime or None, loaded_at=now)
+    return conn.execute(S.returns.insert().values(**values)).inserted_primary_key[0]
+
+
+def _insert_rows(conn: Connection, accepted: list, ids: dict[str, int]) -> int:
+    """Children, identities and placements from the rows of accepted returns."""
+    rows = [(r, row) for r in accepted for row in r.rows if isinstance(row.upn, str) and row.upn]
+    upns = sorted({row.upn for _, row in rows})
+    child_ids = _child_ids(conn, upns)
+    missing = [u for u in upns if u not in child_ids]
+    latest: dict[str, tuple] = {}  # UPN -> (sex, ethnicity) from the latest term's provider return
+    for r, row in sorted(rows, key=lambda item: (item[0].term, item[0].file)):
+        if r.kind == PROVIDER:
+            latest[row.upn] = (_text(row.sex), _text(row.ethnicity))
+    if missing:
+        conn.execute(S.children.insert(), [{"upn": u, "sex": latest.get(u, (None, None))[0],
+                                            "ethnicity": latest.get(u, (None, None))[1]} for u in missing])
+        child_ids.update(_child_ids(conn, missing))
+    for upn, (sex, ethnicity) in latest.items():
+        if upn not in missing:
+            conn.execute(update(S.children).where(S.children.c.id == child_ids[upn])
+                         .values(sex=sex, ethnicity=ethnicity))
+    seen = _identities(conn, [child_ids[u] for u in upns])
+    new_identities, placements = [], []
+    for r, row in rows:
+        child = child_ids[row.upn]
+        ident = (child, _text(row.surname), _text(row.forename), _date(row.date_of_birth))
+        if ident not in seen:
+            seen.add(ident)
+            new_identities.append({"child_id": child, "surname": ident[1], "forename": ident[2],
+                                   "date_of_birth": ident[3], "return_id": ids[r.file]})
+        placements.append(_placement(r, row, ids[r.file], child))
+    if new_identities:
+        conn.execute(S.identities.insert(), new_identities)
+    if placements:
+        conn.execute(S.placements.insert(), placements)
+    return len(placements)
+
+
+def _child_ids(conn: Connection, upns: list[str]) -> dict[str, int]:
+    out = {}
+    for i in range(0, len(upns), CHUNK):
+        part = upns[i:i + CHUNK]
+        out.update(conn.execute(select(S.children.c.upn, S.children.c.id).where(S.children.c.upn.in_(part))).all())
+    return out
+
+
+def _identities(conn: Connection, child_ids: list[int]) -> set[tuple]:
+    out = set()
+    t = S.identities.c
+    for i in range(0, len(child_ids), CHUNK):
+        part = child_ids[i:i + CHUNK]
+        out.update(tuple(x) for x in conn.execute(
+            select(t.child_id, t.surname, t.forename, t.date_of_birth).where(t.child_id.in_(part))).all())
+    return out
+
+
+def _placement(r, row, return_id: int, child_id: int) -> dict:
+    common = dict(return_id=return_id, child_id=child_id, row=row.row, nc_year=_text(row.nc_year),
+                  sen=_text(row.sen), looked_after=_text(row.looked_after),
+                  placement_reason=_text(row.placement_reason), start_date=_date(row.start_date),
+                  planned_end_date=_date(row.planned_end_date), end_date=_date(row.end_date),
+                  reintegration_plan=_text(row.reintegration_plan), destination=_text(row.destination))
+    empty = {c.name: None for c in S.placements.columns if c.name != "id"}
+    if r.kind == PROVIDER:
+        return {**empty, **common,
+                "provider_key": _org_key(r), "provider_name": _org_name(r),
+                "school_urn": school_key(_text(row.commissioner_urn)),
+                "commissioner_type": _text(row.commissioner_type), "commissioner_name": _text(row.commissioner_name),
+                "tier": _text(row.tier), "hours_per_week": _num(row.hours_per_week),
+                "sessions_possible": _int(row.sessions_possible), "sessions_attended": _int(row.sessions_attended),
+                "sessions_authorised": _int(row.sessions_authorised), "engagement": _text(row.engagement),
+                "progress_outcomes": _text(row.progress_outcomes), "progress_learning": _text(row.progress_learning),
+                "quals_entered": _int(row.quals_entered), "quals_achieved": _int(row.quals_achieved),
+                "suspensions": _int(row.suspensions), "safeguarding_concerns": _int(row.safeguarding_concerns),
+                "behaviour_incidents": _int(row.behaviour_incidents)}
+    return {**empty, **common,
+            "provider_key": provider_key(_text(row.provider_id)), "provider_name": _text(row.provider_name),
+            "school_urn": _org_key(r), "commissioner_type": "School", "commissioner_name": _org_name(r),
+            "hours_per_week": _num(row.hours_at_provider), "hours_at_school": _num(row.hours_at_school),
+            "attendance_pct": _num(row.attendance_pct), "progress": _text(row.progress),
+            "planned_return_date": _date(row.planned_return_date),
+            "final_report_received": _text(row.final_report_received)}
+
+
+def _organisations(conn: Connection, results: list) -> None:
+    """Each provider and school seen, with the name on its latest return."""
+    latest: dict[tuple, str | None] = {}
+    for r in sorted(results, key=lambda r: (r.term or _NO_TERM, r.file)):
+        key = _org_key(r)
+        if key:
+            kind = "provider" if r.kind == PROVIDER else "school"
+            latest[(kind, key)] = _org_name(r) or latest.get((kind, key))
+    t = S.organisations
+    for (kind, key), name in sorted(latest.items()):
+        found = conn.execute(select(t.c.id).where(and_(t.c.kind == kind, t.c.key == key))).scalar()
+        if found is None:
+            conn.execute(t.insert().values(kind=kind, key=key, name=name))
+        elif name:
+            conn.execute(update(t).where(t.c.id == found).values(name=name))
+
+
+class _NoTerm:
+    def __lt__(self, other):
+        return not isinstance(other, _NoTerm)
+
+    def __gt__(self, other):
+        return False
+
+
+_NO_TERM = _NoTerm()
+
+
+def _choose(conn: Connection, groups: set[tuple]) -> list[str]:
+    """For each (kind, provider/school, term), the return that counts; the rest superseded."""
+    t = S.returns.c
+    superseded = []
+    for kind, key, year, term in sorted(groups):
+        held = conn.execute(select(t.id, t.file, t.status, t.date_completed, t.file_mtime, t.superseded_by)
+                            .where(and_(t.kind == kind, t.org_key == key, t.term_year == year, t.term == term))).all()
+        winner = max(held, key=lambda h: (h.status == ACCEPTED, h.date_completed or date.min, h.file_mtime or 0.0, h.id))
+        for h in held:
+            wanted = None if h.id == winner.id else winner.id
+            if h.superseded_by != wanted:
+                conn.execute(update(S.returns).where(t.id == h.id).values(superseded_by=wanted))
+                if wanted is not None:
+                    superseded.append(h.file)
+    return sorted(superseded)
+
+
+def counting():
+    """The condition for a return that counts: accepted, for a term, not superseded."""
+    t = S.returns.c
+    return and_(t.status == ACCEPTED, t.superseded_by.is_(None), t.term_year.is_not(None))
+
+
+# ---- typed values as held ----------------------------------------------------------------
+def _text(v):
+    if v is None:
+        return None
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    s = str(v).strip()
+    return s or None
+
+
+def _date(v):
+    if isinstance(v, datetime):
+        return v.date()
+    return v if isinstance(v, date) else None
+
+
+def _num(v):
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+def _int(v):
+    return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+
+
+__all__ = ["LoadResult", "load_term", "counting", "content_hash"]
