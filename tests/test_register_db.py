@@ -8,6 +8,7 @@ import pickle
 import signal
 import subprocess
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -223,25 +224,33 @@ load.load_term(open_register(sys.argv[1]), batch)
 def test_a_killed_load_leaves_the_database_as_it_was(db, tmp_path):
     engine = open_register(db)
     load_term(engine, autumn_batch(tmp_path))
-    before = year_figures(engine, AUTUMN)
     spring = spring_batch(tmp_path)
     (tmp_path / "batch.pickle").write_bytes(pickle.dumps(spring))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     proc = subprocess.Popen([sys.executable, "-c", KILLED_LOAD, db, str(tmp_path / "batch.pickle")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    second: dict = {}
+    waiting = threading.Thread(target=lambda: second.update(done=load_term(engine, summer_batch(tmp_path))))
     try:
         assert proc.stdout.readline().strip() == "inside the transaction", proc.stderr.read()
+        waiting.start()  # a second run at the same time waits for the first ...
+        waiting.join(timeout=1.0)
+        assert waiting.is_alive() and "done" not in second
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
+        waiting.join(timeout=30)  # ... and goes ahead once it is gone
     finally:
         if proc.poll() is None:
             proc.kill()
+    assert second["done"].loaded == ["p1.xlsm", "p2.xlsm"]
     engine.dispose()
     engine = open_register(db)
-    assert year_figures(engine, AUTUMN) == before
-    assert count(engine, S.returns) == 3 and count(engine, S.placements) == 4
+    # nothing of the killed run is held: Autumn as before, plus the Summer run that waited
+    assert count(engine, S.returns, S.returns.c.term == "Spring") == 0
+    assert count(engine, S.returns) == 3 + 2 and count(engine, S.placements) == 4 + 3
+    assert year_figures(engine, AUTUMN)["terms"] == ["2024/25 Autumn", "2024/25 Summer"]
     assert load_term(engine, spring).loaded == ["p1.xlsm"]  # and the load can simply be run again
-    assert year_figures(engine, SPRING)["terms"] == ["2024/25 Autumn", "2024/25 Spring"]
+    assert year_figures(engine, SPRING)["terms"] == ["2024/25 Autumn", "2024/25 Spring", "2024/25 Summer"]
     engine.dispose()
 
 
