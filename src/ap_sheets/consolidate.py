@@ -362,6 +362,7 @@ class Consolidation:
     trend_terms: dict  # Term -> accepted returns for that term (one per provider/school)
     config: object = None
     produced: object = None  # datetime the report was produced
+    year: dict | None = None  # the register database's `year` figures (with --db), for summary.json
 
     @property
     def accepted(self) -> list[FileResult]:
@@ -487,7 +488,8 @@ class Outcome:
 
 def consolidate(directory, outdir, term: Term | str | None = None, config=None, jobs: int | None = None,
                 progress: bool | None = None, in_process: bool = False,
-                pseudonymise_salt: str | bytes | None = None, feedback: bool = False) -> Outcome:
+                pseudonymise_salt: str | bytes | None = None, feedback: bool = False,
+                register: Callable[[Consolidation], None] | None = None) -> Outcome:
     """Check every file under `directory` and write the council's report into `outdir`.
 
     `term`: a Term or "2024/25 Autumn"; default the most common term among the returns.
@@ -497,6 +499,8 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
     (CSV) for analysts, its pupil IDs keyed by this secret salt (never written anywhere).
     `feedback`: also write a feedback copy of each rejected return under
     `outdir/feedback/` (see the module doc); ValueError if that folder is `directory` itself.
+    `register`: called with the batch before the reports are written (`--db` loads the term
+    into the register database there and sets the batch's `year` and Trends).
     """
     from .report import build_summary, write_council_report, write_shareable_report
     from .settings import Settings
@@ -546,6 +550,9 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
     batch.root = str(directory)
     batch.produced = _produced_at()
     clock.lap("reconcile")
+    if register is not None:
+        register(batch)
+        clock.lap("load the register database")
     outputs = {"report": write_atomic(outdir / REPORT_NAME, lambda p: write_council_report(batch, p), private=True)}
     clock.lap("write council_report.xlsx")
     outputs["shareable"] = write_atomic(outdir / SHAREABLE_NAME, lambda p: write_shareable_report(batch, p))
@@ -556,6 +563,8 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
             outdir / PSEUDONYMISED_NAME, lambda p: write_pseudonymised_register(batch, p, pseudonymise_salt),
             private=True)
     summary = build_summary(batch)
+    if batch.year is not None:
+        summary["year"] = batch.year
     outputs["summary"] = write_atomic(
         outdir / SUMMARY_NAME,
         lambda p: p.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))

@@ -14,7 +14,7 @@ def main():
 
 
 def _register_commands() -> None:
-    from . import consolidate, rules, templates, validate  # noqa: F401 (each adds its commands)
+    from . import consolidate, register, rules, templates, validate  # noqa: F401 (each adds its commands)
 
 
 _register_commands()

@@ -3,7 +3,8 @@
 `load_term(engine, batch)` takes the `Consolidation` that `consolidate` builds and logs every
 file in it (each once, by the SHA-256 of its content: the same file twice changes nothing),
 with its status and findings. The rows of accepted returns become children (one per UPN),
-identities (every different name or date of birth for a UPN: X003 kept) and placements.
+identities (every different name or date of birth for a UPN: X003 kept) and placements;
+so do the rows of rejected returns whose UPN is valid (on the term's Register, never counted).
 Then, for each provider or school and term touched, the return that counts is chosen as
 the report's X005 does (an accepted return over a rejected one, then the later Date
 completed, then the later-saved file, then the later loaded); the others point at it
@@ -20,8 +21,8 @@ from pathlib import Path
 from sqlalchemy import and_, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from ..cross_rules import provider_key, school_key
-from ..findings import ACCEPTED
+from ..cross_rules import provider_key, school_key, valid_upn
+from ..findings import ACCEPTED, json_value
 from . import schema as S
 from .store import lock
 
@@ -74,8 +75,8 @@ def load_term(engine: Engine, batch, now: datetime | None = None) -> LoadResult:
         for h, r in new:
             ids[r.file] = _insert_return(conn, h, r, now)
             result.loaded.append(r.file)
-        accepted = [r for _, r in new if r.status == ACCEPTED and r.kind in (PROVIDER, SCHOOL) and r.rows]
-        result.placements = _insert_rows(conn, accepted, ids)
+        readable = [r for _, r in new if r.readable and r.rows]
+        result.placements = _insert_rows(conn, readable, ids)
         _organisations(conn, [r for _, r in new])
         groups = {(r.kind, _org_key(r), r.term.start_year, r.term.term) for _, r in new
                   if _org_key(r) and r.term is not None}
@@ -117,19 +118,24 @@ def _insert_return(conn: Connection, digest: str, r, now: datetime) -> int:
         term_year=r.term.start_year if r.term else None, term=r.term.term if r.term else None,
         status=r.status, errors=len(report.errors), queries=len(report.queries),
         findings=[_finding(f) for f in report.issues], reason=report.reason,
-        date_completed=_date(r.record.get("date_completed")), file_mtime=r.mtime or None, loaded_at=now)
+        date_completed=_date(r.record.get("date_completed")), file_mtime=r.mtime or None, loaded_at=now,
+        record={k: json_value(v) for k, v in r.record.items()} if r.record else None,
+        complaints=list(r.complaints) if r.kind == PROVIDER and r.has_data else None)
     return conn.execute(S.returns.insert().values(**values)).inserted_primary_key[0]
 
 
-def _insert_rows(conn: Connection, accepted: list, ids: dict[str, int]) -> int:
-    """Children, identities and placements from the rows of accepted returns."""
-    rows = [(r, row) for r in accepted for row in r.rows if isinstance(row.upn, str) and row.upn]
+def _insert_rows(conn: Connection, readable: list, ids: dict[str, int]) -> int:
+    """Children, identities, placements and notifications from the rows of readable returns:
+    every row of an accepted return; the rows of a rejected one whose UPN is valid (they are
+    on the term's Register, but never count: see `counting`)."""
+    rows = [(r, row) for r in readable for row in r.rows
+            if isinstance(row.upn, str) and row.upn and (r.status == ACCEPTED or valid_upn(row.upn))]
     upns = sorted({row.upn for _, row in rows})
     child_ids = _child_ids(conn, upns)
     missing = [u for u in upns if u not in child_ids]
     latest: dict[str, tuple] = {}  # UPN -> (sex, ethnicity) from the latest term's provider return
     for r, row in sorted(rows, key=lambda item: (item[0].term, item[0].file)):
-        if r.kind == PROVIDER:
+        if r.kind == PROVIDER and r.status == ACCEPTED:
             latest[row.upn] = (_text(row.sex), _text(row.ethnicity))
     if missing:
         conn.execute(S.children.insert(), [{"upn": u, "sex": latest.get(u, (None, None))[0],
@@ -139,21 +145,30 @@ def _insert_rows(conn: Connection, accepted: list, ids: dict[str, int]) -> int:
         if upn not in missing:
             conn.execute(update(S.children).where(S.children.c.id == child_ids[upn])
                          .values(sex=sex, ethnicity=ethnicity))
-    seen = _identities(conn, [child_ids[u] for u in upns])
-    new_identities, placements = [], []
+    known = _identities(conn, [child_ids[u] for u in upns])
+    new_identities = {}
     for r, row in rows:
-        child = child_ids[row.upn]
-        ident = (child, _text(row.surname), _text(row.forename), _date(row.date_of_birth))
-        if ident not in seen:
-            seen.add(ident)
-            new_identities.append({"child_id": child, "surname": ident[1], "forename": ident[2],
-                                   "date_of_birth": ident[3], "return_id": ids[r.file]})
-        placements.append(_placement(r, row, ids[r.file], child))
+        ident = _identity(child_ids[row.upn], row)
+        if ident not in known and ident not in new_identities:
+            new_identities[ident] = {"child_id": ident[0], "surname": ident[1], "forename": ident[2],
+                                     "date_of_birth": ident[3], "return_id": ids[r.file]}
     if new_identities:
-        conn.execute(S.identities.insert(), new_identities)
+        conn.execute(S.identities.insert(), list(new_identities.values()))
+        known = _identities(conn, sorted({i[0] for i in new_identities}), known)
+    placements = [_placement(r, row, ids[r.file], child_ids[row.upn], known[_identity(child_ids[row.upn], row)])
+                  for r, row in rows]
     if placements:
         conn.execute(S.placements.insert(), placements)
+    notes = [{"return_id": ids[r.file], "child_id": child_ids.get(n.upn), "row": n.row,
+              "event_type": _text(n.event_type), "event_date": _date(n.event_date), "on_time": bool(n.on_time)}
+             for r in readable for n in r.notifications]
+    if notes:
+        conn.execute(S.notifications.insert(), notes)
     return len(placements)
+
+
+def _identity(child_id: int, row) -> tuple:
+    return (child_id, _text(row.surname), _text(row.forename), _date(row.date_of_birth))
 
 
 def _child_ids(conn: Connection, upns: list[str]) -> dict[str, int]:
@@ -164,18 +179,20 @@ def _child_ids(conn: Connection, upns: list[str]) -> dict[str, int]:
     return out
 
 
-def _identities(conn: Connection, child_ids: list[int]) -> set[tuple]:
-    out = set()
+def _identities(conn: Connection, child_ids: list[int], into: dict | None = None) -> dict[tuple, int]:
+    """(child, surname, forename, date of birth) -> identity id, for these children."""
+    out = dict(into or {})
     t = S.identities.c
     for i in range(0, len(child_ids), CHUNK):
         part = child_ids[i:i + CHUNK]
-        out.update(tuple(x) for x in conn.execute(
-            select(t.child_id, t.surname, t.forename, t.date_of_birth).where(t.child_id.in_(part))).all())
+        for ident_id, *key in conn.execute(
+                select(t.id, t.child_id, t.surname, t.forename, t.date_of_birth).where(t.child_id.in_(part))).all():
+            out.setdefault(tuple(key), ident_id)
     return out
 
 
-def _placement(r, row, return_id: int, child_id: int) -> dict:
-    common = dict(return_id=return_id, child_id=child_id, row=row.row, nc_year=_text(row.nc_year),
+def _placement(r, row, return_id: int, child_id: int, identity_id: int) -> dict:
+    common = dict(return_id=return_id, child_id=child_id, identity_id=identity_id, row=row.row, nc_year=_text(row.nc_year),
                   sen=_text(row.sen), looked_after=_text(row.looked_after),
                   placement_reason=_text(row.placement_reason), start_date=_date(row.start_date),
                   planned_end_date=_date(row.planned_end_date), end_date=_date(row.end_date),
@@ -186,18 +203,19 @@ def _placement(r, row, return_id: int, child_id: int) -> dict:
                 "provider_key": _org_key(r), "provider_name": _org_name(r),
                 "school_urn": school_key(_text(row.commissioner_urn)),
                 "commissioner_type": _text(row.commissioner_type), "commissioner_name": _text(row.commissioner_name),
-                "tier": _text(row.tier), "hours_per_week": _num(row.hours_per_week),
+                "tier": _int(row.tier), "hours_per_week": _num(row.hours_per_week),
                 "sessions_possible": _int(row.sessions_possible), "sessions_attended": _int(row.sessions_attended),
-                "sessions_authorised": _int(row.sessions_authorised), "engagement": _text(row.engagement),
-                "progress_outcomes": _text(row.progress_outcomes), "progress_learning": _text(row.progress_learning),
+                "sessions_authorised": _int(row.sessions_authorised), "engagement": _int(row.engagement),
+                "progress_outcomes": _int(row.progress_outcomes), "progress_learning": _int(row.progress_learning),
                 "quals_entered": _int(row.quals_entered), "quals_achieved": _int(row.quals_achieved),
                 "suspensions": _int(row.suspensions), "safeguarding_concerns": _int(row.safeguarding_concerns),
                 "behaviour_incidents": _int(row.behaviour_incidents)}
     return {**empty, **common,
             "provider_key": provider_key(_text(row.provider_id)), "provider_name": _text(row.provider_name),
+            "provider_registered": _text(row.provider_registered),
             "school_urn": _org_key(r), "commissioner_type": "School", "commissioner_name": _org_name(r),
             "hours_per_week": _num(row.hours_at_provider), "hours_at_school": _num(row.hours_at_school),
-            "attendance_pct": _num(row.attendance_pct), "progress": _text(row.progress),
+            "attendance_pct": _num(row.attendance_pct), "progress": _int(row.progress),
             "planned_return_date": _date(row.planned_return_date),
             "final_report_received": _text(row.final_report_received)}
 

@@ -1,7 +1,7 @@
 """Retention: deleting the personal data of children whose last placement ended before a date.
 
-A child is purged when every placement held for them (on any return, counting or not) has an
-end date before the date given: none is open or undated. Purging deletes the child's UPN,
+A child is purged when every placement held for them on a return not replaced by a corrected
+one (accepted or rejected) has an end date before the date given: none is open or undated. Purging deletes the child's UPN,
 sex, ethnicity and every name and date of birth held (identities), and clears from their
 placements everything but what the figures count (provider, school, term, start and end
 dates, destination). The child stays as an anonymous record, so the `year` figures of past
@@ -34,8 +34,10 @@ class PurgePlan:
 
 
 def _due(conn, ended_before: date) -> list[int]:
-    p, c = S.placements.c, S.children.c
-    open_or_late = select(p.child_id).where((p.end_date.is_(None)) | (p.end_date >= ended_before))
+    p, c, r = S.placements.c, S.children.c, S.returns.c
+    current = select(r.id).where(r.superseded_by.is_(None))  # a replaced return's rows are out of date
+    open_or_late = select(p.child_id).where(and_(p.return_id.in_(current),
+                                                 (p.end_date.is_(None)) | (p.end_date >= ended_before)))
     return list(conn.scalars(
         select(c.id).where(and_(c.upn.is_not(None), c.id.not_in(open_or_late),
                                 c.id.in_(select(p.child_id))))))
@@ -67,8 +69,8 @@ def purge(engine: Engine, ended_before: date, today: date | None = None) -> Purg
         done = PurgePlan(ended_before, len(ids), *_counts(conn, ids))
         for i in range(0, len(ids), CHUNK):
             part = ids[i:i + CHUNK]
-            conn.execute(delete(S.identities).where(S.identities.c.child_id.in_(part)))
             conn.execute(update(S.placements).where(S.placements.c.child_id.in_(part)).values(**cleared))
+            conn.execute(delete(S.identities).where(S.identities.c.child_id.in_(part)))
             conn.execute(update(S.children).where(S.children.c.id.in_(part))
                          .values(upn=None, sex=None, ethnicity=None, purged_on=today))
         conn.execute(S.purges.insert().values(purged_at=datetime.now().replace(microsecond=0),

@@ -11,12 +11,13 @@ What is held, and why (§11.5; the database holds special-category data):
   overwritten). Postcodes, religion, sexual orientation and free text are not held.
 - `placements`: one row per Pupils row of a provider return and per Placements row of a
   school log, tied to its return: provider, school / commissioner, dates, hours, sessions,
-  outcomes and destination, the fields the report uses.
+  outcomes and destination, the fields the report uses; `notifications`: the provider's
+  notifications of events (type, date, on time).
 - `purges`: when personal data was deleted and how much (no child-level data).
 """
 from __future__ import annotations
 
-from sqlalchemy import (JSON, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String,
+from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String,
                         Table, Text, UniqueConstraint)
 
 metadata = MetaData()
@@ -37,6 +38,8 @@ returns = Table(
     Column("findings", JSON, nullable=False),
     Column("reason", Text),  # why an unreadable file could not be read
     Column("date_completed", Date),
+    Column("record", JSON),  # the Provider / School sheet (no child data)
+    Column("complaints", JSON),  # [complaints, compliments, still open]
     Column("file_mtime", Float),
     Column("loaded_at", DateTime, nullable=False),
     Column("superseded_by", Integer, ForeignKey("returns.id")),
@@ -76,8 +79,10 @@ placements = Table(
     Column("return_id", Integer, ForeignKey("returns.id"), nullable=False, index=True),
     Column("child_id", Integer, ForeignKey("children.id"), nullable=False, index=True),
     Column("row", Integer, nullable=False),
+    Column("identity_id", Integer, ForeignKey("identities.id")),  # as on this row
     Column("provider_key", Text),
     Column("provider_name", Text),
+    Column("provider_registered", Text),
     Column("school_urn", Text),  # the school's log, or the commissioning school's URN
     Column("commissioner_type", Text),
     Column("commissioner_name", Text),
@@ -85,7 +90,7 @@ placements = Table(
     Column("sen", Text),
     Column("looked_after", Text),
     Column("placement_reason", Text),
-    Column("tier", Text),
+    Column("tier", Integer),
     Column("start_date", Date),
     Column("planned_end_date", Date),
     Column("end_date", Date),
@@ -95,10 +100,10 @@ placements = Table(
     Column("sessions_attended", Integer),
     Column("sessions_authorised", Integer),
     Column("attendance_pct", Float),
-    Column("engagement", Text),
-    Column("progress_outcomes", Text),
-    Column("progress_learning", Text),
-    Column("progress", Text),
+    Column("engagement", Integer),
+    Column("progress_outcomes", Integer),
+    Column("progress_learning", Integer),
+    Column("progress", Integer),
     Column("quals_entered", Integer),
     Column("quals_achieved", Integer),
     Column("suspensions", Integer),
@@ -108,6 +113,17 @@ placements = Table(
     Column("planned_return_date", Date),
     Column("final_report_received", Text),
     Column("destination", Text),
+)
+
+notifications = Table(
+    "notifications", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("return_id", Integer, ForeignKey("returns.id"), nullable=False, index=True),
+    Column("child_id", Integer, ForeignKey("children.id"), index=True),
+    Column("row", Integer, nullable=False),
+    Column("event_type", Text),
+    Column("event_date", Date),
+    Column("on_time", Boolean, nullable=False),
 )
 
 purges = Table(

@@ -1,5 +1,5 @@
 """The register database, first version: returns log, organisations, children, identities,
-placements, purges.
+placements, notifications, purges.
 
 Revision ID: 0001
 Revises:
@@ -32,6 +32,8 @@ def upgrade() -> None:
         sa.Column("findings", sa.JSON, nullable=False),
         sa.Column("reason", sa.Text),  # why an unreadable file could not be read
         sa.Column("date_completed", sa.Date),
+        sa.Column("record", sa.JSON),  # the Provider / School sheet (no child data)
+        sa.Column("complaints", sa.JSON),  # [complaints, compliments, still open]
         sa.Column("file_mtime", sa.Float),
         sa.Column("loaded_at", sa.DateTime, nullable=False),
         sa.Column("superseded_by", sa.Integer, sa.ForeignKey("returns.id")),
@@ -71,8 +73,10 @@ def upgrade() -> None:
         sa.Column("return_id", sa.Integer, sa.ForeignKey("returns.id"), nullable=False, index=True),
         sa.Column("child_id", sa.Integer, sa.ForeignKey("children.id"), nullable=False, index=True),
         sa.Column("row", sa.Integer, nullable=False),
+        sa.Column("identity_id", sa.Integer, sa.ForeignKey("identities.id")),  # as on this row
         sa.Column("provider_key", sa.Text),
         sa.Column("provider_name", sa.Text),
+        sa.Column("provider_registered", sa.Text),
         sa.Column("school_urn", sa.Text),  # the school's log, or the commissioning school's URN
         sa.Column("commissioner_type", sa.Text),
         sa.Column("commissioner_name", sa.Text),
@@ -80,7 +84,7 @@ def upgrade() -> None:
         sa.Column("sen", sa.Text),
         sa.Column("looked_after", sa.Text),
         sa.Column("placement_reason", sa.Text),
-        sa.Column("tier", sa.Text),
+        sa.Column("tier", sa.Integer),
         sa.Column("start_date", sa.Date),
         sa.Column("planned_end_date", sa.Date),
         sa.Column("end_date", sa.Date),
@@ -90,10 +94,10 @@ def upgrade() -> None:
         sa.Column("sessions_attended", sa.Integer),
         sa.Column("sessions_authorised", sa.Integer),
         sa.Column("attendance_pct", sa.Float),
-        sa.Column("engagement", sa.Text),
-        sa.Column("progress_outcomes", sa.Text),
-        sa.Column("progress_learning", sa.Text),
-        sa.Column("progress", sa.Text),
+        sa.Column("engagement", sa.Integer),
+        sa.Column("progress_outcomes", sa.Integer),
+        sa.Column("progress_learning", sa.Integer),
+        sa.Column("progress", sa.Integer),
         sa.Column("quals_entered", sa.Integer),
         sa.Column("quals_achieved", sa.Integer),
         sa.Column("suspensions", sa.Integer),
@@ -103,6 +107,17 @@ def upgrade() -> None:
         sa.Column("planned_return_date", sa.Date),
         sa.Column("final_report_received", sa.Text),
         sa.Column("destination", sa.Text),
+    )
+
+    op.create_table(
+        "notifications",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("return_id", sa.Integer, sa.ForeignKey("returns.id"), nullable=False, index=True),
+        sa.Column("child_id", sa.Integer, sa.ForeignKey("children.id"), index=True),
+        sa.Column("row", sa.Integer, nullable=False),
+        sa.Column("event_type", sa.Text),
+        sa.Column("event_date", sa.Date),
+        sa.Column("on_time", sa.Boolean, nullable=False),
     )
 
     op.create_table(
@@ -116,5 +131,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("purges", "placements", "identities", "children", "organisations", "returns"):
+    for table in ("purges", "notifications", "placements", "identities", "children", "organisations", "returns"):
         op.drop_table(table)
