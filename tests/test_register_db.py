@@ -23,20 +23,10 @@ from ap_sheets.findings import ACCEPTED, REJECTED, FileReport, Finding
 from ap_sheets.return_rows import PlacementRow, PupilRow
 from ap_sheets.terms import Term
 from conftest import make_upn
-from pg_server import PgServer, pg_bin
 
 AUTUMN, SPRING, SUMMER = Term(2024, "Autumn"), Term(2024, "Spring"), Term(2024, "Summer")
 A, B, C, D, E = (make_upn(n) for n in (1, 2, 3, 4, 5))
 NAMES = {A: ("Able", "Amy"), B: ("Baker", "Ben"), C: ("Cole", "Cara"), D: ("Dunn", "Dev"), E: ("Ede", "Eve")}
-
-
-@pytest.fixture(scope="session")
-def pg():
-    if pg_bin("initdb") is None or pg_bin("pg_ctl") is None:
-        pytest.skip("PostgreSQL is not installed (apt-get install postgresql; .ci/run does)")
-    server = PgServer()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
