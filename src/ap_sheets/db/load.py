@@ -14,11 +14,12 @@ completed, then the later-saved file, then the later loaded); the others point a
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from ..cross_rules import provider_key, school_key, valid_upn
@@ -71,10 +72,8 @@ def load_term(engine: Engine, batch, now: datetime | None = None) -> LoadResult:
             else:
                 held.add(h)  # two copies of one file in the folder: logged once
                 new.append((h, r))
-        ids = {}
-        for h, r in new:
-            ids[r.file] = _insert_return(conn, h, r, now)
-            result.loaded.append(r.file)
+        ids = _insert_returns(conn, new, now)
+        result.loaded = [r.file for _, r in new]
         readable = [r for _, r in new if r.readable and r.rows]
         result.placements = _insert_rows(conn, readable, ids)
         _organisations(conn, [r for _, r in new])
@@ -110,7 +109,16 @@ def _finding(f) -> dict:
             "severity": f.severity, "message": f.message}
 
 
-def _insert_return(conn: Connection, digest: str, r, now: datetime) -> int:
+def _insert_returns(conn: Connection, new: list[tuple[str, object]], now: datetime) -> dict[str, int]:
+    """Log the new files; file -> its id in the returns log."""
+    if not new:
+        return {}
+    stmt = S.returns.insert().returning(S.returns.c.id, sort_by_parameter_order=True)
+    found = conn.execute(stmt, [_return_values(digest, r, now) for digest, r in new]).scalars().all()
+    return {r.file: rid for (_, r), rid in zip(new, found)}
+
+
+def _return_values(digest: str, r, now: datetime) -> dict:
     report = r.report
     values = dict(
         content_hash=digest, file=r.file, kind=r.kind if r.kind in (PROVIDER, SCHOOL) else None,
@@ -121,7 +129,7 @@ def _insert_return(conn: Connection, digest: str, r, now: datetime) -> int:
         date_completed=_date(r.record.get("date_completed")), file_mtime=r.mtime or None, loaded_at=now,
         record={k: json_value(v) for k, v in r.record.items()} if r.record else None,
         complaints=list(r.complaints) if r.kind == PROVIDER and r.has_data else None)
-    return conn.execute(S.returns.insert().values(**values)).inserted_primary_key[0]
+    return values
 
 
 def _insert_rows(conn: Connection, readable: list, ids: dict[str, int]) -> int:
@@ -131,7 +139,8 @@ def _insert_rows(conn: Connection, readable: list, ids: dict[str, int]) -> int:
     rows = [(r, row) for r in readable for row in r.rows
             if isinstance(row.upn, str) and row.upn and (r.status == ACCEPTED or valid_upn(row.upn))]
     upns = sorted({row.upn for _, row in rows})
-    child_ids = _child_ids(conn, upns)
+    held = _children(conn, upns)  # UPN -> (id, sex, ethnicity)
+    child_ids = {u: h[0] for u, h in held.items()}
     missing = [u for u in upns if u not in child_ids]
     latest: dict[str, tuple] = {}  # UPN -> (sex, ethnicity) from the latest term's provider return
     for r, row in sorted(rows, key=lambda item: (item[0].term, item[0].file)):
@@ -140,11 +149,12 @@ def _insert_rows(conn: Connection, readable: list, ids: dict[str, int]) -> int:
     if missing:
         conn.execute(S.children.insert(), [{"upn": u, "sex": latest.get(u, (None, None))[0],
                                             "ethnicity": latest.get(u, (None, None))[1]} for u in missing])
-        child_ids.update(_child_ids(conn, missing))
-    for upn, (sex, ethnicity) in latest.items():
-        if upn not in missing:
-            conn.execute(update(S.children).where(S.children.c.id == child_ids[upn])
-                         .values(sex=sex, ethnicity=ethnicity))
+        child_ids.update((u, h[0]) for u, h in _children(conn, missing).items())
+    changed = [{"cid": held[u][0], "sex": sex, "ethnicity": ethnicity} for u, (sex, ethnicity) in latest.items()
+               if u in held and held[u][1:] != (sex, ethnicity)]
+    if changed:  # the latest loaded: what the Register shows
+        conn.execute(update(S.children).where(S.children.c.id == bindparam("cid"))
+                     .values(sex=bindparam("sex"), ethnicity=bindparam("ethnicity")), changed)
     known = _identities(conn, [child_ids[u] for u in upns])
     new_identities = {}
     for r, row in rows:
@@ -171,11 +181,13 @@ def _identity(child_id: int, row) -> tuple:
     return (child_id, _text(row.surname), _text(row.forename), _date(row.date_of_birth))
 
 
-def _child_ids(conn: Connection, upns: list[str]) -> dict[str, int]:
+def _children(conn: Connection, upns: list[str]) -> dict[str, tuple]:
     out = {}
+    c = S.children.c
     for i in range(0, len(upns), CHUNK):
         part = upns[i:i + CHUNK]
-        out.update(conn.execute(select(S.children.c.upn, S.children.c.id).where(S.children.c.upn.in_(part))).all())
+        for upn, *rest in conn.execute(select(c.upn, c.id, c.sex, c.ethnicity).where(c.upn.in_(part))).all():
+            out[upn] = tuple(rest)
     return out
 
 
@@ -191,13 +203,16 @@ def _identities(conn: Connection, child_ids: list[int], into: dict | None = None
     return out
 
 
+_EMPTY = {c.name: None for c in S.placements.columns if c.name != "id"}
+
+
 def _placement(r, row, return_id: int, child_id: int, identity_id: int) -> dict:
     common = dict(return_id=return_id, child_id=child_id, identity_id=identity_id, row=row.row, nc_year=_text(row.nc_year),
                   sen=_text(row.sen), looked_after=_text(row.looked_after),
                   placement_reason=_text(row.placement_reason), start_date=_date(row.start_date),
                   planned_end_date=_date(row.planned_end_date), end_date=_date(row.end_date),
                   reintegration_plan=_text(row.reintegration_plan), destination=_text(row.destination))
-    empty = {c.name: None for c in S.placements.columns if c.name != "id"}
+    empty = _EMPTY
     if r.kind == PROVIDER:
         return {**empty, **common,
                 "provider_key": _org_key(r), "provider_name": _org_name(r),
@@ -229,12 +244,15 @@ def _organisations(conn: Connection, results: list) -> None:
             kind = "provider" if r.kind == PROVIDER else "school"
             latest[(kind, key)] = _org_name(r) or latest.get((kind, key))
     t = S.organisations
-    for (kind, key), name in sorted(latest.items()):
-        found = conn.execute(select(t.c.id).where(and_(t.c.kind == kind, t.c.key == key))).scalar()
-        if found is None:
-            conn.execute(t.insert().values(kind=kind, key=key, name=name))
-        elif name:
-            conn.execute(update(t).where(t.c.id == found).values(name=name))
+    held = {(kind, key): (oid, name) for oid, kind, key, name in conn.execute(select(t)).all()}
+    new = [{"kind": kind, "key": key, "name": name} for (kind, key), name in sorted(latest.items())
+           if (kind, key) not in held]
+    renamed = [{"oid": held[k][0], "name": name} for k, name in sorted(latest.items())
+               if k in held and name and held[k][1] != name]
+    if new:
+        conn.execute(t.insert(), new)
+    if renamed:
+        conn.execute(update(t).where(t.c.id == bindparam("oid")).values(name=bindparam("name")), renamed)
 
 
 class _NoTerm:
@@ -252,9 +270,14 @@ def _choose(conn: Connection, groups: set[tuple]) -> list[str]:
     """For each (kind, provider/school, term), the return that counts; the rest superseded."""
     t = S.returns.c
     superseded = []
-    for kind, key, year, term in sorted(groups):
-        held = conn.execute(select(t.id, t.file, t.status, t.date_completed, t.file_mtime, t.superseded_by)
-                            .where(and_(t.kind == kind, t.org_key == key, t.term_year == year, t.term == term))).all()
+    keys = sorted({g[1] for g in groups})
+    by_group = defaultdict(list)
+    for i in range(0, len(keys), CHUNK):
+        for h in conn.execute(select(t.id, t.file, t.status, t.date_completed, t.file_mtime, t.superseded_by,
+                                     t.kind, t.org_key, t.term_year, t.term).where(t.org_key.in_(keys[i:i + CHUNK]))):
+            by_group[(h.kind, h.org_key, h.term_year, h.term)].append(h)
+    for group in sorted(groups):
+        held = by_group[group]
         winner = max(held, key=lambda h: (h.status == ACCEPTED, h.date_completed or date.min, h.file_mtime or 0.0, h.id))
         for h in held:
             wanted = None if h.id == winner.id else winner.id
