@@ -19,13 +19,13 @@ then `plan_demo` which puts a term together and `write_demo` which writes it.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import NamedTuple
 
 from .spec import KINDS, Layout
-from .terms import Term, age_on
+from .terms import TERM_ORDER, Term, age_on
 from .values import upn_check_letter
 
 DEFAULT_TERM = "2024/25 Autumn"
@@ -974,12 +974,18 @@ def _placements(maker: _Maker) -> tuple[list[Placement], dict[str, Placement]]:
     return placements, tagged
 
 
-def plan_demo(term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> Demo:
-    """Everything the demo writes, in memory: the workbooks' records, the planted values, the gaps."""
+def plan_demo(term=DEFAULT_TERM, seed: int = DEFAULT_SEED, earlier: tuple[Demo, ...] = ()) -> Demo:
+    """Everything the demo writes, in memory: the workbooks' records, the planted values, the gaps.
+    `earlier`: the demo's earlier terms of a year (`plan_year`), whose children carry on."""
     term = _term(term)
     maker = _Maker(term, seed)
     rng = maker.rng
+    for before in earlier:  # no child of an earlier term is drawn again as someone new
+        maker.upns.update(p.child.upn for p in before.placements)
+        maker.names.update((p.child.forename, p.child.surname) for p in before.placements)
     placements, tagged = _placements(maker)
+    if earlier:
+        _carry_on(maker, placements, earlier)
     plans: dict[str, WorkbookPlan] = {}
     for provider in PROVIDERS:
         rows = sorted((p for p in placements if p.provider is provider and p.on_return),
@@ -1010,6 +1016,81 @@ def plan_demo(term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> Demo:
              "the school's log shows about 21 points more attendance than the provider's sessions"),
     ]
     return Demo(term, list(plans.values()), placements, planter.mistakes, planter.quirks, gaps)
+
+
+def _carry_on(maker: _Maker, placements: list[Placement], earlier: tuple[Demo, ...]) -> None:
+    """Children of the earlier terms in this term: each placement still open at the end of the
+    last term carries on at the same provider from the same start date (it may end now), and
+    two children who went back to school in an earlier term come back into AP at a new provider.
+    Each takes the place of a newly drawn placement at that provider, so returns keep their size."""
+    term = maker.term
+    spare = [p for p in placements if p.child.tag is None and p.on_return and p.on_school_log]
+    last = earlier[-1]
+    carried = [p for p in last.placements
+               if p.end is None and p.child.tag is None and p.on_return and p.on_school_log]
+    back = [p for demo in earlier for p in demo.placements
+            if p.end is not None and p.destination in ("Returned to home school", "New mainstream school")
+            and p.child.tag is None]
+    for before in carried:
+        place = next((p for p in spare if p.provider is before.provider), None)
+        if place is None:
+            continue
+        spare.remove(place)
+        now = maker.placement(_grown(maker, before.child), before.provider, {"reason": before.reason})
+        start = before.start
+        possible, attended, authorised = maker.sessions(start, now.end, before.days, {})
+        placements[placements.index(place)] = replace(
+            now, start=start, planned_end=max(now.planned_end, before.planned_end, start + timedelta(42)),
+            hours=before.hours, days=before.days, tier=before.tier, sessions_possible=possible,
+            sessions_attended=attended, sessions_authorised=authorised)
+    here = {p.child.upn for p in placements}
+    returning = 0
+    for before in back:
+        if before.child.upn in here or returning == 2:  # already back (or still placed), or two are
+            continue
+        here.add(before.child.upn)
+        returning += 1
+        place = next((p for p in reversed(spare) if p.provider is not before.provider), None)
+        if place is None:
+            continue
+        spare.remove(place)
+        placements[placements.index(place)] = maker.placement(_grown(maker, before.child), place.provider, {},
+                                                              after=max(before.end, term.start))
+
+
+def _grown(maker: _Maker, child: Child) -> Child:
+    """The child this term: asked their sexual orientation once they are 16."""
+    if child.sexual_orientation is None and age_on(child.born, maker.term.start) >= 16:
+        return replace(child, sexual_orientation=_pick(maker.rng, SEXUAL_ORIENTATIONS))
+    return child
+
+
+def plan_year(first_term=DEFAULT_TERM, terms: int = 3, seed: int = DEFAULT_SEED) -> list[Demo]:
+    """`terms` consecutive terms from `first_term` (3: a whole academic year), the children
+    carrying on from term to term (`_carry_on`)."""
+    term, demos = _term(first_term), []
+    for i in range(terms):
+        demos.append(plan_demo(term, seed + i, tuple(demos)))
+        names = list(TERM_ORDER)
+        nxt = names.index(term.term) + 1
+        term = Term(term.start_year + nxt // 3, names[nxt % 3])
+    return demos
+
+
+def write_year(directory, first_term=DEFAULT_TERM, terms: int = 3, seed: int = DEFAULT_SEED) -> dict[Term, list[Path]]:
+    """Each term of `plan_year` into its own folder, `directory/2024-25 Autumn/...`, ready to
+    load term by term into the register database."""
+    from .templates import build_workbook
+
+    written = {}
+    for demo in plan_year(first_term, terms, seed):
+        folder = Path(directory) / term_file_label(demo.term)
+        written[demo.term] = []
+        for plan in demo.workbooks:
+            path = folder / plan.path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            written[demo.term].append(build_workbook(plan.kind, path, plan.records))
+    return written
 
 
 def _gap(code: str, p: Placement, note: str) -> Gap:

@@ -29,10 +29,22 @@ def template(kind: str, output: Path):
 
 @main.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
-def demo(directory: Path):
+@click.option("--terms", type=click.IntRange(1, 3), default=1,
+              help="Terms to write: 3 is a whole academic year (Autumn, Spring, Summer), one folder a term, "
+                   "with children carrying on, leaving and coming back.")
+def demo(directory: Path, terms: int):
     """Write a realistic term of filled-in returns (providers and schools) to try things on."""
-    from ..demo import write_demo
+    from ..demo import write_demo, write_year
 
+    if terms > 1:
+        year = write_year(directory, terms=terms)
+        click.echo(f"Wrote {sum(len(w) for w in year.values())} demo workbooks for {terms} terms to {directory}, "
+                   "one folder a term.")
+        first = next(iter(year))
+        folder = directory / f"{first.academic_year.replace('/', '-')} {first.term}"
+        click.echo(f'Try, for each term in turn: ap-sheets consolidate "{folder}" -o "{folder}-report" '
+                   f"--db {directory / 'register.db'}")
+        return
     written = write_demo(directory)
     click.echo(f"Wrote {len(written)} demo workbooks to {directory}")
     click.echo(f"Try: ap-sheets validate {directory}")
