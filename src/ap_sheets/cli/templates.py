@@ -42,8 +42,8 @@ def demo(directory: Path, terms: int):
                    "one folder a term.")
         first = next(iter(year))
         folder = directory / f"{first.academic_year.replace('/', '-')} {first.term}"
-        click.echo(f'Try, for each term in turn: ap-sheets consolidate "{folder}" -o "{folder}-report" '
-                   f"--db {directory / 'register.db'}")
+        click.echo(f'Try, for each term in turn: ap-sheets consolidate "{folder}" -o "reports/{folder.name}" '
+                   "--db register.db")
         return
     written = write_demo(directory)
     click.echo(f"Wrote {len(written)} demo workbooks to {directory}")
