@@ -302,3 +302,16 @@ def test_a_database_that_cannot_be_used_is_named_plainly(tmp_path):
     (tmp_path / "notes.db").write_text("not a database at all, just some notes\n" * 100)
     with pytest.raises(RegisterError, match="Could not open the register database .*notes.db"):
         open_register(str(tmp_path / "notes.db"))
+
+
+def test_the_migrations_build_exactly_the_tables_the_code_uses(db):
+    """schema.py (what the code reads and writes) and the migrations (what builds the database)
+    must not drift apart: Alembic's autogenerate comparison finds no difference."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    engine = open_register(db)
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), S.metadata)
+    engine.dispose()
+    assert differences == []

@@ -124,7 +124,7 @@ def _return_values(digest: str, r, now: datetime) -> dict:
         content_hash=digest, file=r.file, kind=r.kind if r.kind in (PROVIDER, SCHOOL) else None,
         org_key=_org_key(r), org_name=_org_name(r),
         term_year=r.term.start_year if r.term else None, term=r.term.term if r.term else None,
-        status=r.status, errors=len(report.errors), queries=len(report.queries),
+        status=r.status, has_data=bool(r.has_data), errors=len(report.errors), queries=len(report.queries),
         findings=[_finding(f) for f in report.issues], reason=report.reason,
         date_completed=_date(r.record.get("date_completed")), file_mtime=r.mtime or None, loaded_at=now,
         record={k: json_value(v) for k, v in r.record.items()} if r.record else None,

@@ -74,7 +74,7 @@ def held_results(engine: Engine, terms: set[Term] | None = None, counting_only: 
         out.append(FileResult(shown, report, kind=x.kind, term=term, record=_record(x.kind, x.record),
                               mtime=x.file_mtime or 0.0, rows=rows.get(x.id, []), notifications=notes.get(x.id, []),
                               complaints=tuple(x.complaints or (0, 0, 0)),
-                              has_data=x.kind is not None and x.status != "unreadable"))
+                              has_data=x.has_data))
     return out
 
 

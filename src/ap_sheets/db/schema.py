@@ -33,6 +33,7 @@ returns = Table(
     Column("term_year", Integer),  # 2024 for 2024/25
     Column("term", Text),  # Autumn, Spring, Summer
     Column("status", String(12), nullable=False),  # accepted, rejected, unreadable
+    Column("has_data", Boolean, nullable=False),  # read as a standard return
     Column("errors", Integer, nullable=False, default=0),
     Column("queries", Integer, nullable=False, default=0),
     Column("findings", JSON, nullable=False),

@@ -11,8 +11,9 @@ that count: accepted, not superseded by a corrected return):
 - `returned_to_mainstream`: children with one of those placements ended in the year (end date
   from 1 September to 31 August) with destination "Returned to home school" or "New mainstream
   school". A placement's end date and destination are taken from its latest return.
-- `back_in_ap`: of those, children with a placement starting after that end date, on any
-  return that counts held in the database (provider return or school log, any later term).
+- `back_in_ap`: of those, children with a placement starting after that end date (their first
+  such end date in the year), on any return that counts held in the database (provider return
+  or school log, any term).
 - `median_placement_weeks`: the median length, start to end date in weeks (one decimal), of
   the placements that ended in the year; null when none did.
 - `children_purged`: children of the year whose personal data was purged since (still counted).

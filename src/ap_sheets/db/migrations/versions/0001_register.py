@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("term_year", sa.Integer),  # 2024 for 2024/25
         sa.Column("term", sa.Text),  # Autumn, Spring, Summer
         sa.Column("status", sa.String(12), nullable=False),  # accepted, rejected, unreadable
+        sa.Column("has_data", sa.Boolean, nullable=False),  # read as a standard return
         sa.Column("errors", sa.Integer, nullable=False, default=0),
         sa.Column("queries", sa.Integer, nullable=False, default=0),
         sa.Column("findings", sa.JSON, nullable=False),
