@@ -120,3 +120,21 @@ def test_a_database_that_cannot_be_used_stops_the_run_before_checking(demo, tmp_
     assert not (tmp_path / "out").exists()
     empty = invoke("register", "report", "--db", tmp_path / "new.db", "-o", tmp_path / "r")
     assert empty.exit_code == 1 and "holds no accepted return yet" in empty.output
+
+
+def test_a_second_run_that_cannot_wait_any_longer_says_so(demo, tmp_path, monkeypatch):
+    import sqlite3
+
+    db = tmp_path / "register.db"
+    open_register(str(db)).dispose()
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another run, writing
+    try:
+        monkeypatch.setenv("AP_SHEETS_DB_WAIT", "0.5")
+        run = invoke("consolidate", demo, "-o", tmp_path / "out", "--db", db)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert run.exit_code == 1
+    assert run.output == (f"Could not open the register database {db}: another run has been using it for more "
+                          "than 0.5 seconds. Wait for it to finish, then run this again.\n")

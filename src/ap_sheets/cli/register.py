@@ -78,7 +78,9 @@ class LoadIntoRegister:
 def _reason(exc: BaseException) -> str:
     text = str(getattr(exc, "orig", None) or exc).strip()
     if "database is locked" in text:
-        return "another run was using it and did not finish in time"
+        from ..db.store import busy_seconds
+
+        return f"another run has been using it for more than {busy_seconds():g} seconds"
     return text.splitlines()[0] if text else type(exc).__name__
 
 

@@ -65,13 +65,17 @@ def open_register(target, *, upgrade: bool = True) -> Engine:
         raise
     except Exception as exc:  # cannot connect, not a database ...
         engine.dispose()
-        raise RegisterError(f"Could not open the register database {shown(target)}: {_reason(exc)}") from exc
+        raise RegisterError(f"Could not open the register database {shown(target)}: {_reason(exc)}.") from exc
     return engine
 
 
 def _reason(exc: Exception) -> str:
     orig = getattr(exc, "orig", None) or exc
-    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    text = str(orig).strip()
+    if "database is locked" in text:
+        return (f"another run has been using it for more than {busy_seconds():g} seconds. Wait for it to finish, "
+                "then run this again")
+    return text.splitlines()[0] if text else type(orig).__name__
 
 
 def _sqlite_engine(path: Path) -> Engine:
@@ -85,7 +89,7 @@ def _sqlite_engine(path: Path) -> Engine:
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         except FileExistsError:
             pass
-    engine = create_engine(f"sqlite:///{path.resolve()}", connect_args={"timeout": BUSY_SECONDS})
+    engine = create_engine(f"sqlite:///{path.resolve()}", connect_args={"timeout": busy_seconds()})
 
     @event.listens_for(engine, "connect")
     def _connect(dbapi_connection, _record):
@@ -99,6 +103,14 @@ def _sqlite_engine(path: Path) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE")  # take the write lock now: one writer at a time
 
     return engine
+
+
+def busy_seconds() -> float:
+    """How long a second writer waits for the first: BUSY_SECONDS, or AP_SHEETS_DB_WAIT seconds."""
+    try:
+        return float(os.environ.get("AP_SHEETS_DB_WAIT", BUSY_SECONDS))
+    except ValueError:
+        return BUSY_SECONDS
 
 
 def lock(conn: Connection) -> None:
