@@ -53,11 +53,15 @@ def test_consolidate_loads_the_term_and_adds_the_year(loaded):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["year"] == DEMO_YEAR and summary["children"] == 98
     wb = openpyxl.load_workbook(out / "council_report.xlsx", read_only=True)
-    assert wb.sheetnames[-1] == "Year"
+    assert wb.sheetnames[-2:] == ["Year", "Year register"]
     values = [row for row in wb["Year"].iter_rows(values_only=True) if row and row[0]]
     figures = {row[0]: row[1] for row in values if len(row) > 1 and row[1] is not None}
     assert figures["Children in AP"] == 98 and figures["Median placement length (weeks)"] == 14
-    assert "Year" not in openpyxl.load_workbook(out / "council_report_shareable.xlsx", read_only=True).sheetnames
+    register = list(wb["Year register"].iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(register) if row and row[0] == "UPN")
+    assert len([row for row in register[header + 1:] if row[0]]) == 98
+    shareable = openpyxl.load_workbook(out / "council_report_shareable.xlsx", read_only=True).sheetnames
+    assert "Year" not in shareable and "Year register" not in shareable
 
 
 def test_the_same_folder_again_changes_nothing(loaded, demo, tmp_path):

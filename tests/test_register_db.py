@@ -315,3 +315,22 @@ def test_the_migrations_build_exactly_the_tables_the_code_uses(db):
         differences = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), S.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_the_year_register_has_every_child_of_the_year_once(db, tmp_path):
+    from ap_sheets.db import year_register
+
+    engine = open_register(db)
+    for make in (autumn_batch, corrected_batch, spring_batch, summer_batch):
+        load_term(engine, make(tmp_path))
+    children = {e["upn"]: e for e in year_register(engine, SPRING)}
+    engine.dispose()
+    assert list(children) == [A, B, C, D, E]  # by surname: Able-Smith, Baker, Cole, Dunn, Ede
+    assert children[A] == {
+        "upn": A, "surname": "Able-Smith", "forename": "Amy", "date_of_birth": date(2011, 5, 1), "placements": 2,
+        "providers": "Provider AP-001; Provider AP-002", "first_start": date(2024, 9, 9), "open": True,
+        "last_end": None, "latest_destination": "Another AP", "returned_to_mainstream": False, "back_in_ap": False,
+        "terms": "Autumn, Spring, Summer", "names_held": 2}
+    assert (children[B]["placements"], children[B]["returned_to_mainstream"], children[B]["back_in_ap"]) == (2, True, True)
+    assert (children[D]["last_end"], children[D]["latest_destination"], children[D]["terms"]) == (
+        date(2024, 12, 13), "New mainstream school", "Autumn")

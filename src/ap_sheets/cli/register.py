@@ -43,13 +43,14 @@ class LoadIntoRegister:
         self.problem: str | None = None
 
     def __call__(self, batch) -> None:
-        from ..db import load_term, year_figures
+        from ..db import load_term, year_figures, year_register
         from ..db.rebuild import held_trend_terms
 
         try:
             self.result = load_term(self.engine, batch)
             if batch.term is not None:
                 batch.year = year_figures(self.engine, batch.term)
+                batch.year_register = year_register(self.engine, batch.term)
                 held = held_trend_terms(self.engine)
                 held[batch.term] = batch.trend_terms.get(batch.term, [])
                 batch.trend_terms = dict(sorted(held.items()))

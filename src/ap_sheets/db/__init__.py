@@ -8,7 +8,7 @@ hold is in `schema`.
 from .load import LoadResult, load_term
 from .purge import PurgePlan, plan_purge, purge
 from .store import RegisterError, open_register
-from .year import DEFINITIONS, held_terms, year_figures
+from .year import DEFINITIONS, held_terms, year_figures, year_register
 
 __all__ = ["DEFINITIONS", "LoadResult", "PurgePlan", "RegisterError", "held_terms", "load_term", "open_register",
-           "plan_purge", "purge", "year_figures"]
+           "plan_purge", "purge", "year_figures", "year_register"]

@@ -125,7 +125,7 @@ def held_trend_terms(engine: Engine) -> dict[Term, list[FileResult]]:
 def register_batch(engine: Engine, term: Term | None = None, config=None, name: str = "the register database"):
     """The Consolidation for `term` (default: the latest term held) from the database alone:
     the term's returns as logged, reconciled as `consolidate` does; Trends from every term held."""
-    from .year import held_terms, year_figures
+    from .year import held_terms, year_figures, year_register
 
     terms = held_terms(engine)
     source = "given" if term is not None else "latest held"
@@ -139,4 +139,5 @@ def register_batch(engine: Engine, term: Term | None = None, config=None, name: 
     batch.trend_terms = {**held_trend_terms(engine), term: batch.trend_terms.get(term, [])}
     batch.trend_terms = dict(sorted(batch.trend_terms.items()))
     batch.year = year_figures(engine, term)
+    batch.year_register = year_register(engine, term)
     return batch
