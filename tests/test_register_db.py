@@ -334,3 +334,25 @@ def test_the_year_register_has_every_child_of_the_year_once(db, tmp_path):
     assert (children[B]["placements"], children[B]["returned_to_mainstream"], children[B]["back_in_ap"]) == (2, True, True)
     assert (children[D]["last_end"], children[D]["latest_destination"], children[D]["terms"]) == (
         date(2024, 12, 13), "New mainstream school", "Autumn")
+
+
+def test_a_term_rebuilt_from_the_database_with_trends_from_every_term_held(db, tmp_path):
+    from ap_sheets.db.rebuild import register_batch
+
+    engine = open_register(db)
+    for make in (autumn_batch, corrected_batch, spring_batch):
+        load_term(engine, make(tmp_path))
+    spring = register_batch(engine)  # the latest term held
+    autumn = register_batch(engine, AUTUMN)
+    assert spring.year == year_figures(engine, SPRING)
+    engine.dispose()
+    assert (spring.term, spring.term_source, autumn.term_source) == (SPRING, "latest held", "given")
+    assert {t: sorted(r.file for r in rs) for t, rs in spring.trend_terms.items()} == {
+        AUTUMN: ["p1.xlsm (#1)", "p2 corrected.xlsm", "s1.xlsm"], SPRING: ["p1.xlsm (#5)"]}
+    # the term as logged: the rejected return and the correction that replaced it, X005 as the folder would
+    assert autumn.decisions == {"p1.xlsm (#1)": "Yes", "p2 corrected.xlsm": "Yes", "s1.xlsm": "Yes",
+                                "p2.xlsm": "No: another return for the same provider is used (p2 corrected.xlsm), X005"}
+    rows = {r.file: r.rows for r in autumn.results}
+    assert [(row.upn, row.surname, row.end_date, row.destination) for row in rows["p2 corrected.xlsm"]] == [
+        (D, "Dunn", date(2024, 12, 13), "New mainstream school")]
+    assert rows["p1.xlsm (#1)"][1] == pupil(B, date(2024, 9, 9), date(2024, 11, 29), "Returned to home school", row=11)

@@ -56,6 +56,7 @@ def held_results(engine: Engine, terms: set[Term] | None = None, counting_only: 
     r = S.returns.c
     with engine.connect() as conn:
         logged = conn.execute(select(S.returns).order_by(r.id)).all()
+        names = Counter(x.file for x in logged)  # over the whole log: a file is named the same in every report
         if terms is not None:
             wanted = {(t.start_year, t.term) for t in terms}
             logged = [x for x in logged if (x.term_year, x.term) in wanted]
@@ -63,7 +64,6 @@ def held_results(engine: Engine, terms: set[Term] | None = None, counting_only: 
             logged = [x for x in logged if x.status == ACCEPTED and x.superseded_by is None and x.term_year]
         with_rows = [x.id for x in logged if x.status in (ACCEPTED, "rejected") and x.kind in (PROVIDER, SCHOOL)]
         rows, notes = _rows(conn, with_rows)
-    names = Counter(x.file for x in logged)
     out = []
     for x in logged:
         shown = x.file if names[x.file] == 1 else f"{x.file} (#{x.id})"
