@@ -109,3 +109,15 @@ def provider_filler() -> ReturnFiller:
 @pytest.fixture
 def school_filler() -> ReturnFiller:
     return school_log()
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """A throwaway PostgreSQL server for the register database's tests (tests/pg_server.py)."""
+    from pg_server import PgServer, pg_bin
+
+    if pg_bin("initdb") is None or pg_bin("pg_ctl") is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql; .ci/run does)")
+    server = PgServer()
+    yield server
+    server.stop()

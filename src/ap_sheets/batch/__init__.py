@@ -22,7 +22,8 @@ from .assembly import Consolidation, FileResult, assemble, choose_term
 from .discovery import IGNORED_NAMES, NothingToCheck, expand_inputs, find_files, not_regular
 from .feedback_copies import FEEDBACK_DIR, FeedbackResult, feedback_chunk, write_feedback_copies
 from .outputs import LOCK_NAME, TMP_PREFIX, FolderLocked, OutputFolder, write_atomic
-from .run import OUTPUT_NAMES, REPORT_NAME, SHAREABLE_NAME, SUMMARY_NAME, NoReturnsForTerm, Outcome, consolidate
+from .run import (OUTPUT_NAMES, REPORT_NAME, SHAREABLE_NAME, SUMMARY_NAME, NoReturnsForTerm, Outcome, consolidate,
+                  produced_at)
 from .tasks import check_chunk, report_chunk, warm_up
 from .workers import (
     GRACE_SECONDS,
@@ -44,5 +45,5 @@ __all__ = [
     "Outcome", "OutputFolder", "PlacementRow", "PupilRow", "WorkerPool", "WorkersUnavailable",
     "assemble", "check_chunk", "check_file_isolated", "choose_term", "consolidate", "expand_inputs",
     "feedback_chunk", "find_files", "not_regular", "report_chunk", "run_isolated", "run_workers",
-    "seconds_per_file", "timed_out", "warm_up", "worker_died", "write_atomic", "write_feedback_copies",
+    "produced_at", "seconds_per_file", "timed_out", "warm_up", "worker_died", "write_atomic", "write_feedback_copies",
 ]

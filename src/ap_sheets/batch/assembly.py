@@ -77,6 +77,8 @@ class Consolidation:
     trend_terms: dict  # Term -> accepted returns for that term (one per provider/school)
     config: object = None
     produced: object = None  # datetime the report was produced
+    year: dict | None = None  # the register database's `year` figures (with --db), for summary.json
+    year_register: list | None = None  # the register database's children of the year (with --db)
 
     @property
     def accepted(self) -> list[FileResult]:

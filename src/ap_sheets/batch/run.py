@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Callable
 
 from ..terms import Term
 from .assembly import Consolidation, FileResult, assemble
@@ -66,7 +67,8 @@ class NoReturnsForTerm(Exception):
 
 def consolidate(directory, outdir, term: Term | str | None = None, config=None, jobs: int | None = None,
                 progress: bool | None = None, in_process: bool = False,
-                pseudonymise_salt: str | bytes | None = None, feedback: bool = False) -> Outcome:
+                pseudonymise_salt: str | bytes | None = None, feedback: bool = False,
+                register: Callable[[Consolidation], None] | None = None) -> Outcome:
     """Check every file under `directory` and write the council's report into `outdir`.
 
     `term`: a Term or "2024/25 Autumn"; default the most common term among the returns.
@@ -75,6 +77,8 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
     protection; for profiling). `pseudonymise_salt`: also write the pseudonymised register
     (CSV) for analysts, its pupil IDs keyed by this secret salt (never written anywhere).
     `feedback`: also write a feedback copy of each rejected return under `outdir/feedback/`.
+    `register`: called with the batch before the reports are written (`--db` loads the term
+    into the register database there and sets the batch's `year` and Trends).
 
     Raises ValueError for a bad term or an output folder that is the returns folder,
     `NothingToCheck` when the folder has no file to check (nothing is written),
@@ -124,8 +128,11 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
                 held = Counter(r.term.label for r in results if r.readable and r.term is not None)
                 raise NoReturnsForTerm(term, dict(sorted(held.items())))
             batch.root = str(directory)
-            batch.produced = _produced_at()
+            batch.produced = produced_at()
             clock.lap("reconcile")
+            if register is not None:
+                register(batch)
+                clock.lap("load the register database")
             summary = _write_outputs(batch, out, pseudonymise_salt, clock)
             outputs: dict[str, Path | list[Path]] = dict(out.commit())
             problems: dict[str, str] = {}
@@ -172,13 +179,15 @@ def _write_outputs(batch: Consolidation, out: OutputFolder, salt, clock: _Stopwa
         out.stage("pseudonymised", PSEUDONYMISED_NAME,
                   lambda p: write_pseudonymised_register(batch, p, salt), private=True)
     summary = build_summary(batch)
+    if batch.year is not None:
+        summary["year"] = batch.year
     out.stage("summary", SUMMARY_NAME,
               lambda p: p.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
     clock.lap("write the other outputs")
     return summary
 
 
-def _produced_at():
+def produced_at():
     """When the report was produced: now, or SOURCE_DATE_EPOCH for reproducible output."""
     from datetime import datetime, timezone
 

@@ -33,9 +33,12 @@ from .main import main
               help="Also write, for each rejected return, a copy with the Validation sheet and marked cells "
                    "(as the Validate button gives) to OUTDIR/feedback/, under the same path as in DIRECTORY. "
                    "They hold the children's data: send each only to the provider or school that sent it.")
+@click.option("--db", "db", default=None, help="Also load the term into the council's register database (an SQLite "
+              "file, created readable by you only, or a postgresql+psycopg:// URL); the year figures and Trends "
+              "then come from every term held. See `ap-sheets register --help`.")
 def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Path | None,
                 suppress_below: int | None, jobs: int | None, pseudonymised: bool, salt_file: Path | None,
-                feedback: bool):
+                feedback: bool, db: str | None):
     """Check every return in DIRECTORY and write the council's termly report.
 
     Every file under DIRECTORY (and its subfolders) is checked as `validate` would. Accepted
@@ -74,9 +77,12 @@ def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Pa
         raise click.BadParameter(f"the feedback copies would go to {outdir / FEEDBACK_DIR}, the folder of returns "
                                  "itself: choose another output folder", param_hint="-o")
     salt = _salt(salt_file) if pseudonymised else None
+    from .register import LoadIntoRegister, render_year
+
+    loader = LoadIntoRegister(db) if db else None  # a database that cannot be used stops here, before checking
     try:
         outcome = run(directory, outdir, term=parsed, config=config, jobs=jobs, pseudonymise_salt=salt,
-                      feedback=feedback)
+                      feedback=feedback, register=loader)
     except NothingToCheck as exc:  # nothing checked is never "all clear"
         click.echo(printable(exc), err=True)
         sys.exit(1)
@@ -94,6 +100,10 @@ def consolidate(directory: Path, outdir: Path, term: str | None, config_file: Pa
         click.echo(f"Could not write the report: {printable(exc)}", err=True)
         sys.exit(1)
     click.echo(render_consolidation(outcome))
+    if loader is not None:
+        click.echo("\n".join(filter(None, [loader.render(), render_year(outcome.consolidation.year)])))
+        if loader.problem:
+            sys.exit(1)
 
 
 def _salt(salt_file: Path | None) -> str:

@@ -73,18 +73,31 @@ def _service_link(kind: str, settings, config: Path | None, organisation: str | 
 
 @main.command(short_help="Write a realistic term of filled-in returns to try things on.")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--terms", type=click.IntRange(1, 3), default=1,
+              help="Terms to write: 3 is a whole academic year (Autumn, Spring, Summer), one folder a term, "
+                   "with children carrying on, leaving and coming back.")
 @click.option("--force", is_flag=True, help="Replace demo workbooks already in DIRECTORY.")
-def demo(directory: Path, force: bool):
+def demo(directory: Path, terms: int, force: bool):
     """Write a realistic term of filled-in returns (providers and schools) to DIRECTORY."""
-    from ..demo import demo_paths, write_demo
+    from ..demo import demo_paths, write_demo, write_year, year_paths
 
     if directory.exists() and not directory.is_dir():
         raise click.UsageError(f"{directory} is a file, not a folder")
-    existing = [p for p in demo_paths(directory) if p.exists()]
+    existing = [p for p in (demo_paths(directory) if terms == 1 else year_paths(directory, terms=terms))
+                if p.exists()]
     if existing and not force:
         raise click.UsageError(f"{directory} already holds {len(existing)} of the demo's workbooks "
                                f"(e.g. {existing[0].relative_to(directory)}): choose another folder, "
                                "or add --force to replace them")
+    if terms > 1:
+        year = write_year(directory, terms=terms)
+        click.echo(f"Wrote {sum(len(w) for w in year.values())} demo workbooks for {terms} terms to {directory}, "
+                   "one folder a term.")
+        first = next(iter(year))
+        folder = directory / f"{first.academic_year.replace('/', '-')} {first.term}"
+        click.echo(f'Try, for each term in turn: ap-sheets consolidate "{folder}" -o "reports/{folder.name}" '
+                   "--db register.db")
+        return
     written = write_demo(directory)
     click.echo(f"Wrote {len(written)} demo workbooks to {directory}")
     click.echo(f"Try: ap-sheets validate {directory}")

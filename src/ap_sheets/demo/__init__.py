@@ -27,6 +27,7 @@ from .data import DEFAULT_SEED, DEFAULT_TERM, PROVIDERS, SCHOOLS, Provider, Scho
 from .making import Child, Placement
 from .planting import Gap, Planted
 from .records import WorkbookPlan, provider_file, school_file, term_file_label
+from .year import plan_year, write_year, year_paths
 from .writing import PLANTED_GAPS, PLANTED_MISTAKES, PLANTED_QUIRKS, Demo, demo_paths, plan_demo, write_demo
 
 __all__ = [
@@ -49,5 +50,5 @@ __all__ = [
            "provider_file",
            "school_file",
            "term_file_label",
-           "demo_paths", "write_demo",
+           "demo_paths", "plan_year", "write_demo", "write_year", "year_paths",
 ]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace, field
 from datetime import date, timedelta
 
 from ..terms import Term, age_on
@@ -313,3 +313,51 @@ def unregistered_setting_placements(term: Term, seed: int, maker: _Maker) -> tup
                  "looked_after": "N", "ended": False, "on_return": False}
         placements.append(own.placement(own.child(UNREGISTERED_SETTING, force), UNREGISTERED_SETTING, force))
     return placements, own.rng
+
+
+# ---- a year: children carrying on from term to term (demo.year) ----
+def carry_on(maker: _Maker, placements: list[Placement], earlier: tuple) -> None:
+    """Children of the earlier terms in this term: each placement still open at the end of the
+    last term carries on at the same provider from the same start date (it may end now), and
+    two children who went back to school in an earlier term come back into AP at a new provider.
+    Each takes the place of a newly drawn placement at that provider, so returns keep their size."""
+    term = maker.term
+    spare = [p for p in placements if p.child.tag is None and p.on_return and p.on_school_log]
+    last = earlier[-1]
+    carried = [p for p in last.placements
+               if p.end is None and p.child.tag is None and p.on_return and p.on_school_log]
+    back = [p for demo in earlier for p in demo.placements
+            if p.end is not None and p.destination in ("Returned to home school", "New mainstream school")
+            and p.child.tag is None]
+    for before in carried:
+        place = next((p for p in spare if p.provider is before.provider), None)
+        if place is None:
+            continue
+        spare.remove(place)
+        now = maker.placement(_grown(maker, before.child), before.provider, {"reason": before.reason})
+        start = before.start
+        possible, attended, authorised = maker.sessions(start, now.end, before.days, {})
+        placements[placements.index(place)] = replace(
+            now, start=start, planned_end=max(now.planned_end, before.planned_end, start + timedelta(42)),
+            hours=before.hours, days=before.days, tier=before.tier, sessions_possible=possible,
+            sessions_attended=attended, sessions_authorised=authorised)
+    here = {p.child.upn for p in placements}
+    returning = 0
+    for before in back:
+        if before.child.upn in here or returning == 2:  # already back (or still placed), or two are
+            continue
+        here.add(before.child.upn)
+        returning += 1
+        place = next((p for p in reversed(spare) if p.provider is not before.provider), None)
+        if place is None:
+            continue
+        spare.remove(place)
+        placements[placements.index(place)] = maker.placement(_grown(maker, before.child), place.provider, {},
+                                                              after=max(before.end, term.start))
+
+
+def _grown(maker: _Maker, child: Child) -> Child:
+    """The child this term: asked their sexual orientation once they are 16."""
+    if child.sexual_orientation is None and age_on(child.born, maker.term.start) >= 16:
+        return replace(child, sexual_orientation=_pick(maker.rng, SEXUAL_ORIENTATIONS))
+    return child

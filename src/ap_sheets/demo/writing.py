@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..terms import Term
 from .data import DEFAULT_SEED, DEFAULT_TERM, PROVIDERS, SCHOOLS, UNREGISTERED_SETTING
-from .making import Placement, _Maker, _placements, unregistered_setting_placements
+from .making import Placement, _Maker, _placements, carry_on, unregistered_setting_placements
 from .planting import Gap, Planted, _gap, _plant, _Planter
 from .records import (
     WorkbookPlan,
@@ -41,12 +41,18 @@ def _term(term) -> Term:
     return parsed
 
 
-def plan_demo(term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> Demo:
-    """Everything the demo writes, in memory: the workbooks' records, the planted values, the gaps."""
+def plan_demo(term=DEFAULT_TERM, seed: int = DEFAULT_SEED, earlier: tuple[Demo, ...] = ()) -> Demo:
+    """Everything the demo writes, in memory: the workbooks' records, the planted values, the gaps.
+    `earlier`: the demo's earlier terms of a year (`year.plan_year`), whose children carry on."""
     term = _term(term)
     maker = _Maker(term, seed)
     rng = maker.rng
+    for before in earlier:  # no child of an earlier term is drawn again as someone new
+        maker.upns.update(p.child.upn for p in before.placements)
+        maker.names.update((p.child.forename, p.child.surname) for p in before.placements)
     placements, tagged = _placements(maker)
+    if earlier:
+        carry_on(maker, placements, earlier)
     unregistered, own_rng = unregistered_setting_placements(term, seed, maker)
     placements += unregistered
     tagged.update((p.child.tag, p) for p in unregistered)

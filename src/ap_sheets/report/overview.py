@@ -14,7 +14,8 @@ X_CODES = ("X001", "X002", "X003", "X004", "X005", "X006")
 def term_note(batch) -> str:
     if batch.term is None:
         return "No return gave a term that could be read, so there are no figures: see Data quality."
-    how = "as asked" if batch.term_source == "given" else "the term most returns are for"
+    how = {"given": "as asked", "latest held": "the latest term in the register database"}.get(
+        batch.term_source, "the term most returns are for")
     others = Counter(r.term.label for r in batch.other_term_files)
     tail = ""
     if others:

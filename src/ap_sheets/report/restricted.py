@@ -64,6 +64,10 @@ def write_council_report(batch, path) -> None:
     _data_quality(wb, styles, batch, marking, mline)
     _findings(wb, styles, batch, marking, mline)
     _trends(wb, styles, batch, marking, mline)
+    if getattr(batch, "year", None):  # with the register database
+        from .year import write_year_sheet
+
+        write_year_sheet(wb, styles, batch, marking, mline)
     write_definitions(wb, styles, marking=marking, mline=mline, council=cfg.council_name,
                       rows=definition_rows(batch, kpis))
     wb.close()
