@@ -17,6 +17,7 @@ largest worker, to show memory does not grow with the number of files.
     python benchmarks/bench_consolidate.py --memory        # also peak RSS at N and N/2
     python benchmarks/bench_consolidate.py --profile       # cProfile of an in-process run
 """
+
 from __future__ import annotations
 
 import argparse
@@ -77,19 +78,38 @@ def plan(n_providers: int, pupils: int, n_schools: int, seed: int = 7):
             lac = "Y" if rng.random() < 0.08 else "N"
             nc = expected_nc_year(born, 2024)
             row = {
-                "upn": upn, "surname": f"Surname{serial}", "forename": f"Child{serial}",
-                "date_of_birth": born, "sex": rng.choice("MF"), "ethnicity": "WBRI",
-                "religion": "No religion", "postcode": "UB8 1UW", "nc_year": str(nc), "sen": sen,
-                "looked_after": lac, "commissioner_type": ctype,
+                "upn": upn,
+                "surname": f"Surname{serial}",
+                "forename": f"Child{serial}",
+                "date_of_birth": born,
+                "sex": rng.choice("MF"),
+                "ethnicity": "WBRI",
+                "religion": "No religion",
+                "postcode": "UB8 1UW",
+                "nc_year": str(nc),
+                "sen": sen,
+                "looked_after": lac,
+                "commissioner_type": ctype,
                 "commissioner_name": f"School {s}" if ctype == "School" else "Council",
                 "commissioner_urn": school_urn(s) if ctype == "School" else None,
-                "placement_reason": "At risk of exclusion", "tier": 2, "start_date": start,
-                "planned_end_date": start + timedelta(days=120), "end_date": end,
-                "hours_per_week": 15, "sessions_possible": possible, "sessions_attended": attended,
-                "sessions_authorised": authorised, "engagement": rng.randint(1, 4),
-                "progress_outcomes": rng.randint(1, 4), "progress_learning": rng.randint(1, 4),
-                "quals_entered": rng.randint(0, 3), "quals_achieved": 0, "suspensions": rng.choice((0, 0, 0, 1)),
-                "safeguarding_concerns": 0, "behaviour_incidents": rng.randint(0, 5), "reintegration_plan": "Y",
+                "placement_reason": "At risk of exclusion",
+                "tier": 2,
+                "start_date": start,
+                "planned_end_date": start + timedelta(days=120),
+                "end_date": end,
+                "hours_per_week": 15,
+                "sessions_possible": possible,
+                "sessions_attended": attended,
+                "sessions_authorised": authorised,
+                "engagement": rng.randint(1, 4),
+                "progress_outcomes": rng.randint(1, 4),
+                "progress_learning": rng.randint(1, 4),
+                "quals_entered": rng.randint(0, 3),
+                "quals_achieved": 0,
+                "suspensions": rng.choice((0, 0, 0, 1)),
+                "safeguarding_concerns": 0,
+                "behaviour_incidents": rng.randint(0, 5),
+                "reintegration_plan": "Y",
                 "destination": "Returned to home school" if ended else None,
                 "sexual_orientation": "Not asked" if born < date(2008, 9, 1) else None,
             }
@@ -97,42 +117,85 @@ def plan(n_providers: int, pupils: int, n_schools: int, seed: int = 7):
             if ctype == "School":
                 placements_by_school[s].append((pid, pname, row))
             if rng.random() < 0.1:
-                notes.append({"upn": upn, "event_type": "Non-attendance", "event_date": start + timedelta(days=7),
-                              "referrer_notified": start + timedelta(days=7),
-                              "school_notified": start + timedelta(days=7)})
+                notes.append(
+                    {
+                        "upn": upn,
+                        "event_type": "Non-attendance",
+                        "event_date": start + timedelta(days=7),
+                        "referrer_notified": start + timedelta(days=7),
+                        "school_notified": start + timedelta(days=7),
+                    }
+                )
         record = {
-            "provider_name": pname, "provider_id": pid, "academic_year": TERM_YEAR, "term": TERM,
-            "registered_school": "Y", "dfe_urn": f"{300000 + p}", "ofsted_judgement": "Good",
-            "ofsted_report_date": date(2023, 5, 1), "in_directory": "Y", "last_qa_visit": date(2024, 6, 1),
-            "all_staff_dbs": "Y", "cp_training_date": date(2023, 1, 10), "insurance_expiry": date(2025, 8, 31),
-            "new_sites": "N", "contact_name": "A Person", "contact_email": "office@provider.org.uk",
-            "completed_by": "A Person", "date_completed": date(2024, 12, 16),
+            "provider_name": pname,
+            "provider_id": pid,
+            "academic_year": TERM_YEAR,
+            "term": TERM,
+            "registered_school": "Y",
+            "dfe_urn": f"{300000 + p}",
+            "ofsted_judgement": "Good",
+            "ofsted_report_date": date(2023, 5, 1),
+            "in_directory": "Y",
+            "last_qa_visit": date(2024, 6, 1),
+            "all_staff_dbs": "Y",
+            "cp_training_date": date(2023, 1, 10),
+            "insurance_expiry": date(2025, 8, 31),
+            "new_sites": "N",
+            "contact_name": "A Person",
+            "contact_email": "office@provider.org.uk",
+            "completed_by": "A Person",
+            "date_completed": date(2024, 12, 16),
         }
-        providers.append((f"providers/{pid}.xlsm", "provider-return",
-                          {"Provider": record, "Pupils": rows, "Notifications": notes}))
+        providers.append(
+            (f"providers/{pid}.xlsm", "provider-return", {"Provider": record, "Pupils": rows, "Notifications": notes})
+        )
     schools = []
     for s in range(n_schools):
         rows = []
         for pid, pname, pupil in placements_by_school[s]:
             start = pupil["start_date"]
-            rows.append({
-                "upn": pupil["upn"], "surname": pupil["surname"], "forename": pupil["forename"],
-                "date_of_birth": pupil["date_of_birth"], "nc_year": pupil["nc_year"], "sen": pupil["sen"],
-                "looked_after": pupil["looked_after"], "provider_name": pname, "provider_id": pid,
-                "provider_registered": "Y", "provider_urn": "300001", "placement_reason": "At risk of exclusion",
-                "start_date": start, "planned_end_date": pupil["planned_end_date"], "end_date": pupil["end_date"],
-                "days_at_provider": 3, "hours_at_provider": 15, "hours_at_school": 10,
-                "sla_agreed": start - timedelta(days=5), "risk_assessment": start - timedelta(days=5),
-                "qa_check": start - timedelta(days=10), "dbs_confirmed": "Y",
-                "send_officer_consulted": start - timedelta(days=7) if pupil["sen"] == "E" else None,
-                "virtual_school_consulted": start - timedelta(days=7) if pupil["looked_after"] == "Y" else None,
-                "reintegration_plan": "Y", "last_visit": date(2024, 12, 2),
-                "attendance_pct": round(100 * pupil["sessions_attended"] / pupil["sessions_possible"], 1),
-                "final_report_received": "Y" if pupil["end_date"] else None,
-                "destination": pupil["destination"],
-            })
-        record = {"school_name": f"School {s}", "school_urn": school_urn(s), "academic_year": TERM_YEAR,
-                  "term": TERM, "dsl": "D Lead", "completed_by": "A Clerk", "date_completed": date(2024, 12, 16)}
+            rows.append(
+                {
+                    "upn": pupil["upn"],
+                    "surname": pupil["surname"],
+                    "forename": pupil["forename"],
+                    "date_of_birth": pupil["date_of_birth"],
+                    "nc_year": pupil["nc_year"],
+                    "sen": pupil["sen"],
+                    "looked_after": pupil["looked_after"],
+                    "provider_name": pname,
+                    "provider_id": pid,
+                    "provider_registered": "Y",
+                    "provider_urn": "300001",
+                    "placement_reason": "At risk of exclusion",
+                    "start_date": start,
+                    "planned_end_date": pupil["planned_end_date"],
+                    "end_date": pupil["end_date"],
+                    "days_at_provider": 3,
+                    "hours_at_provider": 15,
+                    "hours_at_school": 10,
+                    "sla_agreed": start - timedelta(days=5),
+                    "risk_assessment": start - timedelta(days=5),
+                    "qa_check": start - timedelta(days=10),
+                    "dbs_confirmed": "Y",
+                    "send_officer_consulted": start - timedelta(days=7) if pupil["sen"] == "E" else None,
+                    "virtual_school_consulted": start - timedelta(days=7) if pupil["looked_after"] == "Y" else None,
+                    "reintegration_plan": "Y",
+                    "last_visit": date(2024, 12, 2),
+                    "attendance_pct": round(100 * pupil["sessions_attended"] / pupil["sessions_possible"], 1),
+                    "final_report_received": "Y" if pupil["end_date"] else None,
+                    "destination": pupil["destination"],
+                }
+            )
+        record = {
+            "school_name": f"School {s}",
+            "school_urn": school_urn(s),
+            "academic_year": TERM_YEAR,
+            "term": TERM,
+            "dsl": "D Lead",
+            "completed_by": "A Clerk",
+            "date_completed": date(2024, 12, 16),
+        }
         schools.append((f"schools/{school_urn(s)}.xlsm", "school-log", {"School": record, "Placements": rows}))
     return providers + schools
 
@@ -217,8 +280,17 @@ def child_run(directory: str, outdir: str) -> None:
     outcome = consolidate(directory, outdir, progress=False)
     seconds = time.perf_counter() - started
     main_mib, worker_mib = _peak_mib()
-    print(json.dumps({"seconds": seconds, "main_mib": main_mib, "worker_mib": worker_mib,
-                      "files": outcome.summary["files_detail"]["total"], "children": outcome.summary["children"]}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "main_mib": main_mib,
+                "worker_mib": worker_mib,
+                "files": outcome.summary["files_detail"]["total"],
+                "children": outcome.summary["children"],
+            }
+        )
+    )
 
 
 def measure_memory(root: Path, n_providers: int, pupils: int, jobs: int) -> list[dict]:
@@ -228,8 +300,12 @@ def measure_memory(root: Path, n_providers: int, pupils: int, jobs: int) -> list
         sub = root / f"mem-{n}"
         if not sub.exists():
             build(sub, n, pupils, n, jobs)
-        res = subprocess.run([sys.executable, __file__, "--child", str(sub), str(root / f"mem-out-{n}")],
-                             capture_output=True, text=True, check=True)
+        res = subprocess.run(
+            [sys.executable, __file__, "--child", str(sub), str(root / f"mem-out-{n}")],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         rec = json.loads(res.stdout.strip().splitlines()[-1])
         rec["providers"] = n
         out.append(rec)
@@ -267,8 +343,10 @@ def main(argv=None) -> int:
         started = time.perf_counter()
         if not data.exists():
             build(data, args.providers, args.pupils, schools, args.jobs)
-            print(f"built {args.providers} provider returns x {args.pupils} pupils + {schools} school logs "
-                  f"in {time.perf_counter() - started:.1f} s")
+            print(
+                f"built {args.providers} provider returns x {args.pupils} pupils + {schools} school logs "
+                f"in {time.perf_counter() - started:.1f} s"
+            )
         files = sorted(p for p in data.rglob("*.xlsm"))
         size = sum(p.stat().st_size for p in files) / 2**20
         print(f"{len(files)} files, {size:.1f} MiB, {args.jobs} cores")
@@ -288,10 +366,13 @@ def main(argv=None) -> int:
         print("    where (b)'s time goes, each step as a multiple of (a):")
         for step, seconds in outcome.phases.items():
             print(f"      {step:28s} {seconds:6.2f} s  {seconds / base:5.2f}x")
-        floor = min(_timed(lambda: register_values_only(outcome.consolidation, root / "floor.xlsx"))
-                    for _ in range(args.repeat))
-        print(f"(c) floor: XlsxWriter writing only the Register's values (no formats, tables or other "
-              f"sheets): {floor:5.2f} s = {floor / base:.2f}x (a)")
+        floor = min(
+            _timed(lambda: register_values_only(outcome.consolidation, root / "floor.xlsx")) for _ in range(args.repeat)
+        )
+        print(
+            f"(c) floor: XlsxWriter writing only the Register's values (no formats, tables or other "
+            f"sheets): {floor:5.2f} s = {floor / base:.2f}x (a)"
+        )
         main_mib, worker_mib = _peak_mib()
         print(f"peak RSS: this process {main_mib:.0f} MiB (includes the baseline), largest worker {worker_mib:.0f} MiB")
         summary = json.loads((out / "summary.json").read_text())
@@ -308,8 +389,10 @@ def main(argv=None) -> int:
         if args.memory:
             print("memory against the number of files (fresh process each):")
             for rec in measure_memory(root, args.providers, args.pupils, args.jobs):
-                print(f"  {rec['files']:4d} files, {rec['children']:5d} children: {rec['seconds']:5.2f} s, "
-                      f"main {rec['main_mib']:.0f} MiB, largest worker {rec['worker_mib']:.0f} MiB")
+                print(
+                    f"  {rec['files']:4d} files, {rec['children']:5d} children: {rec['seconds']:5.2f} s, "
+                    f"main {rec['main_mib']:.0f} MiB, largest worker {rec['worker_mib']:.0f} MiB"
+                )
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)

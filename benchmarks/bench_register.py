@@ -14,6 +14,7 @@ builder, then, in the same run:
     python benchmarks/bench_register.py -n 20                 # quick
     python benchmarks/bench_register.py --db postgresql+psycopg://user@host/db   # an empty database
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,8 +61,8 @@ def main(argv=None) -> int:
 
     from click.testing import CliRunner
 
-    from ap_sheets.cli import main as cli
     from ap_sheets.batch import consolidate
+    from ap_sheets.cli import main as cli
     from ap_sheets.db import load_term, open_register
     from ap_sheets.terms import Term
 
@@ -70,8 +71,10 @@ def main(argv=None) -> int:
         data = root / "returns"
         started = time.perf_counter()
         bc.build(data, args.providers, args.pupils, args.providers, args.jobs)
-        print(f"built {args.providers} provider returns x {args.pupils} pupils + {args.providers} school logs "
-              f"in {time.perf_counter() - started:.1f} s")
+        print(
+            f"built {args.providers} provider returns x {args.pupils} pupils + {args.providers} school logs "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         consolidate(data, root / "warm", progress=False, jobs=args.jobs)  # page cache, imports
 
         started = time.perf_counter()
@@ -85,20 +88,35 @@ def main(argv=None) -> int:
         started = time.perf_counter()
         loaded = load_term(engine, batch)
         load_seconds = time.perf_counter() - started
-        print(f"(b) load_term ({loaded.placements} placement rows):       {load_seconds:6.2f} s = "
-              f"{load_seconds / term_seconds:.0%} of (a)   (goal: at most 25%)")
+        print(
+            f"(b) load_term ({loaded.placements} placement rows):       {load_seconds:6.2f} s = "
+            f"{load_seconds / term_seconds:.0%} of (a)   (goal: at most 25%)"
+        )
 
         for name in ("Spring", "Summer"):
             term = Term(batch.term.start_year, name)
             load_term(engine, other_term(batch, term, root / name.lower()))
         engine.dispose()
         started = time.perf_counter()
-        run = CliRunner().invoke(cli, ["register", "report", "--db", db, "-o", str(root / "year"),
-                                       "--term", f"{batch.term.academic_year} Summer"])
+        run = CliRunner().invoke(
+            cli,
+            [
+                "register",
+                "report",
+                "--db",
+                db,
+                "-o",
+                str(root / "year"),
+                "--term",
+                f"{batch.term.academic_year} Summer",
+            ],
+        )
         report_seconds = time.perf_counter() - started
         assert run.exit_code == 0, run.output
-        print(f"(c) register report, a year of {3 * len(batch.results)} returns: {report_seconds:6.2f} s = "
-              f"{report_seconds / term_seconds:.2f}x (a)   (goal: at most 1x)")
+        print(
+            f"(c) register report, a year of {3 * len(batch.results)} returns: {report_seconds:6.2f} s = "
+            f"{report_seconds / term_seconds:.2f}x (a)   (goal: at most 1x)"
+        )
         print("   ", run.output.strip().splitlines()[1])
         ok = load_seconds <= 0.25 * term_seconds and report_seconds <= term_seconds
         print("goals met" if ok else "GOALS NOT MET")

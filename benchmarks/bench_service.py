@@ -15,13 +15,14 @@ process, then measures:
     python benchmarks/bench_service.py                    # 40 pupils, 500 checks for memory
     python benchmarks/bench_service.py --checks 100       # quicker
 """
+
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -37,13 +38,12 @@ XLSM = "application/vnd.ms-excel.sheet.macroEnabled.12"
 
 
 def build_return(folder: Path, pupils: int) -> Path:
+    import openpyxl
     from bench_consolidate import plan
 
     from ap_sheets.templates import build_workbook
 
-    import openpyxl
-
-    name, kind, records = plan(1, pupils, 1)[0]
+    _name, kind, records = plan(1, pupils, 1)[0]
     path = build_workbook(kind, folder / "return.xlsm", records)
     book = openpyxl.load_workbook(path, keep_vba=True)  # one mistake, so that there is a marked copy
     book["Pupils"]["A3"] = "A123"
@@ -62,17 +62,16 @@ def children(pid: int) -> list[int]:
     """Child processes started by any of the process's threads."""
     out = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        try:
+        with contextlib.suppress(OSError):
             out += [int(p) for p in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return out
 
 
 def timed(client: httpx.Client, data: bytes, as_json: bool) -> float:
     start = time.perf_counter()
-    r = client.post("/check", headers={"Accept": "application/json"} if as_json else {},
-                    files={"file": ("return.xlsm", data, XLSM)})
+    r = client.post(
+        "/check", headers={"Accept": "application/json"} if as_json else {}, files={"file": ("return.xlsm", data, XLSM)}
+    )
     r.raise_for_status()
     return (time.perf_counter() - start) * 1000
 
@@ -108,11 +107,14 @@ def main() -> None:
         server = start(root / "server", limits={"per_address_per_minute": 1_000_000, "queue": 64})
         try:
             with server.client() as c:
-                report = c.post("/check", headers={"Accept": "application/json"},
-                                files={"file": ("return.xlsm", data, XLSM)}).json()["files"][0]
-                print(f"{args.pupils}-pupil provider return, {len(data) / 1024:.0f} KiB: {report['status']}, "
-                      f"{len(report['issues'])} issues; {os.cpu_count()} cores; "
-                      f"load {os.getloadavg()[0]:.1f}")
+                report = c.post(
+                    "/check", headers={"Accept": "application/json"}, files={"file": ("return.xlsm", data, XLSM)}
+                ).json()["files"][0]
+                print(
+                    f"{args.pupils}-pupil provider return, {len(data) / 1024:.0f} KiB: {report['status']}, "
+                    f"{len(report['issues'])} issues; {os.cpu_count()} cores; "
+                    f"load {os.getloadavg()[0]:.1f}"
+                )
                 for _ in range(5):
                     timed(c, data, True)
                     timed(c, data, False)
@@ -137,17 +139,25 @@ def main() -> None:
                 return f"server {rss_mib(pid):.0f} MiB" + "".join(f", child {f} {rss_mib(f):.0f} MiB" for f in fork)
 
             before = memory()
-            with server.client() as c:
-                with ThreadPoolExecutor(4) as pool:
-                    list(pool.map(lambda i: timed(c, data, i % 2 == 0), range(args.checks)))
+            with server.client() as c, ThreadPoolExecutor(4) as pool:
+                list(pool.map(lambda i: timed(c, data, i % 2 == 0), range(args.checks)))
             print(f"(c) memory after the warm-up and (b): {before}")
             print(f"    after {args.checks} more checks:      {memory()}")
-            print(f"    marked copies held in memory: at most {args.checks // 2} x {len(data) / 1024:.0f} KiB "
-                  f"(they expire after 10 minutes)")
+            print(
+                f"    marked copies held in memory: at most {args.checks // 2} x {len(data) / 1024:.0f} KiB "
+                f"(they expire after 10 minutes)"
+            )
         finally:
             server.stop()
-        print(json.dumps({"files_left": [str(p) for p in (root / "server" / "server-tmp").rglob("*")
-                                         if p.is_file() and not p.is_socket()]}))
+        print(
+            json.dumps(
+                {
+                    "files_left": [
+                        str(p) for p in (root / "server" / "server-tmp").rglob("*") if p.is_file() and not p.is_socket()
+                    ]
+                }
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 
 Builds are reproducible, so an unchanged spec gives unchanged files (a clean git diff).
 """
+
 from __future__ import annotations
 
 import sys

@@ -16,6 +16,7 @@ quickstart's sample module, adds ours and replaces every module's source with th
 macros/; the project is then taken out of the saved workbook. Then rebuild the templates:
 `python scripts/build_templates.py`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,12 +32,18 @@ MACROS = REPO / "macros"
 OUT = REPO / "src" / "ap_sheets" / "assets" / "vbaProject.bin"
 BASE_BOOK = "quickstart_standalone.xlsm"  # inside the installed xlwings package
 SAMPLE_MODULE = "Module1"  # the quickstart's example macro: not ours to ship
-XLWINGS_FILES = {"xlwings.bas": "xlwings.bas", "Dictionary.cls": "addin/Dictionary.cls",
-                 # RunServerPython, for buttons that call the council's checking service, and
-                 # VBA-Web (MIT), which it sends the workbook with.
-                 "Remote.bas": "addin/Remote.bas", "WebHelpers.bas": "addin/WebHelpers.bas",
-                 "WebClient.cls": "addin/WebClient.cls", "WebRequest.cls": "addin/WebRequest.cls",
-                 "WebResponse.cls": "addin/WebResponse.cls", "IWebAuthenticator.cls": "addin/IWebAuthenticator.cls"}
+XLWINGS_FILES = {
+    "xlwings.bas": "xlwings.bas",
+    "Dictionary.cls": "addin/Dictionary.cls",
+    # RunServerPython, for buttons that call the council's checking service, and
+    # VBA-Web (MIT), which it sends the workbook with.
+    "Remote.bas": "addin/Remote.bas",
+    "WebHelpers.bas": "addin/WebHelpers.bas",
+    "WebClient.cls": "addin/WebClient.cls",
+    "WebRequest.cls": "addin/WebRequest.cls",
+    "WebResponse.cls": "addin/WebResponse.cls",
+    "IWebAuthenticator.cls": "addin/IWebAuthenticator.cls",
+}
 _NAME = re.compile(r'^Attribute VB_Name = "([^"]+)"', re.MULTILINE)
 
 
@@ -66,7 +73,7 @@ def module_sources(macros: Path = MACROS) -> dict[str, tuple[str, bool]]:
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\r\n")
         match = _NAME.search(text)
         if match is None or match.group(1).casefold() != path.stem.casefold():
-            raise SystemExit(f"{path.name}: needs the line Attribute VB_Name = \"{path.stem}\"")
+            raise SystemExit(f'{path.name}: needs the line Attribute VB_Name = "{path.stem}"')
         modules[match.group(1)] = (text, path.suffix.lower() == ".cls")
     return modules
 
@@ -106,8 +113,11 @@ def build(out: Path = OUT, macros: Path = MACROS) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--update-xlwings", action="store_true",
-                        help="first copy xlwings.bas and Dictionary.cls from the installed xlwings")
+    parser.add_argument(
+        "--update-xlwings",
+        action="store_true",
+        help="first copy xlwings.bas and Dictionary.cls from the installed xlwings",
+    )
     args = parser.parse_args(argv)
     if args.update_xlwings:
         for path in update_xlwings():

@@ -14,8 +14,10 @@
 
 The results are committed, so the tests and CI need neither LibreOffice nor Gnumeric.
 """
+
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import re
@@ -31,8 +33,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "tests" / "fixtures" / "clients"
-EXCEL_365_ERRORS = ["#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!",
-                    "#PYTHON!", "#GETTING_DATA"]
+EXCEL_365_ERRORS = [
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#UNKNOWN!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#PYTHON!",
+    "#GETTING_DATA",
+]
 DAYS_1900_TO_1904 = 1462
 
 
@@ -88,12 +99,22 @@ def uno_worker(template: str, cells_file: str, locale: str, outputs: list[str]) 
         '<?xml version="1.0" encoding="UTF-8"?><oor:items xmlns:oor="http://openoffice.org/2001/registry" '
         'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         '<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">'
-        f'<value>{locale}</value></prop></item></oor:items>')
+        f"<value>{locale}</value></prop></item></oor:items>"
+    )
     office = subprocess.Popen(
-        ["soffice", "--headless", "--invisible", "--nologo", "--norestore", "--nodefault",
-         f"-env:UserInstallation=file://{profile}",
-         f"--accept=socket,host=127.0.0.1,port={port};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            "soffice",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--norestore",
+            "--nodefault",
+            f"-env:UserInstallation=file://{profile}",
+            f"--accept=socket,host=127.0.0.1,port={port};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         local = uno.getComponentContext()
         desktop = None
@@ -110,8 +131,9 @@ def uno_worker(template: str, cells_file: str, locale: str, outputs: list[str]) 
         desktop = smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         doc = None
         for _ in range(20):  # a fresh profile may still be starting up
-            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(template), "_blank", 0,
-                                               (prop("Hidden", True), prop("MacroExecutionMode", 0)))
+            doc = desktop.loadComponentFromURL(
+                uno.systemPathToFileUrl(template), "_blank", 0, (prop("Hidden", True), prop("MacroExecutionMode", 0))
+            )
             if doc is not None:
                 break
             time.sleep(1)
@@ -137,17 +159,17 @@ def uno_worker(template: str, cells_file: str, locale: str, outputs: list[str]) 
                 continue
             if got != serial:
                 cell = doc.Sheets.getByName(sheet).getCellByPosition(col - 1, row - 1)
-                raise SystemExit(f"{locale}: {sheet} {row},{col} typed date read as {got}, not {serial} "
-                                 f"({cell.getString()!r}, format {cell.NumberFormat})")
+                raise SystemExit(
+                    f"{locale}: {sheet} {row},{col} typed date read as {got}, not {serial} "
+                    f"({cell.getString()!r}, format {cell.NumberFormat})"
+                )
         for out in outputs:
             flt = "Calc MS Excel 2007 VBA XML" if out.endswith(".xlsm") else "Calc MS Excel 2007 XML"
             doc.storeToURL(uno.systemPathToFileUrl(out), (prop("FilterName", flt), prop("Overwrite", True)))
         doc.close(True)
     finally:
-        try:
+        with contextlib.suppress(Exception):
             desktop.terminate()
-        except Exception:
-            pass
         try:
             office.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -169,8 +191,11 @@ def libreoffice(cells: list) -> None:
         cells_file.write_text(json.dumps(cells))
         for locale, tag in (("en-GB", "en_GB"), ("en-US", "en_US")):
             outputs = [str(OUT / f"libreoffice_{tag}.xlsx"), str(OUT / f"libreoffice_{tag}.xlsm")]
-            subprocess.run(["/usr/bin/python3", __file__, "--uno-worker", template, str(cells_file), locale,
-                            *outputs], check=True, timeout=300)
+            subprocess.run(
+                ["/usr/bin/python3", __file__, "--uno-worker", template, str(cells_file), locale, *outputs],
+                check=True,
+                timeout=300,
+            )
 
 
 # ---------------------------------------------------------------------------------------
@@ -188,8 +213,12 @@ def gnumeric(clean: bytes) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "clean.xlsx"
         src.write_bytes(clean)
-        subprocess.run(["ssconvert", "--export-type=Gnumeric_Excel:xlsx2", str(src), str(OUT / "gnumeric.xlsx")],
-                       check=True, timeout=300, capture_output=True)
+        subprocess.run(
+            ["ssconvert", "--export-type=Gnumeric_Excel:xlsx2", str(src), str(OUT / "gnumeric.xlsx")],
+            check=True,
+            timeout=300,
+            capture_output=True,
+        )
 
 
 def rewrite(data: bytes, changes: dict) -> bytes:
@@ -210,8 +239,9 @@ def set_cell(xml: str, ref: str, cell: str) -> str:
     if n:
         return new
     row = re.match(r"[A-Z]+(\d+)", ref).group(1)
-    new, n = re.subn(rf'(<row r="{row}"[^>]*>.*?)(</row>)', lambda m: m.group(1) + cell + m.group(2), xml,
-                     count=1, flags=re.S)
+    new, n = re.subn(
+        rf'(<row r="{row}"[^>]*>.*?)(</row>)', lambda m: m.group(1) + cell + m.group(2), xml, count=1, flags=re.S
+    )
     if n:
         return new
     return xml.replace("</sheetData>", f'<row r="{row}">{cell}</row></sheetData>')
@@ -220,6 +250,7 @@ def set_cell(xml: str, ref: str, cell: str) -> str:
 def excel_errors(clean: bytes) -> bytes:
     """Excel 365 error values: all nine in the computed Attendance % column (never read),
     and three in columns that are read (Religion, Sessions attended, Ethnicity)."""
+
     def pupils(xml: str) -> str:
         for row, err in enumerate(EXCEL_365_ERRORS, start=2):
             xml = set_cell(xml, f"Y{row}", f'<c r="Y{row}" s="25" t="e"><v>{err}</v></c>')
@@ -227,16 +258,19 @@ def excel_errors(clean: bytes) -> bytes:
         xml = set_cell(xml, "W2", '<c r="W2" t="e"><v>#CALC!</v></c>')
         xml = set_cell(xml, "F4", '<c r="F4" t="e"><v>#N/A</v></c>')
         return xml
+
     return rewrite(clean, {"xl/worksheets/sheet3.xml": pupils})
 
 
 def total_row(clean: bytes) -> bytes:
     """The Pupils table with Excel's Total Row switched on (Table Design > Total Row)."""
+
     def table(xml: str) -> str:
         xml = xml.replace('ref="A1:AM151"', 'ref="A1:AM152"', 1)
         xml = xml.replace('totalsRowShown="0"', 'totalsRowCount="1"', 1)
-        xml = xml.replace('<tableColumn id="1" name="UPN" />',
-                          '<tableColumn id="1" name="UPN" totalsRowLabel="Total" />', 1)
+        xml = xml.replace(
+            '<tableColumn id="1" name="UPN" />', '<tableColumn id="1" name="UPN" totalsRowLabel="Total" />', 1
+        )
         return xml
 
     def pupils(xml: str) -> str:
@@ -245,6 +279,7 @@ def total_row(clean: bytes) -> bytes:
             cells.append(f'<c r="{col}152"><f>SUBTOTAL(109,tblPupils[{col}])</f><v>{total}</v></c>')
         cells.append('<c r="Y152" s="25"><f>SUBTOTAL(101,tblPupils[Attendance %])</f><v>0.8</v></c>')
         return set_cell(xml, "A152", "".join(cells))
+
     return rewrite(clean, {"xl/tables/table1.xml": table, "xl/worksheets/sheet3.xml": pupils})
 
 
@@ -262,16 +297,20 @@ def date_1904(clean: bytes) -> bytes:
         def one(m):
             if m.group(2) not in date_styles:
                 return m.group(0)
-            return f'{m.group(1)}<v>{int(float(m.group(3))) - DAYS_1900_TO_1904}</v>'
+            return f"{m.group(1)}<v>{int(float(m.group(3))) - DAYS_1900_TO_1904}</v>"
+
         xml = re.sub(r'(<c r="[A-Z]+\d+" s="(\d+)" t="n">)<v>([0-9.]+)</v>', one, xml)
         return xml
 
     changes = {name: shift for name in sheets}
-    changes["xl/workbook.xml"] = lambda x: x.replace('<workbookPr codeName="ThisWorkbook" />',
-                                                     '<workbookPr codeName="ThisWorkbook" date1904="1" />', 1)
+    changes["xl/workbook.xml"] = lambda x: x.replace(
+        '<workbookPr codeName="ThisWorkbook" />', '<workbookPr codeName="ThisWorkbook" date1904="1" />', 1
+    )
     data = rewrite(clean, changes)
-    return rewrite(data, {"xl/worksheets/sheet3.xml": lambda x: re.sub(r'<c r="R2" s="\d+" t="n">',
-                                                                          '<c r="R2" t="n">', x, count=1)})
+    return rewrite(
+        data,
+        {"xl/worksheets/sheet3.xml": lambda x: re.sub(r'<c r="R2" s="\d+" t="n">', '<c r="R2" t="n">', x, count=1)},
+    )
 
 
 def two_pupils_tabs() -> bytes:

@@ -11,6 +11,7 @@ this also shows what a printed report looks like.
 
 Needs LibreOffice Calc and poppler: `apt-get install -y libreoffice-calc poppler-utils`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,9 +31,21 @@ def ap_sheets(*args: str) -> None:
 def to_pngs(workbook: Path, pdf_dir: Path, png_dir: Path, name: str, dpi: int) -> list[Path]:
     """Every sheet of `workbook` as PNG pages named `name-N.png`."""
     with tempfile.TemporaryDirectory() as profile:  # a private profile: runs never collide
-        subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(pdf_dir), str(workbook)],
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [
+                "soffice",
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(pdf_dir),
+                str(workbook),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
     pdf = pdf_dir / (workbook.stem + ".pdf")
     target = pdf_dir / f"{name}.pdf"
     pdf.replace(target)
@@ -72,15 +85,19 @@ def main(argv: list[str]) -> int:
         d.mkdir(parents=True, exist_ok=True)
     config = ["--config", str(args.config)] if args.config else []
     ap_sheets("demo", str(demo))
-    subprocess.run([sys.executable, "-m", "ap_sheets.cli", "consolidate", str(demo), "-o", str(report),
-                    "--feedback", *config], check=False)
+    subprocess.run(
+        [sys.executable, "-m", "ap_sheets.cli", "consolidate", str(demo), "-o", str(report), "--feedback", *config],
+        check=False,
+    )
     for kind, name in (("provider-return", "provider_return.xlsm"), ("school-log", "school_placement_log.xlsm")):
         ap_sheets("template", kind, "-o", str(books / name), "--force", *config)
     feedback = sorted((report / "feedback").rglob("*.xlsm"))
-    targets = [(report / "council_report.xlsx", "report"),
-               (report / "council_report_shareable.xlsx", "shareable"),
-               (books / "provider_return.xlsm", "template-provider"),
-               (books / "school_placement_log.xlsm", "template-school")]
+    targets = [
+        (report / "council_report.xlsx", "report"),
+        (report / "council_report_shareable.xlsx", "shareable"),
+        (books / "provider_return.xlsm", "template-provider"),
+        (books / "school_placement_log.xlsm", "template-school"),
+    ]
     if feedback:
         targets.append((feedback[0], "feedback"))
     index = []

@@ -4,6 +4,7 @@
 sheets: the answer beside the label; table sheets: a row under the headers), and saves a
 copy. Values go in as a user would leave them: typed dates, text dates, stray spaces, blanks.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +14,18 @@ import pytest
 
 from ap_sheets.spec import KINDS, Layout
 from ap_sheets.testing import (  # noqa: F401 (tests import the data from here too)
-    COMPLAINTS, NOTIFICATIONS, PLACEMENTS, PROVIDER, PUPILS, SCHOOL, UPN1, UPN2, UPN3, make_upn, placement, pupil,
+    COMPLAINTS,
+    NOTIFICATIONS,
+    PLACEMENTS,
+    PROVIDER,
+    PUPILS,
+    SCHOOL,
+    UPN1,
+    UPN2,
+    UPN3,
+    make_upn,
+    placement,
+    pupil,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -92,6 +104,7 @@ def provider_return() -> ReturnFiller:
     for c in COMPLAINTS:
         f.add_row("Complaints", c)
     return f
+
 
 def school_log(template: Path | None = None) -> ReturnFiller:
     f = ReturnFiller("school-log", template)

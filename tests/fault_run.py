@@ -9,6 +9,7 @@ AP_SHEETS_TEST_FAULT=1 makes `read_workbook` misbehave on a file whose name cont
 ten minutes, after writing a file named after its pid into AP_SHEETS_TEST_MARKERS).
 AP_SHEETS_TEST_EXECUTABLE: `multiprocessing.set_executable` (spawn runs that for workers).
 """
+
 import multiprocessing
 import os
 import time

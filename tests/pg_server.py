@@ -5,6 +5,7 @@ port), trust authentication for the one test role. PostgreSQL refuses to run as 
 root the directory is given to the `postgres` user (the package creates it; else `nobody`)
 and the server is started as that user with `runuser`.
 """
+
 from __future__ import annotations
 
 import glob
@@ -37,15 +38,29 @@ class PgServer:
                 except KeyError:
                     continue
             os.chown(self.dir, self.user.pw_uid, self.user.pw_gid)
-        self._run([pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "ap", "-E", "UTF8",
-                   "--no-sync", "--locale=C"])
-        self._run([pg_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"), "-w", "-t", "60",
-                   "-o", f"-k {self.dir} -c listen_addresses='' -F -c max_connections=40", "start"])
+        self._run(
+            [pg_bin("initdb"), "-D", str(self.data), "-A", "trust", "-U", "ap", "-E", "UTF8", "--no-sync", "--locale=C"]
+        )
+        self._run(
+            [
+                pg_bin("pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.dir / "log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                f"-k {self.dir} -c listen_addresses='' -F -c max_connections=40",
+                "start",
+            ]
+        )
         self.count = 0
 
     def _run(self, cmd: list[str]) -> None:
         if self.user is not None:
-            cmd = ["runuser", "-u", self.user.pw_name, "--"] + cmd
+            cmd = ["runuser", "-u", self.user.pw_name, "--", *cmd]
         subprocess.run(cmd, check=True, capture_output=True, cwd=self.dir)
 
     def url(self, database: str = "postgres") -> str:

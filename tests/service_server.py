@@ -1,6 +1,7 @@
 """A real checking service for the tests: `ap-sheets serve` (or the app with test limits)
 run by uvicorn in its own process on 127.0.0.1, on a free port, with its own TMPDIR and its
 log captured, so the tests can see what it leaves on disk and what it writes to its log."""
+
 from __future__ import annotations
 
 import json
@@ -44,7 +45,7 @@ class Server:
     def alive(self) -> bool:
         return self.proc.poll() is None and httpx.get(self.url + "/healthz", timeout=10).text == "ok"
 
-    def ready(self) -> "Server":
+    def ready(self) -> Server:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -82,8 +83,12 @@ def launch(root: Path, keys: Path | None = None, limits: dict | None = None, con
     if config is not None:
         cmd = [sys.executable, "-m", "ap_sheets.cli", "serve", "--config", str(config), "--port", str(port)]
     else:
-        cmd = [sys.executable, "-c", LAUNCH, json.dumps({"limits": limits or {}, "keys": str(keys) if keys else None,
-                                                         "port": port})]
+        cmd = [
+            sys.executable,
+            "-c",
+            LAUNCH,
+            json.dumps({"limits": limits or {}, "keys": str(keys) if keys else None, "port": port}),
+        ]
     with log.open("wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
     return Server(f"http://127.0.0.1:{port}", proc, tmp, log)
@@ -128,11 +133,21 @@ def servers(tmp_path_factory, keys):
     - "cli": `ap-sheets serve --config` with the council's settings file.
     """
     launched = {
-        "server": launch(tmp_path_factory.mktemp("server"), keys=keys["file"],
-                         limits={"per_address_per_minute": 10_000}),
-        "tight": launch(tmp_path_factory.mktemp("tight"), keys=keys["file"], limits={
-            "per_address_per_minute": 30, "per_key_per_minute": 2, "concurrent_checks": 1, "queue": 0,
-            "upload_bytes": 1_000_000, "receive_seconds": 2.0}),
+        "server": launch(
+            tmp_path_factory.mktemp("server"), keys=keys["file"], limits={"per_address_per_minute": 10_000}
+        ),
+        "tight": launch(
+            tmp_path_factory.mktemp("tight"),
+            keys=keys["file"],
+            limits={
+                "per_address_per_minute": 30,
+                "per_key_per_minute": 2,
+                "concurrent_checks": 1,
+                "queue": 0,
+                "upload_bytes": 1_000_000,
+                "receive_seconds": 2.0,
+            },
+        ),
         "cli": launch(tmp_path_factory.mktemp("cli"), config=keys["config"]),
     }
     try:

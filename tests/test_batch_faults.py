@@ -2,6 +2,7 @@
 killed with kill -9, a worker aborting as a native crash would, a full disk (a file-size
 limit), a second run into the same folder, workers that cannot start, odd entries in the
 returns folder, file names that would rewrite the operator's terminal."""
+
 from __future__ import annotations
 
 import json
@@ -31,11 +32,16 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX processes, pip
 @pytest.fixture(scope="module")
 def good_files(tmp_path_factory) -> dict[str, bytes]:
     root = tmp_path_factory.mktemp("good")
-    build_workbook("provider-return", root / "alpha.xlsm",
-                   {"Provider": provider_record("AP-0101", "Alpha Provision"), "Pupils": P1_PUPILS[:2]})
-    build_workbook("school-log", root / "school.xlsm",
-                   {"School": school_record("100001", "School One"),
-                    "Placements": [placement(1, "AP-0101", "Alpha Provision")]})
+    build_workbook(
+        "provider-return",
+        root / "alpha.xlsm",
+        {"Provider": provider_record("AP-0101", "Alpha Provision"), "Pupils": P1_PUPILS[:2]},
+    )
+    build_workbook(
+        "school-log",
+        root / "school.xlsm",
+        {"School": school_record("100001", "School One"), "Placements": [placement(1, "AP-0101", "Alpha Provision")]},
+    )
     return {p.name: p.read_bytes() for p in root.iterdir()}
 
 
@@ -87,9 +93,12 @@ def test_workers_exit_when_consolidate_is_killed(good_files, tmp_path, method):
     folder = returns_folder(tmp_path, good_files, **{f"slow{i}.xlsm": b"x" for i in range(4)})
     markers = tmp_path / "markers"
     markers.mkdir()
-    proc = subprocess.Popen([sys.executable, str(FAULT_RUN), "consolidate", str(folder), "-o", str(tmp_path / "out"),
-                             "--jobs", "2"], env=fault_env(method, AP_SHEETS_TEST_MARKERS=str(markers)),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, str(FAULT_RUN), "consolidate", str(folder), "-o", str(tmp_path / "out"), "--jobs", "2"],
+        env=fault_env(method, AP_SHEETS_TEST_MARKERS=str(markers)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     workers: set[int] = set()
     try:
         deadline = time.monotonic() + 60
@@ -115,8 +124,13 @@ def test_workers_exit_when_consolidate_is_killed(good_files, tmp_path, method):
 @pytest.mark.parametrize("method", ["fork"])
 def test_validate_survives_a_file_that_kills_the_reader(good_files, tmp_path, method):
     folder = returns_folder(tmp_path, good_files, **{"crash.xlsm": good_files["alpha.xlsm"]})
-    res = subprocess.run([sys.executable, str(FAULT_RUN), "validate", str(folder), "--format", "json"],
-                         env=fault_env(method), capture_output=True, text=True, timeout=120)
+    res = subprocess.run(
+        [sys.executable, str(FAULT_RUN), "validate", str(folder), "--format", "json"],
+        env=fault_env(method),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert res.returncode == 1, res.stderr
     files = {f["file"]: f for f in json.loads(res.stdout)["files"]}
     assert sorted(files) == ["alpha.xlsm", "crash.xlsm", "school.xlsm"]
@@ -133,12 +147,19 @@ def test_workers_that_cannot_start_stop_the_run_without_blaming_the_files(good_f
     folder = returns_folder(tmp_path, good_files)
     out = tmp_path / "out"
     args = [command, str(folder)] + (["-o", str(out)] if command == "consolidate" else [])
-    res = subprocess.run([sys.executable, str(FAULT_RUN), *args], capture_output=True, text=True, timeout=120,
-                         env=fault_env("spawn", AP_SHEETS_TEST_EXECUTABLE=shutil.which("false") or "/bin/false"))
+    res = subprocess.run(
+        [sys.executable, str(FAULT_RUN), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=fault_env("spawn", AP_SHEETS_TEST_EXECUTABLE=shutil.which("false") or "/bin/false"),
+    )
     assert res.returncode == 1
     last = res.stderr.strip().splitlines()[-1]  # (after the standard library's own warning, under spawn)
-    assert last.startswith("Could not check the returns: the worker processes that check the files could "
-                           "not be started (a worker process stopped as it started, exit code 1)"), res.stderr
+    assert last.startswith(
+        "Could not check the returns: the worker processes that check the files could "
+        "not be started (a worker process stopped as it started, exit code 1)"
+    ), res.stderr
     assert "not of the files" in res.stderr and "Traceback" not in res.stderr
     assert "unreadable" not in (res.stdout + res.stderr).lower()
     assert not out.exists() or sorted(p.name for p in out.iterdir()) == []
@@ -159,9 +180,14 @@ def test_a_full_disk_is_could_not_write_the_report_and_leaves_nothing_partial(go
     consolidate(folder, out, progress=False, in_process=True)  # an earlier good report stays as it was
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     assert sorted(before) == sorted([REPORT_NAME, SHAREABLE_NAME, SUMMARY_NAME])
-    res = subprocess.run([sys.executable, "-m", "ap_sheets.cli", "consolidate", str(folder), "-o", str(out)],
-                         capture_output=True, text=True, timeout=120, preexec_fn=_limit_file_size,
-                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    res = subprocess.run(
+        [sys.executable, "-m", "ap_sheets.cli", "consolidate", str(folder), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=_limit_file_size,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
     assert res.returncode == 1
     assert res.stderr.startswith("Could not write the report: "), res.stderr
     assert "Traceback" not in res.stderr and res.stdout == ""
@@ -206,9 +232,17 @@ def test_a_second_run_into_the_same_folder_is_told_and_writes_nothing(good_files
     folder = returns_folder(tmp_path, good_files)
     out = tmp_path / "out"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom ap_sheets.batch import OutputFolder\n"
-         "with OutputFolder(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(60)\n", str(out)],
-        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom ap_sheets.batch import OutputFolder\n"
+            "with OutputFolder(sys.argv[1]):\n    print('held', flush=True)\n    time.sleep(60)\n",
+            str(out),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
         result = CliRunner().invoke(main, ["consolidate", str(folder), "-o", str(out)])
@@ -258,8 +292,11 @@ def test_entries_that_are_not_regular_files_are_named_never_skipped_never_blocki
     (folder / "device.xlsx").symlink_to("/dev/zero")
     (folder / "gone.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
     (folder / "linked.xlsm").symlink_to(folder / "alpha.xlsm")  # a link to a workbook is read
-    expected = {"pipe.xlsx": "a named pipe", "device.xlsx": "a device (through a link)",
-                "gone.xlsx": "a link to a file that does not exist"}
+    expected = {
+        "pipe.xlsx": "a named pipe",
+        "device.xlsx": "a device (through a link)",
+        "gone.xlsx": "a link to a file that does not exist",
+    }
     started = time.monotonic()
     outcome = consolidate(folder, tmp_path / "out", progress=False)
     by_file = {r.file: r for r in outcome.consolidation.results}
@@ -270,8 +307,14 @@ def test_entries_that_are_not_regular_files_are_named_never_skipped_never_blocki
     result = CliRunner().invoke(main, ["validate", str(folder), "--format", "json"])
     assert result.exit_code == 1
     statuses = {f["file"]: f["status"] for f in json.loads(result.output)["files"]}
-    assert statuses == {"alpha.xlsm": "accepted", "device.xlsx": "unreadable", "gone.xlsx": "unreadable",
-                        "linked.xlsm": "accepted", "pipe.xlsx": "unreadable", "school.xlsm": "accepted"}
+    assert statuses == {
+        "alpha.xlsm": "accepted",
+        "device.xlsx": "unreadable",
+        "gone.xlsx": "unreadable",
+        "linked.xlsm": "accepted",
+        "pipe.xlsx": "unreadable",
+        "school.xlsm": "accepted",
+    }
     assert time.monotonic() - started < 60
 
 
@@ -286,8 +329,11 @@ def test_validate_and_consolidate_find_the_same_files(good_files, tmp_path):
     validated = {f["file"]: f["status"] for f in json.loads(result.output)["files"]}
     outcome = consolidate(folder, tmp_path / "out", progress=False, in_process=True)
     consolidated = {r.file.rsplit("/", 1)[-1]: r.status for r in outcome.consolidation.results}
-    assert validated == consolidated == {"alpha.xlsm": "accepted", "pupils.csv": "unreadable",
-                                         "school.xlsm": "accepted", "term.ods": "unreadable"}
+    assert (
+        validated
+        == consolidated
+        == {"alpha.xlsm": "accepted", "pupils.csv": "unreadable", "school.xlsm": "accepted", "term.ods": "unreadable"}
+    )
     assert result.exit_code == 1
 
 
@@ -305,17 +351,20 @@ def test_a_folder_with_nothing_to_check_says_so_and_exits_1(tmp_path):
 # ---- the worker pool under spawn, as on Windows -----------------------------------------------------
 def test_consolidate_under_spawn_gives_the_same_report(good_files, tmp_path, monkeypatch):
     folder = returns_folder(tmp_path, good_files, **{"letter.pdf": b"%PDF-1.7\n"})
-    build_workbook("provider-return", folder / "beta.xlsm",
-                   {"Provider": provider_record("AP-0102", "Beta Provision"),
-                    "Pupils": [pupil(11, postcode="NOT A POSTCODE")]})
+    build_workbook(
+        "provider-return",
+        folder / "beta.xlsm",
+        {"Provider": provider_record("AP-0102", "Beta Provision"), "Pupils": [pupil(11, postcode="NOT A POSTCODE")]},
+    )
     here = consolidate(folder, tmp_path / "here", progress=False, in_process=True, feedback=True)
     monkeypatch.setenv("AP_SHEETS_START_METHOD", "spawn")
     spawned = consolidate(folder, tmp_path / "spawn", progress=False, jobs=1, feedback=True)
     assert spawned.summary == here.summary
     assert spawned.outputs["feedback"] == [tmp_path / "spawn" / "feedback" / "beta.xlsm"]
     assert here.outputs["feedback"] == [tmp_path / "here" / "feedback" / "beta.xlsm"]
-    assert [(r.file, r.report.to_json()) for r in spawned.consolidation.results] == \
-        [(r.file, r.report.to_json()) for r in here.consolidation.results]
+    assert [(r.file, r.report.to_json()) for r in spawned.consolidation.results] == [
+        (r.file, r.report.to_json()) for r in here.consolidation.results
+    ]
 
 
 def test_a_write_that_fails_in_xlsxwriter_is_an_oserror_and_leaves_no_file(tmp_path):
@@ -328,7 +377,7 @@ def test_a_write_that_fails_in_xlsxwriter_is_an_oserror_and_leaves_no_file(tmp_p
         try:
             raise OSError(28, "No space left on device")
         except OSError as exc:
-            raise FileCreateError(exc)  # as XlsxWriter's Workbook.close() does
+            raise FileCreateError(exc) from exc  # as XlsxWriter's Workbook.close() does
 
     with pytest.raises(OSError, match="No space left on device"):
         write_atomic(tmp_path / REPORT_NAME, full, private=True)

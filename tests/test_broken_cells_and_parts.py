@@ -2,6 +2,7 @@
 shared-string indexes that are not numbers, cells no reader can parse, parts cut short.
 
 Each case is the clean return of conftest with one thing changed in its XML."""
+
 from __future__ import annotations
 
 import json
@@ -46,11 +47,19 @@ def with_cell(clean: bytes, ref: str, cell: str, sst: str | None = None) -> byte
     changes = {PUPILS: sheet.encode()}
     if sst is not None:
         changes["xl/sharedStrings.xml"] = sst.encode()
-        changes["[Content_Types].xml"] = part(clean, "[Content_Types].xml").replace(
-            "</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_TYPE}"/></Types>').encode()
-        changes["xl/_rels/workbook.xml.rels"] = part(clean, "xl/_rels/workbook.xml.rels").replace(
-            "</Relationships>", f'<Relationship Id="rId99" Type="{SST_REL}" Target="sharedStrings.xml"/>'
-            "</Relationships>").encode()
+        changes["[Content_Types].xml"] = (
+            part(clean, "[Content_Types].xml")
+            .replace("</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SST_TYPE}"/></Types>')
+            .encode()
+        )
+        changes["xl/_rels/workbook.xml.rels"] = (
+            part(clean, "xl/_rels/workbook.xml.rels")
+            .replace(
+                "</Relationships>",
+                f'<Relationship Id="rId99" Type="{SST_REL}" Target="sharedStrings.xml"/></Relationships>',
+            )
+            .encode()
+        )
     return replace_parts(clean, changes)
 
 
@@ -58,8 +67,10 @@ def sst(*strings: str, unique: str | None = None, count: str | None = None) -> s
     unique = str(len(strings)) if unique is None else unique
     count = str(len(strings)) if count is None else count
     items = "".join(f"<si><t>{s}</t></si>" for s in strings)
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/'
-            f'spreadsheetml/2006/main" count="{count}" uniqueCount="{unique}">{items}</sst>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/'
+        f'spreadsheetml/2006/main" count="{count}" uniqueCount="{unique}">{items}</sst>'
+    )
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -87,19 +98,29 @@ def test_lying_unique_count_is_refused_and_cannot_take_validate_down(clean, tmp_
     folder.mkdir()
     write(folder, "good.xlsm", clean)
     for name, counts in LYING.items():
-        write(folder, f"{name}.xlsm", with_cell(clean, "B2", '<c r="B2" t="s"><v>1</v></c>',
-                                                 sst("Nobody", "Okafor", **counts)))
-    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30)); "
-            "from ap_sheets.cli import main; sys.exit(main())")
-    run = subprocess.run([sys.executable, "-c", code, "validate", "--format", "json", str(folder)],
-                         capture_output=True, text=True, timeout=120)
+        write(
+            folder,
+            f"{name}.xlsm",
+            with_cell(clean, "B2", '<c r="B2" t="s"><v>1</v></c>', sst("Nobody", "Okafor", **counts)),
+        )
+    code = (
+        "import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30)); "
+        "from ap_sheets.cli import main; sys.exit(main())"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, "validate", "--format", "json", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 1, run.stderr[-2000:]
     files = {Path(f["file"]).stem: f for f in json.loads(run.stdout)["files"]}
     assert files["good"]["status"] == "accepted"
     for name in LYING:
         assert files[name]["status"] == "unreadable", name
         assert files[name]["reason"] == REASONS["oversized"].format(
-            detail="its table of shared text says it holds more entries than it does"), name
+            detail="its table of shared text says it holds more entries than it does"
+        ), name
 
 
 @pytest.mark.parametrize("where", ["count", "cellXfs", "tableColumns", "dimension"])
@@ -110,14 +131,32 @@ def test_lying_counts_the_reader_does_not_trust_are_harmless(clean, tmp_path, wh
     if where == "count":
         data = with_cell(clean, "B2", '<c r="B2" t="s"><v>1</v></c>', sst("Nobody", "Okafor", count=big))
     elif where == "cellXfs":
-        data = replace_parts(clean, {"xl/styles.xml": re.sub(
-            r'<cellXfs count="\d+"', f'<cellXfs count="{big}"', part(clean, "xl/styles.xml")).encode()})
+        data = replace_parts(
+            clean,
+            {
+                "xl/styles.xml": re.sub(
+                    r'<cellXfs count="\d+"', f'<cellXfs count="{big}"', part(clean, "xl/styles.xml")
+                ).encode()
+            },
+        )
     elif where == "tableColumns":
-        data = replace_parts(clean, {"xl/tables/table1.xml": re.sub(
-            r'tableColumns count="\d+"', f'tableColumns count="{big}"', part(clean, "xl/tables/table1.xml")).encode()})
+        data = replace_parts(
+            clean,
+            {
+                "xl/tables/table1.xml": re.sub(
+                    r'tableColumns count="\d+"', f'tableColumns count="{big}"', part(clean, "xl/tables/table1.xml")
+                ).encode()
+            },
+        )
     else:
-        data = replace_parts(clean, {PUPILS: part(clean, PUPILS).replace(
-            "<sheetData>", '<dimension ref="A1:XFD1048576"/><sheetData>', 1).encode()})
+        data = replace_parts(
+            clean,
+            {
+                PUPILS: part(clean, PUPILS)
+                .replace("<sheetData>", '<dimension ref="A1:XFD1048576"/><sheetData>', 1)
+                .encode()
+            },
+        )
     report = validate_file(write(tmp_path, "count.xlsm", data))
     assert (report.status, report.issues) == (ACCEPTED, [])
 
@@ -126,8 +165,11 @@ def test_a_panic_in_the_reader_is_that_files_verdict(clean, tmp_path, monkeypatc
     """Were anything to reach the reader that makes it panic (a BaseException, not an Exception),
     the file is unreadable with the fixed wording; nothing escapes. (The pre-flight is skipped
     here to hand the reader the 18446744073709551615 file.)"""
-    path = write(tmp_path, "panic.xlsm", with_cell(clean, "B2", '<c r="B2" t="s"><v>1</v></c>',
-                                                    sst("Nobody", "Okafor", unique="18446744073709551615")))
+    path = write(
+        tmp_path,
+        "panic.xlsm",
+        with_cell(clean, "B2", '<c r="B2" t="s"><v>1</v></c>', sst("Nobody", "Okafor", unique="18446744073709551615")),
+    )
     monkeypatch.setattr(read_module, "inspect", lambda p, limits: _unchecked(p))
     with pytest.raises(UnreadableWorkbook) as caught:
         read_workbook(path)
@@ -183,7 +225,8 @@ def test_a_cell_the_reader_cannot_parse_is_a_finding_at_that_cell(clean, tmp_pat
     report = validate_file(write(tmp_path, "odd.xlsm", with_cell(clean, "W2", ODD_CELLS[case])))
     assert report.status == REJECTED
     assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
-        ("R001", "Pupils", 2, "Sessions attended", "W2")]
+        ("R001", "Pupils", 2, "Sessions attended", "W2")
+    ]
     assert "Okafor" not in report.issues[0].message
 
 
@@ -212,22 +255,38 @@ def _cut(clean: bytes, name: str, keep: float = 0.5) -> bytes:
 
 
 BROKEN_PARTS = {
-    "content-types-missing": (lambda c: replace_parts(c, {"[Content_Types].xml": None}),
-                              "its list of parts, [Content_Types].xml, is missing"),
-    "content-types-empty": (lambda c: replace_parts(c, {"[Content_Types].xml": b""}),
-                            "the part [Content_Types].xml is cut short or is not well-formed XML"),
-    "content-types-cut": (lambda c: _cut(c, "[Content_Types].xml"),
-                          "the part [Content_Types].xml is cut short or is not well-formed XML"),
-    "core-properties-cut": (lambda c: _cut(c, "docProps/core.xml"),
-                            "the part docProps/core.xml is cut short or is not well-formed XML"),
-    "theme-not-xml": (lambda c: replace_parts(c, {"xl/theme/theme1.xml": b"<a:theme><a:b></a:theme>"}),
-                      "the part xl/theme/theme1.xml is cut short or is not well-formed XML"),
-    "comments-cut": (lambda c: _cut(c, "xl/comments/comment1.xml", 0.9),
-                     "the part xl/comments/comment1.xml is cut short or is not well-formed XML"),
-    "unread-sheet-cut": (lambda c: _cut(c, "xl/worksheets/sheet6.xml", 0.8),
-                         "the part xl/worksheets/sheet6.xml is cut short or is not well-formed XML"),
-    "note-drawing-cut": (lambda c: _cut(c, "xl/drawings/vmlDrawing3.vml", 0.7),
-                         "the part xl/drawings/vmlDrawing3.vml is cut short"),
+    "content-types-missing": (
+        lambda c: replace_parts(c, {"[Content_Types].xml": None}),
+        "its list of parts, [Content_Types].xml, is missing",
+    ),
+    "content-types-empty": (
+        lambda c: replace_parts(c, {"[Content_Types].xml": b""}),
+        "the part [Content_Types].xml is cut short or is not well-formed XML",
+    ),
+    "content-types-cut": (
+        lambda c: _cut(c, "[Content_Types].xml"),
+        "the part [Content_Types].xml is cut short or is not well-formed XML",
+    ),
+    "core-properties-cut": (
+        lambda c: _cut(c, "docProps/core.xml"),
+        "the part docProps/core.xml is cut short or is not well-formed XML",
+    ),
+    "theme-not-xml": (
+        lambda c: replace_parts(c, {"xl/theme/theme1.xml": b"<a:theme><a:b></a:theme>"}),
+        "the part xl/theme/theme1.xml is cut short or is not well-formed XML",
+    ),
+    "comments-cut": (
+        lambda c: _cut(c, "xl/comments/comment1.xml", 0.9),
+        "the part xl/comments/comment1.xml is cut short or is not well-formed XML",
+    ),
+    "unread-sheet-cut": (
+        lambda c: _cut(c, "xl/worksheets/sheet6.xml", 0.8),
+        "the part xl/worksheets/sheet6.xml is cut short or is not well-formed XML",
+    ),
+    "note-drawing-cut": (
+        lambda c: _cut(c, "xl/drawings/vmlDrawing3.vml", 0.7),
+        "the part xl/drawings/vmlDrawing3.vml is cut short",
+    ),
 }
 
 
@@ -246,7 +305,8 @@ def test_an_error_value_on_a_form_sheet_is_reported_at_its_answer_cell(clean, tm
     xml = re.sub(r'<c r="B9"[^>]*>.*?</c>', '<c r="B9" t="e"><v>#REF!</v></c>', part(clean, sheet), count=1, flags=re.S)
     report = validate_file(write(tmp_path, "form.xlsm", replace_parts(clean, {sheet: xml.encode()})))
     assert [(f.code, f.sheet, f.row, f.column, f.cell, f.value) for f in report.issues] == [
-        ("R001", "Provider", 9, "Ofsted report date", "B9", "#REF!")]
+        ("R001", "Provider", 9, "Ofsted report date", "B9", "#REF!")
+    ]
 
 
 def test_the_clean_return_passes_every_new_check(clean, tmp_path):

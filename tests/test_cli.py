@@ -1,4 +1,5 @@
 """The command-line contract: exit codes, the JSON shape, text output, unreadable files."""
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,15 @@ def test_an_error_exits_1_with_the_finding_in_json(tmp_path):
     assert file["status"] == "rejected"
     issue = file["issues"][0]
     assert set(issue) == ISSUE_KEYS
-    assert (issue["sheet"], issue["row"], issue["column"], issue["cell"], issue["code"], issue["severity"],
-            issue["value"]) == ("Pupils", 2, "UPN", "A2", "R010", "error", "A801200005001")
+    assert (
+        issue["sheet"],
+        issue["row"],
+        issue["column"],
+        issue["cell"],
+        issue["code"],
+        issue["severity"],
+        issue["value"],
+    ) == ("Pupils", 2, "UPN", "A2", "R010", "error", "A801200005001")
     assert "wrong check letter" in issue["message"]
 
 

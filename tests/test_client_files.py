@@ -1,6 +1,7 @@
 """Returns saved by real spreadsheet programs (tests/fixtures/clients, made by
 scripts/make_client_fixtures.py): each reads as the same return the user typed, with exactly
 the findings its content deserves and nothing from the program that saved it."""
+
 from __future__ import annotations
 
 import re
@@ -14,15 +15,24 @@ import pytest
 from ap_sheets.findings import ACCEPTED, REJECTED
 from ap_sheets.normalise import to_return
 from ap_sheets.read import read_workbook
-from ap_sheets.safety import normalise_vba, vba_digest, vba_modules
 from ap_sheets.rules.structure_rules import R060
+from ap_sheets.safety import normalise_vba, vba_digest, vba_modules
 from ap_sheets.safety.macros import template_vba_digest
 from ap_sheets.validate import validate_file
 from conftest import provider_return
 
 CLIENTS = Path(__file__).parent / "fixtures" / "clients"
-EXCEL_365_ERRORS = ["#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!",
-                    "#PYTHON!", "#GETTING_DATA"]
+EXCEL_365_ERRORS = [
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#UNKNOWN!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#PYTHON!",
+    "#GETTING_DATA",
+]
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +54,16 @@ def findings(report) -> list[tuple]:
     return [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues]
 
 
-@pytest.mark.parametrize("name", ["libreoffice_en_GB.xlsx", "libreoffice_en_GB.xlsm", "libreoffice_en_US.xlsx",
-                                  "libreoffice_en_US.xlsm", "gnumeric.xlsx"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "libreoffice_en_GB.xlsx",
+        "libreoffice_en_GB.xlsm",
+        "libreoffice_en_US.xlsx",
+        "libreoffice_en_US.xlsm",
+        "gnumeric.xlsx",
+    ],
+)
 def test_a_return_saved_by_libreoffice_or_gnumeric_reads_as_typed(name, clean):
     """LibreOffice typing the return and saving it (.xlsx and .xlsm, both locales), and Gnumeric
     re-saving it (it writes its own error value into the computed Attendance % column),
@@ -75,7 +93,8 @@ def test_excel_365_error_values_are_reported_at_their_cell_and_ignored_where_not
     by_cell = {f.cell: f for f in report.issues}
     assert by_cell["H3"].message == (
         "Religion shows the Excel error #SPILL!, not a value: the cell holds a formula or link that did not "
-        "work. Type the value itself into the cell (or fix the formula), save, and send it again.")
+        "work. Type the value itself into the cell (or fix the formula), save, and send it again."
+    )
     assert "missing" not in by_cell["F4"].message and "#N/A" in by_cell["F4"].message
     assert [by_cell[c].value for c in ("W2", "H3", "F4")] == ["#CALC!", "#SPILL!", "#N/A"]
     with zipfile.ZipFile(CLIENTS / "excel365_errors.xlsm") as z:
@@ -112,7 +131,8 @@ def test_two_tabs_pupils_and_pupils_space_are_one_clear_r004():
     assert report.issues[0].message == (
         "The workbook has 2 tabs called Pupils ('Pupils' and 'Pupils ': the names differ only in spaces or "
         "capital letters), so ap-sheets cannot tell which holds the return. It read 'Pupils'. Copy anything "
-        "you need into that tab, delete the other, and send the workbook again.")
+        "you need into that tab, delete the other, and send the workbook again."
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -137,9 +157,11 @@ def test_libreoffice_saves_the_same_code_with_different_metadata():
 
 
 def test_normalise_vba_ignores_metadata_but_not_code():
-    code = ('Attribute VB_Name = "Dictionary"\nOption Explicit\nPublic Property Get Item(Key)\n'
-            '  Attribute Item.VB_UserMemId = 0\n  Item = 1\nEnd Property\n')
-    lo = 'Option ClassModule\nOption Explicit\nPublic Property Get Item(Key)\n  Item = 1\nEnd Property\n'
+    code = (
+        'Attribute VB_Name = "Dictionary"\nOption Explicit\nPublic Property Get Item(Key)\n'
+        "  Attribute Item.VB_UserMemId = 0\n  Item = 1\nEnd Property\n"
+    )
+    lo = "Option ClassModule\nOption Explicit\nPublic Property Get Item(Key)\n  Item = 1\nEnd Property\n"
     assert normalise_vba(code) == normalise_vba(lo)
     assert normalise_vba(lo) != normalise_vba(lo.replace("Item = 1", "Item = 2"))
     assert normalise_vba(lo) != normalise_vba(lo + 'Shell "calc.exe"\n')
@@ -175,8 +197,9 @@ def test_a_folder_of_client_saves_and_hostile_files_consolidates_with_a_verdict_
         shutil.copy2(p, folder / p.name)
     hostile = {
         "u32.xlsm": with_cell(clean, "B2", '<c r="B2" t="s"><v>1</v></c>', sst("A", "B", unique="4294967295")),
-        "u64.xlsm": with_cell(clean, "B2", '<c r="B2" t="s"><v>1</v></c>',
-                              sst("A", "B", unique="18446744073709551615")),
+        "u64.xlsm": with_cell(
+            clean, "B2", '<c r="B2" t="s"><v>1</v></c>', sst("A", "B", unique="18446744073709551615")
+        ),
         "index.xlsm": with_cell(clean, "B2", '<c r="B2" t="s"><v>-1</v></c>', sst("A", "B")),
         "no-content-types.xlsm": replace_parts(clean, {"[Content_Types].xml": None}),
     }
@@ -185,10 +208,16 @@ def test_a_folder_of_client_saves_and_hostile_files_consolidates_with_a_verdict_
     outcome = consolidate(folder, tmp_path / "out", progress=False)
     statuses = {Path(r.file).name: r.status for r in outcome.consolidation.results}
     assert statuses == {
-        "clean.xlsm": ACCEPTED, "gnumeric.xlsx": ACCEPTED, "excel_total_row.xlsm": ACCEPTED,
-        "excel_date1904.xlsm": ACCEPTED, "libreoffice_en_GB.xlsx": ACCEPTED, "libreoffice_en_GB.xlsm": ACCEPTED,
-        "libreoffice_en_US.xlsx": ACCEPTED, "libreoffice_en_US.xlsm": ACCEPTED,
-        "excel365_errors.xlsm": REJECTED, "two_pupils_tabs.xlsm": REJECTED,
+        "clean.xlsm": ACCEPTED,
+        "gnumeric.xlsx": ACCEPTED,
+        "excel_total_row.xlsm": ACCEPTED,
+        "excel_date1904.xlsm": ACCEPTED,
+        "libreoffice_en_GB.xlsx": ACCEPTED,
+        "libreoffice_en_GB.xlsm": ACCEPTED,
+        "libreoffice_en_US.xlsx": ACCEPTED,
+        "libreoffice_en_US.xlsm": ACCEPTED,
+        "excel365_errors.xlsm": REJECTED,
+        "two_pupils_tabs.xlsm": REJECTED,
         **{name: "unreadable" for name in hostile},
     }
     assert outcome.summary["files"] == {"accepted": 8, "rejected": 2, "unreadable": 4}

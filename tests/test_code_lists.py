@@ -1,4 +1,5 @@
 """DfE code lists: extended ethnicity codes roll up to their main code; NC year X; AP setting type."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,11 +11,24 @@ from ap_sheets.spec import codes as C
 from ap_sheets.validate import validate_file
 
 
-@pytest.mark.parametrize("typed, main", [
-    ("WNIR", "WBRI"), ("weng", "WBRI"), ("WOWB", "WBRI"), (" wcor ", "WBRI"), ("WROG", "WROM"),
-    ("MWCH", "MOTH"), ("MBCH", "MOTH"), ("CSNG", "CHNE"), ("OKRD", "OOTH"), ("AKPA", "APKN"),
-    ("BSOM", "BAFR"), ("WIRT", "WIRT"), ("REFU", "REFU"),
-])
+@pytest.mark.parametrize(
+    "typed, main",
+    [
+        ("WNIR", "WBRI"),
+        ("weng", "WBRI"),
+        ("WOWB", "WBRI"),
+        (" wcor ", "WBRI"),
+        ("WROG", "WROM"),
+        ("MWCH", "MOTH"),
+        ("MBCH", "MOTH"),
+        ("CSNG", "CHNE"),
+        ("OKRD", "OOTH"),
+        ("AKPA", "APKN"),
+        ("BSOM", "BAFR"),
+        ("WIRT", "WIRT"),
+        ("REFU", "REFU"),
+    ],
+)
 def test_extended_ethnicity_codes_count_under_their_main_code(typed, main):
     assert values.parse_code(typed, C.ETHNICITY) == main
 

@@ -17,6 +17,7 @@ Planted gaps, each exactly once: X001 c2 (school-commissioned, on no log); X002 
 school 100001's log with AP-0102, not on its return); X003 c5 (date of birth differs);
 X004 c4 (provider 50%, school 75%); X005 the two AP-0102 returns.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,44 +49,103 @@ DOB = date(2010, 3, 4)  # NC year 10 in 2024/25
 
 def provider_record(pid: str, name: str, completed=date(2024, 12, 16), year="2024/25", term="Autumn") -> dict:
     return {
-        "provider_name": name, "provider_id": pid, "academic_year": year, "term": term,
-        "registered_school": "Y", "dfe_urn": "145678", "ofsted_judgement": "Good",
-        "ofsted_report_date": date(2023, 3, 14), "in_directory": "Y", "last_qa_visit": date(2024, 6, 10),
-        "all_staff_dbs": "Y", "cp_training_date": date(2023, 9, 1), "insurance_expiry": date(2025, 8, 31),
-        "new_sites": "N", "contact_name": "Sam Patel", "contact_email": "sam.patel@provider.org.uk",
-        "completed_by": "Sam Patel", "date_completed": completed,
+        "provider_name": name,
+        "provider_id": pid,
+        "academic_year": year,
+        "term": term,
+        "registered_school": "Y",
+        "dfe_urn": "145678",
+        "ofsted_judgement": "Good",
+        "ofsted_report_date": date(2023, 3, 14),
+        "in_directory": "Y",
+        "last_qa_visit": date(2024, 6, 10),
+        "all_staff_dbs": "Y",
+        "cp_training_date": date(2023, 9, 1),
+        "insurance_expiry": date(2025, 8, 31),
+        "new_sites": "N",
+        "contact_name": "Sam Patel",
+        "contact_email": "sam.patel@provider.org.uk",
+        "completed_by": "Sam Patel",
+        "date_completed": completed,
     }
 
 
 def pupil(n: int, **changes) -> dict:
     base = {
-        "upn": C[n], "surname": f"Surname{n}", "forename": f"Child{n}", "date_of_birth": DOB,
-        "sex": "F" if n % 2 else "M", "ethnicity": "WBRI", "religion": "No religion", "postcode": "UB8 1UW",
-        "nc_year": "10", "sen": "N", "looked_after": "N", "commissioner_type": "School",
-        "commissioner_name": "School One", "commissioner_urn": "100001", "placement_reason": "Suspension",
-        "tier": 2, "start_date": date(2024, 9, 9), "planned_end_date": date(2025, 2, 14), "hours_per_week": 12,
-        "sessions_possible": 100, "sessions_attended": 80, "sessions_authorised": 10, "engagement": 3,
-        "progress_outcomes": 3, "progress_learning": 3, "quals_entered": 1, "quals_achieved": 0,
-        "suspensions": 0, "safeguarding_concerns": 0, "behaviour_incidents": 1, "reintegration_plan": "Y",
+        "upn": C[n],
+        "surname": f"Surname{n}",
+        "forename": f"Child{n}",
+        "date_of_birth": DOB,
+        "sex": "F" if n % 2 else "M",
+        "ethnicity": "WBRI",
+        "religion": "No religion",
+        "postcode": "UB8 1UW",
+        "nc_year": "10",
+        "sen": "N",
+        "looked_after": "N",
+        "commissioner_type": "School",
+        "commissioner_name": "School One",
+        "commissioner_urn": "100001",
+        "placement_reason": "Suspension",
+        "tier": 2,
+        "start_date": date(2024, 9, 9),
+        "planned_end_date": date(2025, 2, 14),
+        "hours_per_week": 12,
+        "sessions_possible": 100,
+        "sessions_attended": 80,
+        "sessions_authorised": 10,
+        "engagement": 3,
+        "progress_outcomes": 3,
+        "progress_learning": 3,
+        "quals_entered": 1,
+        "quals_achieved": 0,
+        "suspensions": 0,
+        "safeguarding_concerns": 0,
+        "behaviour_incidents": 1,
+        "reintegration_plan": "Y",
     }
     base.update(changes)
     return base
 
 
 def school_record(urn: str, name: str) -> dict:
-    return {"school_name": name, "school_urn": urn, "academic_year": "2024/25", "term": "Autumn",
-            "dsl": "Helen Marsh", "completed_by": "Office Manager", "date_completed": date(2024, 12, 17)}
+    return {
+        "school_name": name,
+        "school_urn": urn,
+        "academic_year": "2024/25",
+        "term": "Autumn",
+        "dsl": "Helen Marsh",
+        "completed_by": "Office Manager",
+        "date_completed": date(2024, 12, 17),
+    }
 
 
 def placement(n: int, pid: str, pname: str, attendance: float = 80.0, **changes) -> dict:
     base = {
-        "upn": C[n], "surname": f"Surname{n}", "forename": f"Child{n}", "date_of_birth": DOB, "nc_year": "10",
-        "sen": "N", "looked_after": "N", "provider_name": pname, "provider_id": pid, "provider_registered": "Y",
-        "provider_urn": "145678", "placement_reason": "Suspension", "start_date": date(2024, 9, 9),
-        "planned_end_date": date(2025, 2, 14), "days_at_provider": 2, "hours_at_provider": 12,
-        "hours_at_school": 13, "sla_agreed": date(2024, 8, 20), "risk_assessment": date(2024, 8, 28),
-        "qa_check": date(2024, 8, 15), "dbs_confirmed": "Y", "reintegration_plan": "Y",
-        "last_visit": date(2024, 12, 2), "attendance_pct": attendance,
+        "upn": C[n],
+        "surname": f"Surname{n}",
+        "forename": f"Child{n}",
+        "date_of_birth": DOB,
+        "nc_year": "10",
+        "sen": "N",
+        "looked_after": "N",
+        "provider_name": pname,
+        "provider_id": pid,
+        "provider_registered": "Y",
+        "provider_urn": "145678",
+        "placement_reason": "Suspension",
+        "start_date": date(2024, 9, 9),
+        "planned_end_date": date(2025, 2, 14),
+        "days_at_provider": 2,
+        "hours_at_provider": 12,
+        "hours_at_school": 13,
+        "sla_agreed": date(2024, 8, 20),
+        "risk_assessment": date(2024, 8, 28),
+        "qa_check": date(2024, 8, 15),
+        "dbs_confirmed": "Y",
+        "reintegration_plan": "Y",
+        "last_visit": date(2024, 12, 2),
+        "attendance_pct": attendance,
     }
     base.update(changes)
     return base
@@ -95,29 +155,65 @@ def placement(n: int, pid: str, pname: str, attendance: float = 80.0, **changes)
 P1_PUPILS = [
     pupil(1),
     pupil(2, suspensions=1),  # X001: school-commissioned, on no log
-    pupil(3, sen="E", commissioner_type="LA SEND", commissioner_name="SEND team", commissioner_urn=None,
-          end_date=date(2024, 11, 29), destination="Returned to home school"),
+    pupil(
+        3,
+        sen="E",
+        commissioner_type="LA SEND",
+        commissioner_name="SEND team",
+        commissioner_urn=None,
+        end_date=date(2024, 11, 29),
+        destination="Returned to home school",
+    ),
     pupil(4, commissioner_name="School Two", commissioner_urn="100002", sessions_attended=50),  # X004
     pupil(5),  # X003: the school log has another date of birth
 ]
 P2_PUPILS = [
     pupil(1, start_date=date(2024, 11, 4), sessions_possible=60, sessions_attended=30, sessions_authorised=0),
-    pupil(6, sen="E", commissioner_name="School Two", commissioner_urn="100002",
-          surname="=HYPERLINK(\"http://evil.example\",\"x\")", forename="+SUM(1,2)"),
-    pupil(7, looked_after="Y", commissioner_type="Parent", commissioner_name="Parent", commissioner_urn=None,
-          end_date=date(2024, 12, 6), destination="NEET"),
+    pupil(
+        6,
+        sen="E",
+        commissioner_name="School Two",
+        commissioner_urn="100002",
+        surname='=HYPERLINK("http://evil.example","x")',
+        forename="+SUM(1,2)",
+    ),
+    pupil(
+        7,
+        looked_after="Y",
+        commissioner_type="Parent",
+        commissioner_name="Parent",
+        commissioner_urn=None,
+        end_date=date(2024, 12, 6),
+        destination="NEET",
+    ),
 ]
 P1_NOTIFICATIONS = [
-    {"upn": C[4], "event_type": "Permanent exclusion", "event_date": date(2024, 10, 7),
-     "referrer_notified": date(2024, 10, 7), "school_notified": date(2024, 10, 7),
-     "council_notified": date(2024, 10, 7), "parents_notified": date(2024, 10, 7)},
-    {"upn": C[1], "event_type": "Non-attendance", "event_date": date(2024, 10, 3),
-     "referrer_notified": date(2024, 10, 4), "school_notified": date(2024, 10, 3)},  # late: R040
+    {
+        "upn": C[4],
+        "event_type": "Permanent exclusion",
+        "event_date": date(2024, 10, 7),
+        "referrer_notified": date(2024, 10, 7),
+        "school_notified": date(2024, 10, 7),
+        "council_notified": date(2024, 10, 7),
+        "parents_notified": date(2024, 10, 7),
+    },
+    {
+        "upn": C[1],
+        "event_type": "Non-attendance",
+        "event_date": date(2024, 10, 3),
+        "referrer_notified": date(2024, 10, 4),
+        "school_notified": date(2024, 10, 3),
+    },  # late: R040
 ]
 P1_COMPLAINTS = [
     {"date_received": date(2024, 10, 14), "kind": "Complaint", "category": "Transport"},
-    {"date_received": date(2024, 11, 1), "kind": "Compliment", "category": "Teaching",
-     "date_resolved": date(2024, 11, 2), "outcome": "Shared"},
+    {
+        "date_received": date(2024, 11, 1),
+        "kind": "Compliment",
+        "category": "Teaching",
+        "date_resolved": date(2024, 11, 2),
+        "outcome": "Shared",
+    },
 ]
 
 EXPECTED = {
@@ -134,41 +230,94 @@ EXPECTED = {
 def write_term(root: Path) -> Path:
     (root / "providers").mkdir(parents=True)
     (root / "schools").mkdir()
-    build_workbook("provider-return", root / "providers/AP-0101.xlsm", {
-        "Provider": provider_record("AP-0101", "Alpha Provision"), "Pupils": P1_PUPILS,
-        "Notifications": P1_NOTIFICATIONS, "Complaints": P1_COMPLAINTS})
-    build_workbook("provider-return", root / "providers/AP-0102.xlsm", {
-        "Provider": provider_record("AP-0102", "Beta Learning"), "Pupils": P2_PUPILS})
-    build_workbook("provider-return", root / "providers/AP-0102 old.xlsm", {
-        "Provider": provider_record("AP-0102", "Beta Learning", completed=date(2024, 12, 2)),
-        "Pupils": [pupil(10, commissioner_type="Parent", commissioner_name="Parent", commissioner_urn=None)]})
-    build_workbook("provider-return", root / "providers/AP-0103.xlsm", {
-        "Provider": provider_record("AP-0103", "Gamma Centre"),
-        "Pupils": [pupil(11, postcode="NOT A POSTCODE", commissioner_name="School Two", commissioner_urn="100002")]})
-    build_workbook("provider-return", root / "providers/AP-0101 summer.xlsm", {
-        "Provider": provider_record("AP-0101", "Alpha Provision", completed=date(2024, 7, 19), year="2023/24",
-                                    term="Summer"),
-        "Pupils": [pupil(12, nc_year="9", start_date=date(2024, 4, 15), planned_end_date=date(2024, 7, 19)),
-                   pupil(1, nc_year="9", start_date=date(2024, 4, 15), planned_end_date=date(2024, 7, 19))]})
-    build_workbook("school-log", root / "schools/100001.xlsm", {
-        "School": school_record("100001", "School One"),
-        "Placements": [
-            placement(1, "AP-0101", "Alpha Provision"),
-            placement(1, "AP-0102", "Beta Learning", attendance=50.0, start_date=date(2024, 11, 4)),
-            placement(5, "AP-0101", "Alpha Provision", date_of_birth=date(2010, 4, 3)),  # X003
-            placement(8, "AP-0102", "Beta Learning"),  # X002
-            placement(9, "AP-0101", "Alpha Provision", start_date=date(2024, 1, 8),  # ended before the term
-                      end_date=date(2024, 3, 22), final_report_received="Y", destination="Returned to home school",
-                      sla_agreed=date(2024, 1, 2), risk_assessment=date(2024, 1, 2)),
-        ]})
-    build_workbook("school-log", root / "schools/100002.xlsm", {
-        "School": school_record("100002", "School Two"),
-        "Placements": [
-            placement(4, "AP-0101", "Alpha Provision", attendance=75.0),  # X004: provider says 50%
-            placement(6, "AP-0102", "Beta Learning", sen="E", send_officer_consulted=date(2024, 9, 1),
-                      surname="=HYPERLINK(\"http://evil.example\",\"x\")", forename="+SUM(1,2)"),
-            placement(11, "AP-0103", "Gamma Centre"),
-        ]})
+    build_workbook(
+        "provider-return",
+        root / "providers/AP-0101.xlsm",
+        {
+            "Provider": provider_record("AP-0101", "Alpha Provision"),
+            "Pupils": P1_PUPILS,
+            "Notifications": P1_NOTIFICATIONS,
+            "Complaints": P1_COMPLAINTS,
+        },
+    )
+    build_workbook(
+        "provider-return",
+        root / "providers/AP-0102.xlsm",
+        {"Provider": provider_record("AP-0102", "Beta Learning"), "Pupils": P2_PUPILS},
+    )
+    build_workbook(
+        "provider-return",
+        root / "providers/AP-0102 old.xlsm",
+        {
+            "Provider": provider_record("AP-0102", "Beta Learning", completed=date(2024, 12, 2)),
+            "Pupils": [pupil(10, commissioner_type="Parent", commissioner_name="Parent", commissioner_urn=None)],
+        },
+    )
+    build_workbook(
+        "provider-return",
+        root / "providers/AP-0103.xlsm",
+        {
+            "Provider": provider_record("AP-0103", "Gamma Centre"),
+            "Pupils": [pupil(11, postcode="NOT A POSTCODE", commissioner_name="School Two", commissioner_urn="100002")],
+        },
+    )
+    build_workbook(
+        "provider-return",
+        root / "providers/AP-0101 summer.xlsm",
+        {
+            "Provider": provider_record(
+                "AP-0101", "Alpha Provision", completed=date(2024, 7, 19), year="2023/24", term="Summer"
+            ),
+            "Pupils": [
+                pupil(12, nc_year="9", start_date=date(2024, 4, 15), planned_end_date=date(2024, 7, 19)),
+                pupil(1, nc_year="9", start_date=date(2024, 4, 15), planned_end_date=date(2024, 7, 19)),
+            ],
+        },
+    )
+    build_workbook(
+        "school-log",
+        root / "schools/100001.xlsm",
+        {
+            "School": school_record("100001", "School One"),
+            "Placements": [
+                placement(1, "AP-0101", "Alpha Provision"),
+                placement(1, "AP-0102", "Beta Learning", attendance=50.0, start_date=date(2024, 11, 4)),
+                placement(5, "AP-0101", "Alpha Provision", date_of_birth=date(2010, 4, 3)),  # X003
+                placement(8, "AP-0102", "Beta Learning"),  # X002
+                placement(
+                    9,
+                    "AP-0101",
+                    "Alpha Provision",
+                    start_date=date(2024, 1, 8),  # ended before the term
+                    end_date=date(2024, 3, 22),
+                    final_report_received="Y",
+                    destination="Returned to home school",
+                    sla_agreed=date(2024, 1, 2),
+                    risk_assessment=date(2024, 1, 2),
+                ),
+            ],
+        },
+    )
+    build_workbook(
+        "school-log",
+        root / "schools/100002.xlsm",
+        {
+            "School": school_record("100002", "School Two"),
+            "Placements": [
+                placement(4, "AP-0101", "Alpha Provision", attendance=75.0),  # X004: provider says 50%
+                placement(
+                    6,
+                    "AP-0102",
+                    "Beta Learning",
+                    sen="E",
+                    send_officer_consulted=date(2024, 9, 1),
+                    surname='=HYPERLINK("http://evil.example","x")',
+                    forename="+SUM(1,2)",
+                ),
+                placement(11, "AP-0103", "Gamma Centre"),
+            ],
+        },
+    )
     (root / "notes.csv").write_text("UPN,Name\nA123,Someone\n")
     (root / "scan.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
     (root / "broken.xlsm").write_bytes(b"PK\x03\x04 this is not really a zip")
@@ -208,7 +357,7 @@ def sheet_rows(path: Path, sheet: str, header: str) -> list[dict]:
     top = next(i for i, r in enumerate(rows) if r and r[0] == header)
     heads = rows[top]
     out = []
-    for r in rows[top + 1:]:
+    for r in rows[top + 1 :]:
         if r[0] is None:
             break
         out.append({h: v for h, v in zip(heads, r) if h is not None})
@@ -234,8 +383,9 @@ def test_summary_json_has_the_contract_keys_and_exact_figures(run):
     assert (kpis["reintegration"]["numerator"], kpis["reintegration"]["denominator"]) == (1, 2)
     assert (kpis["neet"]["numerator"], kpis["neet"]["denominator"]) == (1, 2)
     assert s["files_detail"]["other_terms"] == {"2023/24 Summer": 1}
-    assert s["files_detail"]["superseded"] == [{"file": "providers/AP-0102 old.xlsm",
-                                                "instead_used": "providers/AP-0102.xlsm"}]
+    assert s["files_detail"]["superseded"] == [
+        {"file": "providers/AP-0102 old.xlsm", "instead_used": "providers/AP-0102.xlsm"}
+    ]
     assert sorted(s["files_detail"]["unreadable"]) == ["broken.xlsm", "notes.csv", "scan.pdf"]
     assert sorted(s["files_detail"]["rejected"]) == ["budget.xlsx", "providers/AP-0103.xlsm"]
 
@@ -300,14 +450,25 @@ def test_trends_has_a_row_per_term(run):
 
 
 # ---- the workbooks --------------------------------------------------------------------------
-RESTRICTED_SHEETS = ["Overview", "Providers", "Commissioners", "Register", "Reconciliation", "Data quality",
-                     "Findings", "Trends", "Definitions"]
+RESTRICTED_SHEETS = [
+    "Overview",
+    "Providers",
+    "Commissioners",
+    "Register",
+    "Reconciliation",
+    "Data quality",
+    "Findings",
+    "Trends",
+    "Definitions",
+]
 SHAREABLE_SHEETS = ["Overview", "Providers", "Commissioners", "Trends", "Data quality", "Definitions"]
 
 
 def test_workbooks_open_with_sheets_tables_charts_and_marking(run):
-    for path, sheets, marking in ((run.outputs["report"], RESTRICTED_SHEETS, "OFFICIAL-SENSITIVE"),
-                                  (run.outputs["shareable"], SHAREABLE_SHEETS, "OFFICIAL")):
+    for path, sheets, marking in (
+        (run.outputs["report"], RESTRICTED_SHEETS, "OFFICIAL-SENSITIVE"),
+        (run.outputs["shareable"], SHAREABLE_SHEETS, "OFFICIAL"),
+    ):
         wb = openpyxl.load_workbook(path)
         assert wb.sheetnames == sheets
         assert wb.properties.category == marking
@@ -335,8 +496,9 @@ def test_text_from_returns_never_becomes_a_formula(run):
 
 def test_shareable_report_has_no_child_level_data(run):
     wb = openpyxl.load_workbook(run.outputs["shareable"], read_only=True)
-    text = " ".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row
-                    if v is not None)
+    text = " ".join(
+        str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None
+    )
     for i, u in C.items():
         assert u not in text
         assert f"Surname{i}" not in text and f"Child{i}" not in text
@@ -374,9 +536,10 @@ def test_a_second_run_gives_the_same_report(run, term_dir, tmp_path):
         b = openpyxl.load_workbook(again.outputs["report"].parent / name)
         assert a.sheetnames == b.sheetnames
         for ws in a.worksheets:
-            assert [[c.value for c in r] for r in ws.iter_rows()] == \
-                   [[c.value for c in r] for r in b[ws.title].iter_rows()], f"{name} {ws.title}"
-    assert (run.outputs["summary"].read_bytes() == (tmp_path / SUMMARY_NAME).read_bytes())
+            assert [[c.value for c in r] for r in ws.iter_rows()] == [
+                [c.value for c in r] for r in b[ws.title].iter_rows()
+            ], f"{name} {ws.title}"
+    assert run.outputs["summary"].read_bytes() == (tmp_path / SUMMARY_NAME).read_bytes()
     # With SOURCE_DATE_EPOCH set, the workbooks are byte for byte the same too.
     for name in (REPORT_NAME, SHAREABLE_NAME):
         assert (run.outputs["report"].parent / name).read_bytes() == (tmp_path / name).read_bytes(), name
@@ -424,15 +587,20 @@ def test_provider_figures_agree_with_the_summary_button(term_dir, run):
         fig = return_figures(check_file(term_dir / res.file).ret)
         m = lines[res.file].measures
         assert (m.children, m.with_ehcp, m.looked_after) == (fig["children"], fig["with_ehcp"], fig["looked_after"])
-        assert (m.sessions_possible, m.sessions_attended) == (fig["attendance"]["sessions_possible"],
-                                                              fig["attendance"]["sessions_attended"])
+        assert (m.sessions_possible, m.sessions_attended) == (
+            fig["attendance"]["sessions_possible"],
+            fig["attendance"]["sessions_attended"],
+        )
         assert m.ended == fig["ended_placements"]
-        assert {k: v for k, v in m.destinations.items() if v} == \
-               {k: v for k, v in fig["destinations"].items() if v}
-        assert (lines[res.file].notifications, lines[res.file].notifications_on_time) == \
-               (fig["notifications"]["total"], fig["notifications"]["on_time"])
-        assert (lines[res.file].complaints, lines[res.file].compliments) == \
-               (fig["complaints"]["complaints"], fig["complaints"]["compliments"])
+        assert {k: v for k, v in m.destinations.items() if v} == {k: v for k, v in fig["destinations"].items() if v}
+        assert (lines[res.file].notifications, lines[res.file].notifications_on_time) == (
+            fig["notifications"]["total"],
+            fig["notifications"]["on_time"],
+        )
+        assert (lines[res.file].complaints, lines[res.file].compliments) == (
+            fig["complaints"]["complaints"],
+            fig["complaints"]["compliments"],
+        )
 
 
 def test_notifications_on_time_are_exactly_those_without_an_r040_finding(run):
@@ -447,7 +615,12 @@ def test_notifications_on_time_are_exactly_those_without_an_r040_finding(run):
 
 
 def test_outcome_times_each_step(run):
-    assert list(run.phases) == ["find files", "check files", "reconcile", "write council_report.xlsx",
-                                "write the other outputs"]
+    assert list(run.phases) == [
+        "find files",
+        "check files",
+        "reconcile",
+        "write council_report.xlsx",
+        "write the other outputs",
+    ]
     assert all(s >= 0 for s in run.phases.values())
     assert sum(run.phases.values()) <= run.seconds

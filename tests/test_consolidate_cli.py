@@ -1,5 +1,6 @@
 """`ap-sheets consolidate` on the command line, its settings file, and the worker pool's
 handling of files that crash or hang a worker."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ap_sheets.cli import main
 from ap_sheets.batch import FileResult, run_workers
+from ap_sheets.cli import main
 from ap_sheets.findings import FileReport
 from ap_sheets.settings import Settings, SettingsError, load_settings
 from ap_sheets.templates import build_workbook
@@ -22,11 +23,16 @@ from test_consolidate import P1_PUPILS, placement, provider_record, school_recor
 @pytest.fixture(scope="module")
 def small_term(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("small")
-    build_workbook("provider-return", root / "alpha.xlsm",
-                   {"Provider": provider_record("AP-0101", "Alpha Provision"), "Pupils": P1_PUPILS[:2]})
-    build_workbook("school-log", root / "school.xlsm",
-                   {"School": school_record("100001", "School One"),
-                    "Placements": [placement(1, "AP-0101", "Alpha Provision")]})
+    build_workbook(
+        "provider-return",
+        root / "alpha.xlsm",
+        {"Provider": provider_record("AP-0101", "Alpha Provision"), "Pupils": P1_PUPILS[:2]},
+    )
+    build_workbook(
+        "school-log",
+        root / "school.xlsm",
+        {"School": school_record("100001", "School One"), "Placements": [placement(1, "AP-0101", "Alpha Provision")]},
+    )
     (root / "letter.pdf").write_bytes(b"%PDF-1.7\n")
     return root
 
@@ -38,8 +44,10 @@ def invoke(*args):
 def test_consolidate_writes_the_three_outputs_and_exits_0(small_term, tmp_path):
     result = invoke("consolidate", small_term, "-o", tmp_path / "out")
     assert result.exit_code == 0, result.output
-    assert "Term 2024/25 Autumn (the term most returns are for): 3 files - 2 accepted, 0 rejected, 1 unreadable." \
+    assert (
+        "Term 2024/25 Autumn (the term most returns are for): 3 files - 2 accepted, 0 rejected, 1 unreadable."
         in result.output
+    )
     assert "Unreadable: letter.pdf" in result.output
     assert "X001 1" in result.output  # c2 is on no school log
     for name in ("council_report.xlsx", "council_report_shareable.xlsx", "summary.json"):
@@ -60,8 +68,10 @@ def test_consolidate_usage_mistakes_exit_2(small_term, tmp_path):
 
 def test_config_file_and_suppress_below_option(small_term, tmp_path):
     cfg = tmp_path / "report.toml"
-    cfg.write_text('national_attendance_pct = 90\nnational_attendance_label = "England, all schools"\n'
-                   "reintegration_target_pct = 50\n")
+    cfg.write_text(
+        'national_attendance_pct = 90\nnational_attendance_label = "England, all schools"\n'
+        "reintegration_target_pct = 50\n"
+    )
     result = invoke("consolidate", small_term, "-o", tmp_path / "out", "--config", cfg, "--suppress-below", "3")
     assert result.exit_code == 0, result.output
     s = json.loads((tmp_path / "out" / "summary.json").read_text())
@@ -105,7 +115,9 @@ def test_a_worker_that_dies_or_hangs_costs_only_its_file(tmp_path):
     assert time.monotonic() - started < 30
     by_name = {r.file: r for r in results}
     assert sorted(by_name) == sorted(names) and len(results) == len(names)
-    assert by_name["crash.xlsm"].status == "unreadable" and "stopped unexpectedly" in by_name["crash.xlsm"].report.reason
+    assert (
+        by_name["crash.xlsm"].status == "unreadable" and "stopped unexpectedly" in by_name["crash.xlsm"].report.reason
+    )
     assert by_name["hang.xlsm"].status == "unreadable" and "took longer than" in by_name["hang.xlsm"].report.reason
     assert all(by_name[n].status == "accepted" for n in names if n not in ("crash.xlsm", "hang.xlsm"))
 
@@ -142,8 +154,10 @@ def test_a_term_with_no_returns_says_which_terms_the_folder_holds_and_writes_not
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["consolidate", str(small_term), "-o", str(out), "--term", "2024/25 Spring"])
     assert result.exit_code == 1
-    assert ("No return in the folder is for 2024/25 Spring. The returns it holds are for: 2024/25 Autumn "
-            "(2 files). Nothing was written.") in result.output
+    assert (
+        "No return in the folder is for 2024/25 Spring. The returns it holds are for: 2024/25 Autumn "
+        "(2 files). Nothing was written."
+    ) in result.output
     assert not out.exists()
 
 
@@ -156,8 +170,9 @@ def test_consolidate_help_gives_every_exit_status():
 def test_template_names_the_workbook_and_refuses_to_overwrite_without_force(tmp_path):
     target = tmp_path / "r.xlsm"
     first = invoke("template", "provider-return", "-o", target)
-    assert first.exit_code == 0 and f"Wrote a blank workbook, the AP provider termly return, to {target}" \
-        in first.output
+    assert (
+        first.exit_code == 0 and f"Wrote a blank workbook, the AP provider termly return, to {target}" in first.output
+    )
     target.write_bytes(b"the provider's own work")
     again = invoke("template", "provider-return", "-o", target)
     assert again.exit_code == 2 and "exists" in again.output and "--force" in again.output
@@ -170,8 +185,10 @@ def test_template_config_puts_the_council_on_start_here(tmp_path):
     import openpyxl
 
     cfg = tmp_path / "council.toml"
-    cfg.write_text('council_name = "Northbridge Council"\nreturn_deadline = "13 December 2024"\n'
-                   'send_returns_to = "the AP returns folder on the secure file-transfer site"\n')
+    cfg.write_text(
+        'council_name = "Northbridge Council"\nreturn_deadline = "13 December 2024"\n'
+        'send_returns_to = "the AP returns folder on the secure file-transfer site"\n'
+    )
     result = invoke("template", "school-log", "-o", tmp_path / "log.xlsm", "--config", cfg)
     assert result.exit_code == 0, result.output
     ws = openpyxl.load_workbook(tmp_path / "log.xlsm")["Start here"]

@@ -1,4 +1,5 @@
 """`plan_year`: a whole academic year of demo returns, the children carrying on."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -20,9 +21,16 @@ def test_a_year_of_demo_terms_carries_children_on():
         assert all(p.end is None or p.end >= now.term.start for p in carried)
         assert any(p.end is not None for p in carried)  # some of them end this term
         # two children who went back to school come back into AP this term, after they left
-        gone = {p.child.upn: p.end for d in (autumn, spring) for p in d.placements
-                if p.end and p.destination in ("Returned to home school", "New mainstream school")}
-        back = [p for p in now.placements
-                if p.child.upn in gone and p.start > gone[p.child.upn] and p.start >= now.term.start]
+        gone = {
+            p.child.upn: p.end
+            for d in (autumn, spring)
+            for p in d.placements
+            if p.end and p.destination in ("Returned to home school", "New mainstream school")
+        }
+        back = [
+            p
+            for p in now.placements
+            if p.child.upn in gone and p.start > gone[p.child.upn] and p.start >= now.term.start
+        ]
         assert len(back) == 2
     assert len({p.child.upn for d in (autumn, spring, summer) for p in d.placements}) > 200

@@ -6,6 +6,7 @@ own standalone modules, of the pinned version, and ours), and every RunPython co
 imports a callable. Tests that need pyOpenVBA (the `dev` extra) rebuild the VBA project
 and run the button macros in pyOpenVBA's VBA interpreter; they skip without it.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -50,7 +51,7 @@ def comparable(source: str) -> list[str]:
     VERSION/BEGIN...END preamble and Attribute lines), line ends and trailing blanks."""
     lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[0].startswith("VERSION "):
-        lines = lines[lines.index("END") + 1:]
+        lines = lines[lines.index("END") + 1 :]
     lines = [line.rstrip() for line in lines if not line.startswith("Attribute VB_")]
     while lines and not lines[-1]:
         lines.pop()
@@ -75,6 +76,7 @@ def button_macros(path: Path) -> set[str]:
 
 
 # ---------------------------------------------------------------- the committed templates
+
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_olevba_reads_our_vba_back_with_no_stale_compiled_code(kind):
@@ -121,12 +123,16 @@ def test_every_runpython_target_imports_and_is_callable():
 
 
 def test_buttons_call_python_only_through_runpython():
-    code = "\n".join(line for line in comparable(macro_files()["APSheets"].read_text(encoding="utf-8"))
-                     if not line.lstrip().startswith("'"))
+    code = "\n".join(
+        line
+        for line in comparable(macro_files()["APSheets"].read_text(encoding="utf-8"))
+        if not line.lstrip().startswith("'")
+    )
     assert len(re.findall(r"\bRunPython\b", code)) == len(RUNPYTHON.findall(code)) == 2
 
 
 # ---------------------------------------------------------------- xlwings' own VBA, pinned
+
 
 def test_xlwings_vba_is_xlwings_own_of_the_pinned_version():
     import xlwings
@@ -134,18 +140,22 @@ def test_xlwings_vba_is_xlwings_own_of_the_pinned_version():
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     package = Path(xlwings.__file__).parent
     assert comparable((MACROS / "xlwings.bas").read_text()) == comparable((package / "xlwings.bas").read_text())
-    assert comparable((MACROS / "Dictionary.cls").read_text()) == \
-        comparable((package / "addin" / "Dictionary.cls").read_text())
+    assert comparable((MACROS / "Dictionary.cls").read_text()) == comparable(
+        (package / "addin" / "Dictionary.cls").read_text()
+    )
     version = re.search(r'XLWINGS_VERSION As String = "([^"]+)"', (MACROS / "xlwings.bas").read_text()).group(1)
     assert version == xlwings.__version__
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
     for extra in ("excel", "test"):
         assert f"xlwings=={version}" in extras[extra]
-    assert not any(d.lower().startswith("pyopenvba") for d in
-                   tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"])
+    assert not any(
+        d.lower().startswith("pyopenvba")
+        for d in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    )
 
 
 # ---------------------------------------------------------------- the xlwings.conf sheet
+
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_xlwings_conf_sheet_holds_the_settings(kind):
@@ -157,10 +167,11 @@ def test_xlwings_conf_sheet_holds_the_settings(kind):
         book.close()
     # xlwings reads keys from A1 down to the first blank, values beside them, as text
     assert [(row[0], row[1]) for row in grid if row and row[0]] == xlwings_conf_rows()
-    assert all(row[0] for row in grid[:len(xlwings_conf_rows())])
+    assert all(row[0] for row in grid[: len(xlwings_conf_rows())])
 
 
 # ---------------------------------------------------------------- with pyOpenVBA (dev extra)
+
 
 def test_the_vba_project_is_rebuilt_from_macros_byte_for_byte(tmp_path):
     pytest.importorskip("pyopenvba")
@@ -170,11 +181,12 @@ def test_the_vba_project_is_rebuilt_from_macros_byte_for_byte(tmp_path):
     finally:
         sys.path.remove(str(ROOT / "scripts"))
     out = build_vba.build(tmp_path / "vbaProject.bin")
-    assert out.read_bytes() == ASSET.read_bytes(), \
+    assert out.read_bytes() == ASSET.read_bytes(), (
         "macros/ changed: run python scripts/build_vba.py && python scripts/build_templates.py"
+    )
 
 
-XLWINGS_STUB = '''Public Interpreter As String
+XLWINGS_STUB = """Public Interpreter As String
 Public Found As Boolean
 Public Calls As String
 Function GetConfig(configKey As String, Optional default As String = "", Optional source As String = "") As Variant
@@ -193,7 +205,7 @@ End Sub
 Function CallsMade() As String
     CallsMade = Calls
 End Function
-'''
+"""
 
 
 @pytest.mark.parametrize("found", [True, False])

@@ -10,6 +10,7 @@ test reads the actions xlwings would send back to Excel (`book.json()["actions"]
 sheets, fills) so that the next payload carries the previous Validation sheet, as it would
 in Excel. The remote engine is xlwings PRO: tests use the published non-commercial key.
 """
+
 from __future__ import annotations
 
 import copy
@@ -22,10 +23,10 @@ import pytest
 import python_calamine
 
 from ap_sheets import excel
+from ap_sheets.cells import column_letters
 from ap_sheets.excel import ERROR_FILL, QUERY_FILL, SUMMARY_SHEET, VALIDATION_SHEET
 from ap_sheets.figures import return_figures
 from ap_sheets.findings import FileReport, Finding
-from ap_sheets.cells import column_letters
 from ap_sheets.validate import check_file, check_workbook
 from conftest import UPN1, UPN3, make_upn, placement, provider_return, pupil, school_log
 
@@ -37,6 +38,7 @@ BAD_UPN3 = UPN3[:-1] + str((int(UPN3[-1]) + 1) % 10)
 
 
 # ---------------------------------------------------------------- the remote engine
+
 
 @pytest.fixture(autouse=True)
 def remote_engine(monkeypatch, tmp_path):
@@ -66,12 +68,17 @@ def payload_from_file(path: Path) -> dict:
     sheets = []
     for name in book.sheet_names:
         grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        sheets.append({"name": name, "pictures": [], "tables": [],
-                       "values": [[vba_json(v) for v in row] for row in grid] or [[]]})
+        sheets.append(
+            {"name": name, "pictures": [], "tables": [], "values": [[vba_json(v) for v in row] for row in grid] or [[]]}
+        )
     book.close()
-    return {"client": "VBA", "version": xw.__version__,
-            "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
-            "names": [], "sheets": sheets}
+    return {
+        "client": "VBA",
+        "version": xw.__version__,
+        "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": sheets,
+    }
 
 
 class Client:
@@ -108,21 +115,30 @@ class Client:
         """(sheet, A1) -> fill set on the data sheets by the last click's actions, in order
         (the Validation sheet's own colours aside: `validation_fills`)."""
         names = [s["name"] for s in self.payload["sheets"]]
-        return {(names[a["sheet_position"]], _a1(a["start_row"], a["start_column"])): a["args"][0]
-                for a in self.actions_named("setRangeColor") if names[a["sheet_position"]] != VALIDATION_SHEET}
+        return {
+            (names[a["sheet_position"]], _a1(a["start_row"], a["start_column"])): a["args"][0]
+            for a in self.actions_named("setRangeColor")
+            if names[a["sheet_position"]] != VALIDATION_SHEET
+        }
 
     def colour_actions(self) -> list[tuple[str, str | None]]:
         """(A1, fill) of each fill the last click set on a data sheet, in order."""
         names = [s["name"] for s in self.payload["sheets"]]
-        return [(_a1(a["start_row"], a["start_column"]), a["args"][0]) for a in self.actions_named("setRangeColor")
-                if names[a["sheet_position"]] != VALIDATION_SHEET]
+        return [
+            (_a1(a["start_row"], a["start_column"]), a["args"][0])
+            for a in self.actions_named("setRangeColor")
+            if names[a["sheet_position"]] != VALIDATION_SHEET
+        ]
 
     def validation_fills(self) -> dict[str, str]:
         """The Validation sheet's fills set by the last click: "A1:G1" -> colour."""
         names = [s["name"] for s in self.payload["sheets"]]
-        return {f'{_a1(a["start_row"], a["start_column"])}:'
-                f'{_a1(a["start_row"] + a["row_count"] - 1, a["start_column"] + a["column_count"] - 1)}': a["args"][0]
-                for a in self.actions_named("setRangeColor") if names[a["sheet_position"]] == VALIDATION_SHEET}
+        return {
+            f"{_a1(a['start_row'], a['start_column'])}:"
+            f"{_a1(a['start_row'] + a['row_count'] - 1, a['start_column'] + a['column_count'] - 1)}": a["args"][0]
+            for a in self.actions_named("setRangeColor")
+            if names[a["sheet_position"]] == VALIDATION_SHEET
+        }
 
     def _apply(self, a: dict) -> None:
         sheets = self.payload["sheets"]
@@ -182,19 +198,22 @@ def validation_table(client: Client) -> tuple[list[str], list[list]]:
     """The Validation sheet's header lines and its findings table (without headings)."""
     grid = client.sheet(VALIDATION_SHEET)
     header = [row[0] for row in grid[:3]]
-    table = [row[:7] for row in grid[excel.TABLE_ROW:] if row and row[0]]
+    table = [row[:7] for row in grid[excel.TABLE_ROW :] if row and row[0]]
     return header, table
 
 
 # ---------------------------------------------------------------- reading from Excel
+
 
 @pytest.mark.parametrize("make", [provider_return, school_log])
 def test_excel_reading_matches_file_reading(make, tmp_path):
     """The grids read through xlwings check exactly as the file does: same typed values."""
     filler = make()
     sheet = "Pupils" if filler.kind.kind == "provider-return" else "Placements"
-    row = filler.add_row(sheet, {"upn": " b801200005001 ", "start_date": "15/09/2024",
-                                 "date_of_birth": "2011-03-04", "surname": "Okafor"})
+    row = filler.add_row(
+        sheet,
+        {"upn": " b801200005001 ", "start_date": "15/09/2024", "date_of_birth": "2011-03-04", "surname": "Okafor"},
+    )
     filler.set_cell(sheet, row, "end_date", "31/02/2024")  # not a date
     client, path = client_for(filler, tmp_path)
     raw = excel.read_book(xw.Book(json=client.payload))
@@ -219,10 +238,11 @@ def test_excel_reading_reports_data_outside_the_area_read_as_the_file_does(cell,
 
 # ---------------------------------------------------------------- Validate
 
+
 def test_bad_upn_is_listed_with_its_cell_and_only_that_cell_is_coloured(tmp_path):
     filler = provider_return()
     filler.set_cell("Pupils", 4, "upn", BAD_UPN3)  # Begum: no notification names her, so R010 alone
-    client, path = client_for(filler, tmp_path)
+    client, _path = client_for(filler, tmp_path)
     report = client.click(excel.validate_book)
 
     assert [(f.code, f.cell) for f in report.issues] == [("R010", "A4")]
@@ -232,8 +252,13 @@ def test_bad_upn_is_listed_with_its_cell_and_only_that_cell_is_coloured(tmp_path
     severity, code, sheet, cell, column, value, message = table[0]
     assert (severity, code, sheet, cell, column) == ("Error", "R010", "Pupils", "A4", "UPN")
     assert value == report.issues[0].value and "check letter" in message
-    links = [v for a in client.actions_named("setValues") for row in a["values"] for v in row
-             if isinstance(v, str) and v.startswith("=HYPERLINK")]
+    links = [
+        v
+        for a in client.actions_named("setValues")
+        for row in a["values"]
+        for v in row
+        if isinstance(v, str) and v.startswith("=HYPERLINK")
+    ]
     assert links == ['=HYPERLINK("#\'Pupils\'!A4","A4")']
     assert client.fill_actions() == {("Pupils", "A4"): ERROR_FILL}
     assert client.actions_named("sheetClear") == []  # first run: the sheet is new
@@ -296,7 +321,7 @@ def test_every_finding_cell_and_no_other_is_coloured_errors_outranking_queries(t
     letter = {c.key: column_letters(i + 1) for i, c in enumerate(filler.kind.sheet("Placements").columns)}
     assert fills[("Placements", f"{letter['reintegration_plan']}2")] == QUERY_FILL
     assert fills[("Placements", f"{letter['dbs_confirmed']}2")] == ERROR_FILL
-    header, table = validation_table(client)
+    _header, table = validation_table(client)
     assert [row[0] for row in table] == sorted((row[0] for row in table), key=lambda s: s != "Error")
     assert table[-1][1] == "R053"
 
@@ -330,7 +355,7 @@ def test_running_again_clears_the_old_marks_first(tmp_path):
     colours = client.colour_actions()
     cleared = [cell for cell, fill in colours if fill is None]
     assert sorted(cleared) == sorted(cell for (_, cell) in first)  # every old mark, first
-    assert colours[:len(cleared)] == [(c, None) for c in cleared]
+    assert colours[: len(cleared)] == [(c, None) for c in cleared]
     assert client.fills == {**{k: None for k in first}, **{k: v for k, v in first.items() if v == QUERY_FILL}}
     assert client.actions_named("sheetClear")  # the Validation sheet is reused, emptied
     header, _ = validation_table(client)
@@ -349,9 +374,13 @@ def _letter(filler, sheet: str, key: str) -> str:
 
 
 def test_a_workbook_that_is_not_a_return_is_rejected_without_marks(tmp_path):
-    payload = {"client": "VBA", "version": xw.__version__,
-               "book": {"name": "notes.xlsx", "active_sheet_index": 0, "selection": "A1"}, "names": [],
-               "sheets": [{"name": "Sheet1", "pictures": [], "tables": [], "values": [["Hello"]]}]}
+    payload = {
+        "client": "VBA",
+        "version": xw.__version__,
+        "book": {"name": "notes.xlsx", "active_sheet_index": 0, "selection": "A1"},
+        "names": [],
+        "sheets": [{"name": "Sheet1", "pictures": [], "tables": [], "values": [["Hello"]]}],
+    }
     client = Client(payload)
     report = client.click(excel.validate_book)
     assert report.status == "rejected" and [f.code for f in report.issues] == ["R004"]
@@ -400,45 +429,109 @@ def test_a_failure_keeps_the_marks_list_so_the_next_run_can_clear(tmp_path, monk
 
 # ---------------------------------------------------------------- Summary
 
+
 def known_provider_return():
     """Four rows, three children (Okafor twice, placements not overlapping), a late notification,
     an open complaint (and the fixture's compliment)."""
     filler = provider_return()
-    filler.add_row("Pupils", pupil(start_date=date(2024, 11, 4), end_date=None, sessions_possible=40,
-                                   sessions_attended=30, sessions_authorised=0, placement_reason="Other",
-                                   commissioner_type="Parent", commissioner_urn=None, engagement=4,
-                                   progress_outcomes=None, progress_learning=1))
+    filler.add_row(
+        "Pupils",
+        pupil(
+            start_date=date(2024, 11, 4),
+            end_date=None,
+            sessions_possible=40,
+            sessions_attended=30,
+            sessions_authorised=0,
+            placement_reason="Other",
+            commissioner_type="Parent",
+            commissioner_urn=None,
+            engagement=4,
+            progress_outcomes=None,
+            progress_learning=1,
+        ),
+    )
     filler.set_cell("Pupils", 2, "end_date", date(2024, 10, 31))
     filler.set_cell("Pupils", 2, "destination", "Returned to home school")
-    filler.add_row("Notifications", {"upn": UPN3, "event_type": "Suspension", "event_date": date(2024, 12, 2),
-                                     "referrer_notified": date(2024, 12, 2), "school_notified": date(2024, 12, 3),
-                                     "council_notified": date(2024, 12, 2), "parents_notified": date(2024, 12, 2)})
-    filler.add_row("Complaints", {"date_received": date(2024, 11, 20), "kind": "Complaint",
-                                  "category": "Communication"})  # not yet resolved
+    filler.add_row(
+        "Notifications",
+        {
+            "upn": UPN3,
+            "event_type": "Suspension",
+            "event_date": date(2024, 12, 2),
+            "referrer_notified": date(2024, 12, 2),
+            "school_notified": date(2024, 12, 3),
+            "council_notified": date(2024, 12, 2),
+            "parents_notified": date(2024, 12, 2),
+        },
+    )
+    filler.add_row(
+        "Complaints", {"date_received": date(2024, 11, 20), "kind": "Complaint", "category": "Communication"}
+    )  # not yet resolved
     return filler
 
 
 PROVIDER_FIGURES = {
-    "kind": "provider-return", "term": "2024/25 Autumn",
-    "provider_name": "Bright Futures Learning", "provider_id": "AP-0007",
-    "pupil_rows": 4, "children": 3, "with_ehcp": 2, "looked_after": 1,
-    "by_commissioner_type": {"School": 1, "LA SEND": 1, "LA Virtual School": 1,
-                             "LA Exclusions and Reintegration": 0, "LA Medical Needs": 0, "Parent": 1},
-    "by_placement_reason": {"Permanent exclusion": 0, "Suspension": 1, "At risk of exclusion": 0,
-                            "Medical or mental health": 1, "EHCP interim": 1, "EOTAS": 0, "Other": 1},
-    "attendance": {"sessions_possible": 380, "sessions_attended": 300, "sessions_authorised_absence": 40,
-                   "attendance_pct": 78.9},
-    "ratings": {"engagement": {"1": 0, "2": 0, "3": 3, "4": 1},
-                "progress_towards_outcomes": {"1": 0, "2": 0, "3": 3, "4": 0, "Not recorded": 1},
-                "progress_in_learning": {"1": 1, "2": 3, "3": 0, "4": 0}},
+    "kind": "provider-return",
+    "term": "2024/25 Autumn",
+    "provider_name": "Bright Futures Learning",
+    "provider_id": "AP-0007",
+    "pupil_rows": 4,
+    "children": 3,
+    "with_ehcp": 2,
+    "looked_after": 1,
+    "by_commissioner_type": {
+        "School": 1,
+        "LA SEND": 1,
+        "LA Virtual School": 1,
+        "LA Exclusions and Reintegration": 0,
+        "LA Medical Needs": 0,
+        "Parent": 1,
+    },
+    "by_placement_reason": {
+        "Permanent exclusion": 0,
+        "Suspension": 1,
+        "At risk of exclusion": 0,
+        "Medical or mental health": 1,
+        "EHCP interim": 1,
+        "EOTAS": 0,
+        "Other": 1,
+    },
+    "attendance": {
+        "sessions_possible": 380,
+        "sessions_attended": 300,
+        "sessions_authorised_absence": 40,
+        "attendance_pct": 78.9,
+    },
+    "ratings": {
+        "engagement": {"1": 0, "2": 0, "3": 3, "4": 1},
+        "progress_towards_outcomes": {"1": 0, "2": 0, "3": 3, "4": 0, "Not recorded": 1},
+        "progress_in_learning": {"1": 1, "2": 3, "3": 0, "4": 0},
+    },
     "ended_placements": 2,
-    "destinations": {"Returned to home school": 1, "New mainstream school": 0, "Special school": 1,
-                     "Further education": 0, "Apprenticeship or training": 0, "Employment": 0,
-                     "Another AP": 0, "NEET": 0, "Unknown": 0},
-    "notifications": {"total": 3, "on_time": 2, "late_or_missing": 1,
-                      "by_event_type": {"Non-attendance": 1, "Serious incident": 0, "Suspension": 1,
-                                        "Permanent exclusion": 0, "Placement ended": 1,
-                                        "Safeguarding concern": 0}},
+    "destinations": {
+        "Returned to home school": 1,
+        "New mainstream school": 0,
+        "Special school": 1,
+        "Further education": 0,
+        "Apprenticeship or training": 0,
+        "Employment": 0,
+        "Another AP": 0,
+        "NEET": 0,
+        "Unknown": 0,
+    },
+    "notifications": {
+        "total": 3,
+        "on_time": 2,
+        "late_or_missing": 1,
+        "by_event_type": {
+            "Non-attendance": 1,
+            "Serious incident": 0,
+            "Suspension": 1,
+            "Permanent exclusion": 0,
+            "Placement ended": 1,
+            "Safeguarding concern": 0,
+        },
+    },
     "complaints": {"complaints": 1, "complaints_open": 1, "compliments": 1},
 }
 
@@ -452,32 +545,63 @@ def test_provider_figures(tmp_path):
 
 def test_school_figures(tmp_path):
     filler = school_log()
-    filler.add_row("Placements", placement(upn=make_upn(12), surname="Ali", forename="Sara",
-                                           provider_name="Green Shoots Farm", provider_id="AP-0012",
-                                           provider_registered="N", provider_urn=None, hours_at_provider=10,
-                                           attendance_pct=0.5, progress=None, placement_reason="Other"))
+    filler.add_row(
+        "Placements",
+        placement(
+            upn=make_upn(12),
+            surname="Ali",
+            forename="Sara",
+            provider_name="Green Shoots Farm",
+            provider_id="AP-0012",
+            provider_registered="N",
+            provider_urn=None,
+            hours_at_provider=10,
+            attendance_pct=0.5,
+            progress=None,
+            placement_reason="Other",
+        ),
+    )
     checked = check_file(filler.save(tmp_path / "s.xlsm"))
     assert return_figures(checked.ret) == {
-        "kind": "school-log", "term": "2024/25 Autumn",
-        "school_name": "Northwood High School", "school_urn": "102345",
-        "placements": 3, "children": 3, "with_ehcp": 1, "looked_after": 1,
+        "kind": "school-log",
+        "term": "2024/25 Autumn",
+        "school_name": "Northwood High School",
+        "school_urn": "102345",
+        "placements": 3,
+        "children": 3,
+        "with_ehcp": 1,
+        "looked_after": 1,
         "by_provider": {"Green Shoots Farm": 2, "Bright Futures Learning": 1},
         "provider_registered": {"registered": 1, "unregistered": 2, "Not recorded": 0},
-        "by_placement_reason": {"Permanent exclusion": 0, "Suspension": 1, "At risk of exclusion": 1,
-                                "Medical or mental health": 0, "EHCP interim": 0, "EOTAS": 0, "Other": 1},
+        "by_placement_reason": {
+            "Permanent exclusion": 0,
+            "Suspension": 1,
+            "At risk of exclusion": 1,
+            "Medical or mental health": 0,
+            "EHCP interim": 0,
+            "EOTAS": 0,
+            "Other": 1,
+        },
         "attendance": {"placements_with_attendance": 3, "average_attendance_pct": 72.0},
         "progress": {"1": 0, "2": 0, "3": 2, "4": 0, "Not recorded": 1},
         "ended_placements": 1,
-        "destinations": {"Returned to home school": 1, "New mainstream school": 0, "Special school": 0,
-                         "Further education": 0, "Apprenticeship or training": 0, "Employment": 0,
-                         "Another AP": 0, "NEET": 0, "Unknown": 0},
+        "destinations": {
+            "Returned to home school": 1,
+            "New mainstream school": 0,
+            "Special school": 0,
+            "Further education": 0,
+            "Apprenticeship or training": 0,
+            "Employment": 0,
+            "Another AP": 0,
+            "NEET": 0,
+            "Unknown": 0,
+        },
     }
 
 
 def summary_values(client: Client) -> dict[str, object]:
     """Label -> value of every two-column line on the Summary sheet."""
-    return {row[0]: row[1] for row in client.sheet(SUMMARY_SHEET)
-            if len(row) > 1 and row[0] and row[1] is not None}
+    return {row[0]: row[1] for row in client.sheet(SUMMARY_SHEET) if len(row) > 1 and row[0] and row[1] is not None}
 
 
 def test_summary_sheet_shows_the_figures_and_charts(tmp_path):
@@ -503,8 +627,10 @@ def test_summary_sheet_shows_the_figures_and_charts(tmp_path):
     assert grid[ratings + 1][:4] == ["1 Not engaged / Not on track", 0, 0, 1]
     assert grid[ratings + 5][:4] == ["Not recorded", 0, 1, 0]
     charts = client.actions_named("addChart")
-    assert [(c["args"][0], c["args"][1]) for c in charts] == [("Placements by reason", "BarClustered"),
-                                                              ("Progress ratings", "ColumnClustered")]
+    assert [(c["args"][0], c["args"][1]) for c in charts] == [
+        ("Placements by reason", "BarClustered"),
+        ("Progress ratings", "ColumnClustered"),
+    ]
     reason = next(i for i, row in enumerate(grid) if row[0] == "Placement reason") + 1
     assert charts[0]["args"][3] == f"$A${reason}:$B${reason + 7}"
 
@@ -526,6 +652,7 @@ def test_summary_again_on_a_sheet_without_chart_support_says_so(tmp_path):
 
 # ---------------------------------------------------------------- fills on the desktop engine
 
+
 class _DeskSheets(list):
     def __getitem__(self, key):
         return next(s for s in self if s.name == key) if isinstance(key, str) else super().__getitem__(key)
@@ -540,7 +667,7 @@ class _DeskCell:
     @property
     def color(self):
         v = self.fills.get(self.key)
-        return None if v is None else tuple(int(v[i:i + 2], 16) for i in (1, 3, 5))
+        return None if v is None else tuple(int(v[i : i + 2], 16) for i in (1, 3, 5))
 
     @color.setter
     def color(self, value):
@@ -557,15 +684,23 @@ class _DeskSheet:
 
 def test_on_the_desktop_a_cell_gets_its_own_fill_back():
     """Form answers have the template's input fill: unmarking restores it, not "no fill"."""
-    report = FileReport("r.xlsm", "provider-return", "rejected", [
-        Finding("Provider", 6, "DfE URN", "B6", "R014", "error", "URN is not 6 digits", "12"),
-        Finding("Pupils", 3, "UPN", "A3", "R010", "error", "bad UPN", BAD_UPN)])
+    report = FileReport(
+        "r.xlsm",
+        "provider-return",
+        "rejected",
+        [
+            Finding("Provider", 6, "DfE URN", "B6", "R014", "error", "URN is not 6 digits", "12"),
+            Finding("Pupils", 3, "UPN", "A3", "R010", "error", "bad UPN", BAD_UPN),
+        ],
+    )
     fills = {("Provider", "B6"): "#FFF9E5", ("Pupils", "A3"): ERROR_FILL}  # A3: a mark whose list was lost
     book = type("Book", (), {"sheets": _DeskSheets(_DeskSheet(n, fills) for n in ("Provider", "Pupils"))})()
 
     marks = excel.marks_for(book, report)
     assert [(m.sheet, m.cell, m.fill, m.before) for m in marks] == [
-        ("Provider", "B6", ERROR_FILL, "#FFF9E5"), ("Pupils", "A3", ERROR_FILL, None)]
+        ("Provider", "B6", ERROR_FILL, "#FFF9E5"),
+        ("Pupils", "A3", ERROR_FILL, None),
+    ]
     problems: list[str] = []
     excel.apply(book, marks, problems)
     assert fills == {("Provider", "B6"): ERROR_FILL, ("Pupils", "A3"): ERROR_FILL}

@@ -10,6 +10,7 @@ The folder is built with the real template builder (as providers receive the wor
   notes.xlsx            rejected   not a return (R004): a copy, still .xlsx
   letter.pdf, broken.xlsm          unreadable
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,18 +26,30 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+from ap_sheets.batch import FEEDBACK_DIR, consolidate
 from ap_sheets.cli import main
 from ap_sheets.cli.consolidate import render_consolidation
-from ap_sheets.batch import FEEDBACK_DIR, consolidate
 from ap_sheets.excel import (
-    ERROR_FILL, FINDING_HEADERS, MARK_HEADERS, MARKS_COLUMN, QUERY_FILL, TABLE_ROW, VALIDATION_SHEET, Link,
-    finding_rows, header_lines, mark_fills, names_by_fold, sorted_findings, verdict,
+    ERROR_FILL,
+    FINDING_HEADERS,
+    MARK_HEADERS,
+    MARKS_COLUMN,
+    QUERY_FILL,
+    TABLE_ROW,
+    VALIDATION_SHEET,
+    Link,
+    finding_rows,
+    header_lines,
+    mark_fills,
+    names_by_fold,
+    sorted_findings,
+    verdict,
 )
 from ap_sheets.feedback import FeedbackError, write_feedback
 from ap_sheets.findings import FileReport, Finding
 from ap_sheets.templates import build_workbook
 from ap_sheets.validate import validate_file
-from test_consolidate import C, P1_NOTIFICATIONS, P1_PUPILS, placement, provider_record, pupil, school_record
+from test_consolidate import P1_NOTIFICATIONS, P1_PUPILS, C, placement, provider_record, pupil, school_record
 
 EPOCH = "1735689600"  # 2025-01-01 00:00 UTC: the report's (and so the copies') time
 WHEN = datetime(2025, 1, 1, 0, 0)
@@ -47,16 +60,29 @@ OLD = 946684800  # 2000-01-01: the inputs' mtime, so that any write would show
 def write_folder(root: Path) -> Path:
     (root / "providers").mkdir(parents=True)
     (root / "schools").mkdir()
-    build_workbook("provider-return", root / "providers" / "oak.xlsm", {
-        "Provider": provider_record("AP-0103", "Oak Provision"),
-        "Pupils": [pupil(1, ethnicity="=1+1"), pupil(2, surname=EVIL), pupil(3, postcode="XX1")],
-        "Notifications": P1_NOTIFICATIONS})
-    build_workbook("provider-return", root / "providers" / "good.xlsm", {
-        "Provider": provider_record("AP-0101", "Good Provision"), "Pupils": P1_PUPILS[:2]})
+    build_workbook(
+        "provider-return",
+        root / "providers" / "oak.xlsm",
+        {
+            "Provider": provider_record("AP-0103", "Oak Provision"),
+            "Pupils": [pupil(1, ethnicity="=1+1"), pupil(2, surname=EVIL), pupil(3, postcode="XX1")],
+            "Notifications": P1_NOTIFICATIONS,
+        },
+    )
+    build_workbook(
+        "provider-return",
+        root / "providers" / "good.xlsm",
+        {"Provider": provider_record("AP-0101", "Good Provision"), "Pupils": P1_PUPILS[:2]},
+    )
     bad_upn = C[1][:-1] + str((int(C[1][-1]) + 1) % 10)
-    build_workbook("school-log", root / "schools" / "elm.xlsm", {
-        "School": school_record("100001", "Elm School"),
-        "Placements": [placement(1, "AP-0101", "Good Provision", upn=bad_upn)]})
+    build_workbook(
+        "school-log",
+        root / "schools" / "elm.xlsm",
+        {
+            "School": school_record("100001", "Elm School"),
+            "Placements": [placement(1, "AP-0101", "Good Provision", upn=bad_upn)],
+        },
+    )
     notes = openpyxl.Workbook()
     notes.active["A1"] = "Budget"
     notes.save(root / "notes.xlsx")
@@ -69,8 +95,11 @@ def write_folder(root: Path) -> Path:
 
 
 def snapshot(root: Path) -> dict:
-    return {p.relative_to(root).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -97,10 +126,16 @@ def copy_of(run, name: str) -> Path:
 # ---- which files get a copy -------------------------------------------------------------------
 def test_only_rejected_returns_get_a_copy_at_their_own_path(run):
     folder = run.outputs["report"].parent / FEEDBACK_DIR
-    assert run.outputs["feedback"] == [folder / "notes.xlsx", folder / "providers" / "oak.xlsm",
-                                       folder / "schools" / "elm.xlsm"]
+    assert run.outputs["feedback"] == [
+        folder / "notes.xlsx",
+        folder / "providers" / "oak.xlsm",
+        folder / "schools" / "elm.xlsm",
+    ]
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
-        "notes.xlsx", "providers/oak.xlsm", "schools/elm.xlsm"]  # no temporary files left
+        "notes.xlsx",
+        "providers/oak.xlsm",
+        "schools/elm.xlsm",
+    ]  # no temporary files left
     assert run.feedback_problems == {}
     statuses = {r.file: r.status for r in run.consolidation.results}
     assert statuses["providers/good.xlsm"] == "accepted"
@@ -123,11 +158,10 @@ def validation_sheet(path: Path) -> tuple[list, list[list], list[list]]:
     """The copy's Validation sheet: its header lines, findings table and marks list (values,
     links as written)."""
     ws = openpyxl.load_workbook(path)[VALIDATION_SHEET]
-    grid = [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=MARKS_COLUMN + 2,
-                                           values_only=True)]
-    header = [row[0] for row in grid[:TABLE_ROW - 2]]
-    table = [row[:len(FINDING_HEADERS)] for row in grid[TABLE_ROW - 1:] if row[0]]
-    marks = [row[MARKS_COLUMN - 1:MARKS_COLUMN + 2] for row in grid[TABLE_ROW - 1:] if row[MARKS_COLUMN - 1]]
+    grid = [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=MARKS_COLUMN + 2, values_only=True)]
+    header = [row[0] for row in grid[: TABLE_ROW - 2]]
+    table = [row[: len(FINDING_HEADERS)] for row in grid[TABLE_ROW - 1 :] if row[0]]
+    marks = [row[MARKS_COLUMN - 1 : MARKS_COLUMN + 2] for row in grid[TABLE_ROW - 1 :] if row[MARKS_COLUMN - 1]]
     return header, table, marks
 
 
@@ -138,7 +172,7 @@ def test_validation_sheet_lists_exactly_the_findings_of_validate(run, returns, n
     assert table[0] == list(FINDING_HEADERS)
     want = [(f.code, f.sheet, f.cell) for f in sorted_findings(report)]
     got = []
-    for severity, code, sheet, cell, *_ in table[1:]:
+    for _severity, code, sheet, cell, *_ in table[1:]:
         m = _LINK.match(cell) if cell else None
         if m:
             assert m.group(1) == sheet and m.group(2) == m.group(3)
@@ -156,7 +190,7 @@ def test_validation_sheet_lists_exactly_the_findings_of_validate(run, returns, n
 def test_the_copy_opens_on_the_validation_sheet_after_start_here(run, returns):
     original = openpyxl.load_workbook(returns / "providers" / "oak.xlsm")
     copy = openpyxl.load_workbook(copy_of(run, "providers/oak.xlsm"))
-    assert copy.sheetnames == ["Start here", VALIDATION_SHEET] + original.sheetnames[1:]
+    assert copy.sheetnames == ["Start here", VALIDATION_SHEET, *original.sheetnames[1:]]
     assert copy.active.title == VALIDATION_SHEET
     assert [ws.title for ws in copy.worksheets if ws.sheet_view.tabSelected] == [VALIDATION_SHEET]
     notes = openpyxl.load_workbook(copy_of(run, "notes.xlsx"))
@@ -170,8 +204,12 @@ def test_text_from_the_return_is_stored_as_text_never_as_a_formula(run):
     value = book[VALIDATION_SHEET].cell(TABLE_ROW + 1, FINDING_HEADERS.index("Value") + 1)
     assert value.value == "=1+1" and value.data_type == "s"
     with zipfile.ZipFile(path) as z:
-        formulas = [(name, f) for name in z.namelist() if name.startswith("xl/worksheets/sheet")
-                    for f in re.findall(r"<f>(.*?)</f>", z.read(name).decode())]
+        formulas = [
+            (name, f)
+            for name in z.namelist()
+            if name.startswith("xl/worksheets/sheet")
+            for f in re.findall(r"<f>(.*?)</f>", z.read(name).decode())
+        ]
     validation = f"xl/worksheets/sheet{book.sheetnames.index(VALIDATION_SHEET) + 1}.xml"
     links = [f for name, f in formulas if name == validation]
     assert len(links) == 4 and all(f.startswith("HYPERLINK(\"#'") for f in links)  # our links to the cells
@@ -206,23 +244,32 @@ def changed_fills(source: Path, copy: Path) -> dict:
 def test_the_cells_at_fault_and_only_those_are_filled(run, returns, name):
     report = validate_file(returns / name)
     errors = {(f.sheet, f.cell) for f in report.errors}
-    want = {(f.sheet, f.cell): ERROR_FILL if (f.sheet, f.cell) in errors else QUERY_FILL
-            for f in report.issues if f.cell}
+    want = {
+        (f.sheet, f.cell): ERROR_FILL if (f.sheet, f.cell) in errors else QUERY_FILL for f in report.issues if f.cell
+    }
     assert changed_fills(returns / name, copy_of(run, name)) == want
     if name == "providers/oak.xlsm":
         assert sorted(set(want.values())) == [ERROR_FILL, QUERY_FILL]
 
 
 def test_an_error_outranks_a_query_on_the_same_cell(returns, tmp_path):
-    report = FileReport("oak.xlsm", "provider-return", "rejected", [
-        Finding("Pupils", 2, "Sex", "E2", "R040", "query", "q", "F"),
-        Finding("Pupils", 2, "Sex", "E2", "R002", "error", "e", "F"),
-        Finding("Pupils", 3, "UPN", "A3", "R053", "query", "q", "x"),
-        Finding("Gone", 3, "UPN", "A3", "R010", "error", "a sheet the workbook does not have", "x"),
-        Finding("Pupils", None, "UPN", None, "R004", "error", "no cell", None)])
+    report = FileReport(
+        "oak.xlsm",
+        "provider-return",
+        "rejected",
+        [
+            Finding("Pupils", 2, "Sex", "E2", "R040", "query", "q", "F"),
+            Finding("Pupils", 2, "Sex", "E2", "R002", "error", "e", "F"),
+            Finding("Pupils", 3, "UPN", "A3", "R053", "query", "q", "x"),
+            Finding("Gone", 3, "UPN", "A3", "R010", "error", "a sheet the workbook does not have", "x"),
+            Finding("Pupils", None, "UPN", None, "R004", "error", "no cell", None),
+        ],
+    )
     copy = write_feedback(returns / "providers" / "oak.xlsm", report, tmp_path / "oak.xlsm", now=WHEN)
     assert changed_fills(returns / "providers" / "oak.xlsm", copy) == {
-        ("Pupils", "E2"): ERROR_FILL, ("Pupils", "A3"): QUERY_FILL}
+        ("Pupils", "E2"): ERROR_FILL,
+        ("Pupils", "A3"): QUERY_FILL,
+    }
     assert mark_fills(report, {"pupils": "Pupils"}) == {("Pupils", "E2"): ERROR_FILL, ("Pupils", "A3"): QUERY_FILL}
     _, table, _ = validation_sheet(copy)
     assert [row[1] for row in table[1:]] == ["R002", "R010", "R004", "R040", "R053"]  # errors first
@@ -278,8 +325,11 @@ def test_formatting_inside_a_cell_and_conditional_formats_are_kept(returns, tmp_
 def values(path: Path, skip=(VALIDATION_SHEET,)) -> dict[str, list]:
     """Every sheet's values (formulas as written), "" as blank."""
     book = openpyxl.load_workbook(path)
-    return {ws.title: [[None if v == "" else v for v in row] for row in ws.iter_rows(values_only=True)]
-            for ws in book.worksheets if ws.title not in skip}
+    return {
+        ws.title: [[None if v == "" else v for v in row] for row in ws.iter_rows(values_only=True)]
+        for ws in book.worksheets
+        if ws.title not in skip
+    }
 
 
 @pytest.mark.parametrize("name", ["providers/oak.xlsm", "schools/elm.xlsm", "notes.xlsx"])
@@ -296,28 +346,38 @@ def test_openpyxl_keeps_validations_tables_names_hidden_sheets_and_the_vba(run, 
     for ws in a.worksheets:
         wb = b[ws.title]
         assert wb.sheet_state == ws.sheet_state
-        assert [(str(v.sqref), v.type, v.formula1, v.errorStyle) for v in wb.data_validations.dataValidation] == \
-            [(str(v.sqref), v.type, v.formula1, v.errorStyle) for v in ws.data_validations.dataValidation]
+        assert [(str(v.sqref), v.type, v.formula1, v.errorStyle) for v in wb.data_validations.dataValidation] == [
+            (str(v.sqref), v.type, v.formula1, v.errorStyle) for v in ws.data_validations.dataValidation
+        ]
         assert dict(wb.tables.items()) == dict(ws.tables.items())  # name -> ref
-        assert [c.calculatedColumnFormula is not None for t in wb.tables.values() for c in t.tableColumns] == \
-            [c.calculatedColumnFormula is not None for t in ws.tables.values() for c in t.tableColumns]
+        assert [c.calculatedColumnFormula is not None for t in wb.tables.values() for c in t.tableColumns] == [
+            c.calculatedColumnFormula is not None for t in ws.tables.values() for c in t.tableColumns
+        ]
         assert wb.freeze_panes == ws.freeze_panes
-        assert {k: d.width for k, d in wb.column_dimensions.items()} == \
-            {k: d.width for k, d in ws.column_dimensions.items()}
-        assert [c.comment.text for r in wb.iter_rows() for c in r if c.comment] == \
-            [c.comment.text for r in ws.iter_rows() for c in r if c.comment]
+        assert {k: d.width for k, d in wb.column_dimensions.items()} == {
+            k: d.width for k, d in ws.column_dimensions.items()
+        }
+        assert [c.comment.text for r in wb.iter_rows() for c in r if c.comment] == [
+            c.comment.text for r in ws.iter_rows() for c in r if c.comment
+        ]
     assert sum(len(ws.data_validations.dataValidation) for ws in a.worksheets) > 50
     assert sum(len(ws.tables) for ws in a.worksheets) == 3
     assert sorted(b.defined_names) == sorted(a.defined_names)
-    assert [(p.name, p.value) for p in b.custom_doc_props.props] == [(p.name, p.value) for p in a.custom_doc_props.props]
+    assert [(p.name, p.value) for p in b.custom_doc_props.props] == [
+        (p.name, p.value) for p in a.custom_doc_props.props
+    ]
     with zipfile.ZipFile(a_path) as za, zipfile.ZipFile(b_path) as zb:
         assert zb.read("xl/vbaProject.bin") == za.read("xl/vbaProject.bin")
         assert "macroEnabled" in zb.read("[Content_Types].xml").decode()
 
         def buttons(z):  # the buttons' drawings: caption and macro, per drawing
-            return sorted(m for n in z.namelist() if n.endswith(".vml")
-                          for m in re.findall(r"ClientData ObjectType=\"Button\">.*?FmlaMacro>([^<]+)<",
-                                              z.read(n).decode(), re.S))
+            return sorted(
+                m
+                for n in z.namelist()
+                if n.endswith(".vml")
+                for m in re.findall(r"ClientData ObjectType=\"Button\">.*?FmlaMacro>([^<]+)<", z.read(n).decode(), re.S)
+            )
+
         assert buttons(zb) == buttons(za) and len(buttons(za)) == 10
     with zipfile.ZipFile(copy_of(run, "notes.xlsx")) as z:
         assert "macroEnabled" not in z.read("[Content_Types].xml").decode()
@@ -354,9 +414,11 @@ def test_the_copy_says_what_the_validate_button_says(returns, tmp_path, monkeypa
                 written[(cell.row, cell.column)] = m.group(3) if m else cell.value  # a link shows its cell
     # The one difference: the copy tells the sender to fix their own workbook, not the copy.
     assert shown.pop((2, 1)).endswith("When you have made changes, click Validate again.")
-    assert written.pop((2, 1)).endswith("Click a cell reference to go to it. This is a copy the council made of the "
-                                        "workbook you sent: make the changes in your own workbook, click Validate "
-                                        "there, and send it again.")
+    assert written.pop((2, 1)).endswith(
+        "Click a cell reference to go to it. This is a copy the council made of the "
+        "workbook you sent: make the changes in your own workbook, click Validate "
+        "there, and send it again."
+    )
     assert written == shown  # the registration test line (row 3) and everything else as the button shows it
     # ... and looks the same: the button's fills on its Validation sheet are the copy's.
     assert client.validation_fills()["A1:G1"] == "#FFC7CE"  # rejected: a red verdict line

@@ -6,6 +6,7 @@ an old .xls, CSV/ODS/PDF/PNG sent instead of a workbook, a stray value at XFD104
 over-long cell, odd Unicode, changed macros. Each is asserted to come back `unreadable`
 (or `rejected` / with a query, where the file is readable) with the reason a clerk sees.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -24,8 +25,8 @@ import pytest
 from ap_sheets import batch, safety
 from ap_sheets.findings import UNREADABLE
 from ap_sheets.read import UnreadableWorkbook, read_workbook
-from ap_sheets.safety import LIMITS
 from ap_sheets.rules.structure_rules import R060, macro_problem
+from ap_sheets.safety import LIMITS
 from ap_sheets.validate import validate_file
 from conftest import UPN1, provider_return, pupil
 
@@ -51,21 +52,51 @@ def raw_zip(entries: list[dict]) -> bytes:
     for e in entries:
         name = e["name"].encode()
         offset = out.tell()
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, e["method"], 0, 0, e["crc"],
-                              len(e["data"]), e["size"], len(name), 0) + name + e["data"])
-        central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, e["method"], 0, 0, e["crc"],
-                                   len(e["data"]), e["size"], len(name), 0, 0, 0, 0, 0, offset) + name)
+        out.write(
+            struct.pack(
+                "<4s5H3L2H", b"PK\x03\x04", 20, 0, e["method"], 0, 0, e["crc"], len(e["data"]), e["size"], len(name), 0
+            )
+            + name
+            + e["data"]
+        )
+        central.append(
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                0,
+                e["method"],
+                0,
+                0,
+                e["crc"],
+                len(e["data"]),
+                e["size"],
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + name
+        )
     start = out.tell()
     for c in central:
         out.write(c)
-    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central),
-                          out.tell() - start, start, 0))
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), out.tell() - start, start, 0))
     return out.getvalue()
 
 
 def entry(name: str, data: bytes, size: int | None = None, crc: int | None = None) -> dict:
-    return {"name": name, "data": deflate(data), "method": 8, "crc": zlib.crc32(data) if crc is None else crc,
-            "size": len(data) if size is None else size}
+    return {
+        "name": name,
+        "data": deflate(data),
+        "method": 8,
+        "crc": zlib.crc32(data) if crc is None else crc,
+        "size": len(data) if size is None else size,
+    }
 
 
 def deflated_zeros(mb: int) -> tuple[bytes, int]:
@@ -91,23 +122,31 @@ OFFICE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 def mini_parts(sheet_xml: str | None = None) -> dict[str, bytes]:
     """The parts of the smallest workbook calamine reads: one sheet, 'Pupils'."""
-    sheet_xml = sheet_xml or (f'<worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>UPN</t>'
-                              '</is></c></row></sheetData></worksheet>')
+    sheet_xml = sheet_xml or (
+        f'<worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>UPN</t>'
+        "</is></c></row></sheetData></worksheet>"
+    )
     return {
         "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
-            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
-            '"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
-            'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
-            'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>').encode(),
-        "_rels/.rels": (f'<?xml version="1.0" encoding="UTF-8"?><Relationships {REL_NS}><Relationship Id="rId1" '
-                        f'Type="{OFFICE}/officeDocument" Target="xl/workbook.xml"/></Relationships>').encode(),
-        "xl/workbook.xml": (f'<?xml version="1.0" encoding="UTF-8"?><workbook {NS} xmlns:r="{OFFICE}"><sheets>'
-                            '<sheet name="Pupils" sheetId="1" r:id="rId1"/></sheets></workbook>').encode(),
+            b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            b'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            b'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+            b'"/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
+            b'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.'
+            b'openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships {REL_NS}><Relationship Id="rId1" '
+            f'Type="{OFFICE}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ).encode(),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook {NS} xmlns:r="{OFFICE}"><sheets>'
+            '<sheet name="Pupils" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ).encode(),
         "xl/_rels/workbook.xml.rels": (
             f'<?xml version="1.0" encoding="UTF-8"?><Relationships {REL_NS}><Relationship Id="rId1" '
-            f'Type="{OFFICE}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>').encode(),
+            f'Type="{OFFICE}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        ).encode(),
         "xl/worksheets/sheet1.xml": ('<?xml version="1.0" encoding="UTF-8"?>' + sheet_xml).encode(),
     }
 
@@ -156,17 +195,28 @@ def ole_file(streams: dict[str, bytes]) -> bytes:
 
     def dirent(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
         encoded = name.encode("utf-16-le") + b"\x00\x00"
-        return (encoded.ljust(64, b"\x00") + struct.pack("<HBB3L", len(encoded), kind, 1, free, right, child)
-                + b"\x00" * 16 + struct.pack("<L", 0) + b"\x00" * 16 + struct.pack("<LLL", start, size, 0))
+        return (
+            encoded.ljust(64, b"\x00")
+            + struct.pack("<HBB3L", len(encoded), kind, 1, free, right, child)
+            + b"\x00" * 16
+            + struct.pack("<L", 0)
+            + b"\x00" * 16
+            + struct.pack("<LLL", start, size, 0)
+        )
 
     entries = [dirent("Root Entry", 5, 1, free, end, 0)]
     for i, ((name, data), start) in enumerate(zip(datas, starts), start=1):
         entries.append(dirent(name, 2, free, i + 1 if i < len(datas) else free, start, len(data)))
     while len(entries) < 4:
         entries.append(b"\x00" * 64 + struct.pack("<HBB3L", 0, 0, 0, free, free, free) + b"\x00" * 48)
-    header = (safety.OLE_MAGIC + b"\x00" * 16 + struct.pack("<5H", 0x3E, 3, 0xFFFE, 9, 6) + b"\x00" * 6
-              + struct.pack("<9L", 0, 1, 1, 0, 4096, end, 0, end, 0)
-              + struct.pack("<109L", 0, *([free] * 108)))
+    header = (
+        safety.OLE_MAGIC
+        + b"\x00" * 16
+        + struct.pack("<5H", 0x3E, 3, 0xFFFE, 9, 6)
+        + b"\x00" * 6
+        + struct.pack("<9L", 0, 1, 1, 0, 4096, end, 0, end, 0)
+        + struct.pack("<109L", 0, *([free] * 108))
+    )
     return header + fat_sector + b"".join(entries) + body
 
 
@@ -187,15 +237,19 @@ def _with_cell(ref: str, value: str = "stray") -> bytes:
     return buf.getvalue()
 
 
-LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;'
-          '&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;'
-          '&lol1;">]>')
+LAUGHS = (
+    '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;'
+    '&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;'
+    '&lol1;">]>'
+)
 XXE = '<?xml version="1.0"?><!DOCTYPE foo [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
 
 
 def _laughs_sheet() -> bytes:
-    return (LAUGHS + f'<worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is>'
-            '</c></row></sheetData></worksheet>').encode()
+    return (
+        LAUGHS + f'<worksheet {NS}><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol2;</t></is>'
+        "</c></row></sheetData></worksheet>"
+    ).encode()
 
 
 def _pdf() -> bytes:
@@ -213,14 +267,17 @@ def _ods() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", '<?xml version="1.0"?><office:document-content '
-                   'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>')
+        z.writestr(
+            "content.xml",
+            '<?xml version="1.0"?><office:document-content '
+            'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>',
+        )
         z.writestr("META-INF/manifest.xml", "<manifest/>")
     return buf.getvalue()
 
 
 def _encrypted(clean: bytes) -> bytes:
-    msoffcrypto = pytest.importorskip("msoffcrypto")
+    pytest.importorskip("msoffcrypto")
     from msoffcrypto.format.ooxml import OOXMLFile
 
     out = io.BytesIO()
@@ -231,8 +288,9 @@ def _encrypted(clean: bytes) -> bytes:
 def _bad_crc(clean: bytes) -> bytes:
     """The biggest sheet's compressed bytes with one byte changed in the middle."""
     with zipfile.ZipFile(io.BytesIO(clean)) as z:
-        info = max((i for i in z.infolist() if i.filename.startswith("xl/worksheets/sheet")),
-                   key=lambda i: i.compress_size)
+        info = max(
+            (i for i in z.infolist() if i.filename.startswith("xl/worksheets/sheet")), key=lambda i: i.compress_size
+        )
     data = bytearray(clean)
     name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
     pos = info.header_offset + 30 + name_len + extra_len + info.compress_size // 2
@@ -268,14 +326,15 @@ def _total_bomb() -> bytes:
     """Several parts that each look reasonable, adding up to more than the total limit."""
     entries = [entry(n, d) for n, d in mini_parts().items()]
     for i in range(4):  # the directory alone must refuse this: the data never gets inflated
-        entries.append({"name": f"xl/media/image{i}.png", "data": b"\x03\x00" * (MB // 2), "method": 8,
-                        "crc": 0, "size": 30 * MB})
+        entries.append(
+            {"name": f"xl/media/image{i}.png", "data": b"\x03\x00" * (MB // 2), "method": 8, "crc": 0, "size": 30 * MB}
+        )
     return raw_zip(entries)
 
 
 def _liar() -> bytes:
     """A sheet whose directory says 200 bytes but whose data inflates to megabytes."""
-    sheet = (f'<worksheet {NS}><sheetData>' + '<row/>' * 500_000 + '</sheetData></worksheet>').encode()
+    sheet = (f"<worksheet {NS}><sheetData>" + "<row/>" * 500_000 + "</sheetData></worksheet>").encode()
     entries = [entry(n, d) for n, d in mini_parts().items() if n != "xl/worksheets/sheet1.xml"]
     entries.append(entry("xl/worksheets/sheet1.xml", sheet, size=200))
     return raw_zip(entries)
@@ -287,8 +346,9 @@ def _liar_with_honest_prefix() -> bytes:
     size and finds the CRC right; the reader must still never inflate the rest."""
     sheet = mini_parts()["xl/worksheets/sheet1.xml"]
     entries = [entry(n, d) for n, d in mini_parts().items() if n != "xl/worksheets/sheet1.xml"]
-    entries.append({**entry("xl/worksheets/sheet1.xml", sheet + b" " * (100 * MB)),
-                    "size": len(sheet), "crc": zlib.crc32(sheet)})
+    entries.append(
+        {**entry("xl/worksheets/sheet1.xml", sheet + b" " * (100 * MB)), "size": len(sheet), "crc": zlib.crc32(sheet)}
+    )
     return raw_zip(entries)
 
 
@@ -302,8 +362,9 @@ def _dtd_in(part: str, prologue: str = XXE) -> bytes:
 
 def _dtd_utf16() -> bytes:
     parts = mini_parts()
-    parts["xl/worksheets/sheet1.xml"] = ('<?xml version="1.0" encoding="UTF-16"?>' + XXE.split("?>", 1)[1]
-                                         + f'<worksheet {NS}><sheetData/></worksheet>').encode("utf-16")
+    parts["xl/worksheets/sheet1.xml"] = (
+        '<?xml version="1.0" encoding="UTF-16"?>' + XXE.split("?>", 1)[1] + f"<worksheet {NS}><sheetData/></worksheet>"
+    ).encode("utf-16")
     return zip_of(parts)
 
 
@@ -330,8 +391,10 @@ def _docx() -> bytes:
     return zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document xmlns:w='w'/>"})
 
 
-FAR_SHEET = (f'<worksheet {NS}><sheetData><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is>'
-             '</c></row></sheetData></worksheet>').encode()
+FAR_SHEET = (
+    f'<worksheet {NS}><sheetData><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is>'
+    "</c></row></sheetData></worksheet>"
+).encode()
 
 
 def _two_sheets_same_name() -> bytes:
@@ -339,10 +402,12 @@ def _two_sheets_same_name() -> bytes:
     (Names that differ only in spaces or case are R004: tests/test_client_files.py.)"""
     parts = mini_parts()
     parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
-        b"</sheets>", b'<sheet name="Pupils" sheetId="2" r:id="rId2"/></sheets>')
+        b"</sheets>", b'<sheet name="Pupils" sheetId="2" r:id="rId2"/></sheets>'
+    )
     parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>", f'<Relationship Id="rId2" Type="{OFFICE}/worksheet" '
-        f'Target="worksheets/sheet2.xml"/></Relationships>'.encode())
+        b"</Relationships>",
+        f'<Relationship Id="rId2" Type="{OFFICE}/worksheet" Target="worksheets/sheet2.xml"/></Relationships>'.encode(),
+    )
     parts["xl/worksheets/sheet2.xml"] = FAR_SHEET
     return zip_of(parts)
 
@@ -370,8 +435,12 @@ CORPUS = {
     "zero-byte": ("empty.xlsm", lambda c: b"", "empty", "empty (0 bytes)"),
     "pdf-renamed": ("return.xlsm", lambda c: _pdf(), "pdf", "PDF document"),
     "png-renamed": ("return.xlsx", lambda c: _png(), "image", "picture (a PNG image)"),
-    "text-renamed": ("return.xlsx", lambda c: b"Dear council,\r\nPlease find our return attached.\r\n", "text",
-                     "plain text file"),
+    "text-renamed": (
+        "return.xlsx",
+        lambda c: b"Dear council,\r\nPlease find our return attached.\r\n",
+        "text",
+        "plain text file",
+    ),
     "csv": ("return.csv", lambda c: CSV, "csv", "CSV file"),
     "csv-renamed": ("return.xlsx", lambda c: CSV, "csv", "CSV file"),
     "ods": ("return.ods", lambda c: _ods(), "ods", "OpenDocument spreadsheet"),
@@ -380,17 +449,32 @@ CORPUS = {
     "truncated-end": ("cut.xlsm", lambda c: c[:-30], "damaged", "damaged or incomplete"),
     "bad-crc": ("crc.xlsm", _bad_crc, "damaged", "damaged or incomplete"),
     "encrypted-msoffcrypto": ("locked.xlsm", _encrypted, "encrypted", "password-protected"),
-    "encrypted-ole": ("locked.xlsx", lambda c: ole_file({"EncryptionInfo": b"\x04\x00\x04\x00",
-                                                          "EncryptedPackage": b"\x00" * 64}),
-                      "encrypted", "Remove the password"),
-    "xls": ("return.xls", lambda c: ole_file({"Workbook": b"\x09\x08\x10\x00\x00\x06\x05\x00"}), "xls",
-            "Excel 97-2003"),
-    "xls-renamed": ("return.xlsm", lambda c: ole_file({"Workbook": b"\x09\x08\x10\x00\x00\x06\x05\x00"}), "xls",
-                    "Save As > Excel Macro-Enabled Workbook"),
+    "encrypted-ole": (
+        "locked.xlsx",
+        lambda c: ole_file({"EncryptionInfo": b"\x04\x00\x04\x00", "EncryptedPackage": b"\x00" * 64}),
+        "encrypted",
+        "Remove the password",
+    ),
+    "xls": (
+        "return.xls",
+        lambda c: ole_file({"Workbook": b"\x09\x08\x10\x00\x00\x06\x05\x00"}),
+        "xls",
+        "Excel 97-2003",
+    ),
+    "xls-renamed": (
+        "return.xlsm",
+        lambda c: ole_file({"Workbook": b"\x09\x08\x10\x00\x00\x06\x05\x00"}),
+        "xls",
+        "Save As > Excel Macro-Enabled Workbook",
+    ),
     "word-ole": ("return.xls", lambda c: ole_file({"WordDocument": b"\xec\xa5"}), "word", "Word document"),
     "docx-renamed": ("return.xlsx", lambda c: _docx(), "word", "Word document"),
-    "html-as-xls": ("return.xls", lambda c: b"<html><body><table><tr><td>UPN</td></tr></table></body></html>",
-                    "html", "web page"),
+    "html-as-xls": (
+        "return.xls",
+        lambda c: b"<html><body><table><tr><td>UPN</td></tr></table></body></html>",
+        "html",
+        "web page",
+    ),
     "xlsb": ("return.xlsb", lambda c: _xlsb(), "xlsb", "Excel Binary Workbook"),
     "zip-of-return": ("return.xlsm", _zip_of_return, "zip", "zip archive"),
     "two-sheets-same-name": ("twins.xlsx", lambda c: _two_sheets_same_name(), "damaged", "two sheets called"),
@@ -401,19 +485,25 @@ CORPUS = {
     "bomb-ratio": ("bomb.xlsx", lambda c: _ratio_bomb(), "oversized", "compressed"),
     "bomb-total": ("bomb.xlsx", lambda c: _total_bomb(), "oversized", "more than 100.0 MB"),
     "lying-size": ("liar.xlsx", lambda c: _liar(), "damaged", "sheet1.xml"),
-    "lying-size-honest-prefix": ("liar.xlsx", lambda c: _liar_with_honest_prefix(), "damaged",
-                                 "a sheet cannot be read"),
-    "billion-laughs-sheet": ("laughs.xlsx", lambda c: zip_of({**mini_parts(), "xl/worksheets/sheet1.xml":
-                                                              _laughs_sheet()}), "dtd", "document type declaration"),
-    "billion-laughs-workbook": ("laughs.xlsx", lambda c: _dtd_in("xl/workbook.xml", LAUGHS), "dtd",
-                               "xl/workbook.xml"),
+    "lying-size-honest-prefix": (
+        "liar.xlsx",
+        lambda c: _liar_with_honest_prefix(),
+        "damaged",
+        "a sheet cannot be read",
+    ),
+    "billion-laughs-sheet": (
+        "laughs.xlsx",
+        lambda c: zip_of({**mini_parts(), "xl/worksheets/sheet1.xml": _laughs_sheet()}),
+        "dtd",
+        "document type declaration",
+    ),
+    "billion-laughs-workbook": ("laughs.xlsx", lambda c: _dtd_in("xl/workbook.xml", LAUGHS), "dtd", "xl/workbook.xml"),
     "xxe-content-types": ("xxe.xlsx", lambda c: _dtd_in("[Content_Types].xml"), "dtd", "[Content_Types].xml"),
     "xxe-rels": ("xxe.xlsx", lambda c: _dtd_in("_rels/.rels"), "dtd", "_rels/.rels"),
     "xxe-sheet": ("xxe.xlsx", lambda c: _dtd_in("xl/worksheets/sheet1.xml"), "dtd", "sheet1.xml"),
     "xxe-utf16": ("xxe.xlsx", lambda c: _dtd_utf16(), "dtd", "sheet1.xml"),
     "dtd-docprops": ("laughs.xlsx", lambda c: _dtd_docprops(), "dtd", "docProps/core.xml"),
-    "dtd-in-real-return": ("laughs.xlsm", lambda c: _with_prologue(c, "xl/styles.xml", LAUGHS), "dtd",
-                           "xl/styles.xml"),
+    "dtd-in-real-return": ("laughs.xlsm", lambda c: _with_prologue(c, "xl/styles.xml", LAUGHS), "dtd", "xl/styles.xml"),
     "value-at-XFD1048576": ("far.xlsm", lambda c: _with_cell("XFD1048576"), "far-data", "cell XFD1048576"),
     "value-at-XFD200": ("far.xlsm", lambda c: _with_cell("XFD200"), "far-data", "Name Box"),
 }
@@ -453,8 +543,22 @@ def test_hostile_file_gets_a_named_verdict_quickly(case, corpus):
 
 def test_every_reason_says_what_to_do():
     """A verdict a clerk can act on: each reason ends with what to do (or where to look)."""
-    doing = ("send", "Send", "save", "Save", "Check", "check", "contact", "Copy", "Close", "Take", "copy",
-             "Remove", "give", "not read")
+    doing = (
+        "send",
+        "Send",
+        "save",
+        "Save",
+        "Check",
+        "check",
+        "contact",
+        "Copy",
+        "Close",
+        "Take",
+        "copy",
+        "Remove",
+        "give",
+        "not read",
+    )
     for code, text in safety.REASONS.items():
         assert any(w in text for w in doing), code
 
@@ -490,8 +594,9 @@ def test_zip_bomb_is_refused_from_its_directory_not_inflated(tmp_path, monkeypat
     path.write_bytes(_declared_bomb())
     opened = []
     real_open = zipfile.ZipFile.open
-    monkeypatch.setattr(zipfile.ZipFile, "open", lambda self, name, *a, **k: opened.append(name) or
-                        real_open(self, name, *a, **k))
+    monkeypatch.setattr(
+        zipfile.ZipFile, "open", lambda self, name, *a, **k: opened.append(name) or real_open(self, name, *a, **k)
+    )
     with pytest.raises(safety.Refused) as info:
         safety.inspect(path)
     assert info.value.code == "oversized"
@@ -517,8 +622,10 @@ def test_data_beyond_the_read_area_is_reported_not_dropped(tmp_path, monkeypatch
 
 def test_a_logo_svg_with_a_doctype_is_not_a_reason_to_refuse(clean_return, tmp_path):
     """Pictures are never parsed; only the workbook's XML parts must be free of DTDs."""
-    svg = (b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
-           b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>')
+    svg = (
+        b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" '
+        b'"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd"><svg xmlns="http://www.w3.org/2000/svg"/>'
+    )
     path = tmp_path / "logo.xlsm"
     path.write_bytes(replace_parts(clean_return, {"xl/media/image1.svg": svg}))
     assert validate_file(path).status == "accepted"
@@ -560,8 +667,11 @@ def test_a_very_long_text_is_cut_with_a_finding(tmp_path, monkeypatch):
     path = f.save(tmp_path / "long.xlsm")
     data = path.read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as z:  # wherever the writer put the text
-        changes = {n: z.read(n).replace(b"__LONG__", b"w" * 100_000) for n in z.namelist()
-                   if n.endswith(".xml") and b"__LONG__" in z.read(n)}
+        changes = {
+            n: z.read(n).replace(b"__LONG__", b"w" * 100_000)
+            for n in z.namelist()
+            if n.endswith(".xml") and b"__LONG__" in z.read(n)
+        }
     assert changes
     path.write_bytes(replace_parts(data, changes))
     started = time.perf_counter()
@@ -581,7 +691,7 @@ def test_odd_unicode_is_read_as_what_it_means(tmp_path):
     """Zero-width space and NBSP inside a UPN, emoji and accents in names, a bidi override."""
     f = provider_return()
     f.set_cell("Pupils", 2, "upn", "B8012\u200b0000\u00a05001")
-    f.set_cell("Pupils", 2, "surname", "O\u0301kafor \U0001F600")
+    f.set_cell("Pupils", 2, "surname", "O\u0301kafor \U0001f600")
     f.set_cell("Pupils", 2, "forename", "\u202eDaniel\u202c")
     f.set_cell("Pupils", 2, "postcode", "ub8\u00a01uw\u200b")
     f.set_cell("Pupils", 2, "sex", "\uff2d")  # full-width M
@@ -593,8 +703,10 @@ def test_odd_unicode_is_read_as_what_it_means(tmp_path):
 def test_upn_with_zero_width_space_matches_the_same_upn_elsewhere(tmp_path):
     """The notification's UPN (with a zero-width space) must match the pupil's (without): no R041."""
     f = provider_return()
-    f.add_row("Notifications", {"upn": UPN1[:5] + "\u200b" + UPN1[5:], "event_type": "Non-attendance",
-                                "event_date": pupil()["start_date"]})
+    f.add_row(
+        "Notifications",
+        {"upn": UPN1[:5] + "\u200b" + UPN1[5:], "event_type": "Non-attendance", "event_date": pupil()["start_date"]},
+    )
     report = validate_file(f.save(tmp_path / "zw.xlsm"))
     assert "R041" not in {i.code for i in report.issues}
     assert "R010" not in {i.code for i in report.issues}
@@ -607,7 +719,7 @@ def literal_container(code: bytes, length: int) -> bytes:
     """An MS-OVBA compressed container of exactly `length` bytes holding `code` (as literals),
     padded with empty chunks. Trailing newlines are added to `code` until the sizes work."""
     while True:
-        body = b"".join(b"\x00" + code[i:i + 8] for i in range(0, len(code), 8))
+        body = b"".join(b"\x00" + code[i : i + 8] for i in range(0, len(code), 8))
         chunk = struct.pack("<H", 0xB000 | (len(body) + 2 - 3)) + body
         pad = length - 1 - len(chunk)
         assert pad >= 0, "the module's source is too small to replace"
@@ -632,7 +744,7 @@ def tampered_vba(vba: bytes, tmp_path: Path, code: str = PAYLOAD) -> bytes:
         stream = ole.openstream(module.stream).read()
         source = f'Attribute VB_Name = "{module.name}"\r\n{code}'.encode()
         container = literal_container(source, len(stream) - module.offset)
-        ole.write_stream(module.stream, stream[:module.offset] + container)
+        ole.write_stream(module.stream, stream[: module.offset] + container)
     finally:
         ole.close()
     return path.read_bytes()
@@ -690,8 +802,9 @@ def test_changed_macros_are_a_query_r060(clean_return, tmp_path, monkeypatch):
 
 def test_an_excel4_macro_sheet_is_r060(clean_return, tmp_path):
     path = tmp_path / "xlm.xlsm"
-    path.write_bytes(replace_parts(clean_return, {"xl/macrosheets/sheet1.xml":
-                                                  f'<xm:macrosheet xmlns:xm="x" {NS}/>'.encode()}))
+    path.write_bytes(
+        replace_parts(clean_return, {"xl/macrosheets/sheet1.xml": f'<xm:macrosheet xmlns:xm="x" {NS}/>'.encode()})
+    )
     assert macro_problem(read_workbook(path).vba_digest) == ("differ", {})
     assert [f.code for f in validate_file(path).issues] == ["R060"]
 

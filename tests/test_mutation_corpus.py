@@ -7,6 +7,7 @@ All mutants are checked in one child process capped at 3 GB of memory, so a muta
 made the reader reserve memory it never needs, or abort, fails this test instead of the run.
 Bounded to well under a minute on the 2-core test machine (136 mutants).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -33,8 +34,14 @@ def _personal() -> set[str]:
     """Every pupil's UPN, names, date of birth and postcode as they are in the return."""
     out = set()
     for p in PUPILS:
-        out |= {p["upn"], p["surname"], p["forename"], p["postcode"], p["date_of_birth"].strftime("%d/%m/%Y"),
-                p["date_of_birth"].isoformat()}
+        out |= {
+            p["upn"],
+            p["surname"],
+            p["forename"],
+            p["postcode"],
+            p["date_of_birth"].strftime("%d/%m/%Y"),
+            p["date_of_birth"].isoformat(),
+        }
     return out
 
 
@@ -81,9 +88,21 @@ def flip_inside_part(rng: random.Random, data: bytes) -> bytes:
     return _zip(parts)
 
 
-_COUNTS = re.compile(rb'\b(count|uniqueCount|totalsRowCount|headerRowCount|r|ref|spans|sheetId|s|numFmtId|xfId)="[^"]*"')
-LIES = [b"4294967295", b"18446744073709551615", b"-1", b"0", b"999999999", b"A1:XFD1048576", b"1:16384",
-        b"XFD1048576", b"x", b""]
+_COUNTS = re.compile(
+    rb'\b(count|uniqueCount|totalsRowCount|headerRowCount|r|ref|spans|sheetId|s|numFmtId|xfId)="[^"]*"'
+)
+LIES = [
+    b"4294967295",
+    b"18446744073709551615",
+    b"-1",
+    b"0",
+    b"999999999",
+    b"A1:XFD1048576",
+    b"1:16384",
+    b"XFD1048576",
+    b"x",
+    b"",
+]
 
 
 def lying_count(rng: random.Random, data: bytes) -> bytes:
@@ -93,25 +112,47 @@ def lying_count(rng: random.Random, data: bytes) -> bytes:
     matches = list(_COUNTS.finditer(parts[name]))
     m = rng.choice(matches)
     body = parts[name]
-    parts[name] = body[: m.start()] + m.group(1) + b'="' + rng.choice(LIES) + b'"' + body[m.end():]
+    parts[name] = body[: m.start()] + m.group(1) + b'="' + rng.choice(LIES) + b'"' + body[m.end() :]
     return _zip(parts)
 
 
 TYPES = ["e", "b", "d", "s", "n", "str", "inlineStr", "zz", ""]
-VALUES = ["Okafor", "UB8 1UW", "#SPILL!", "#N/A", "#GETTING_DATA", '#"x"', "-1", "x", " 1", "1e999", "NaN", "inf", "", "2",
-          "18446744073709551617", "2024-13-45", "45537", "junk text", "0.5"]
+VALUES = [
+    "Okafor",
+    "UB8 1UW",
+    "#SPILL!",
+    "#N/A",
+    "#GETTING_DATA",
+    '#"x"',
+    "-1",
+    "x",
+    " 1",
+    "1e999",
+    "NaN",
+    "inf",
+    "",
+    "2",
+    "18446744073709551617",
+    "2024-13-45",
+    "45537",
+    "junk text",
+    "0.5",
+]
 
 
 def odd_cells(rng: random.Random, data: bytes) -> bytes:
     parts = _parts(data)
-    sheet = "xl/worksheets/sheet3.xml" if "xl/worksheets/sheet3.xml" in parts else rng.choice(
-        [n for n in parts if n.startswith("xl/worksheets/sheet")])
+    sheet = (
+        "xl/worksheets/sheet3.xml"
+        if "xl/worksheets/sheet3.xml" in parts
+        else rng.choice([n for n in parts if n.startswith("xl/worksheets/sheet")])
+    )
     body = parts[sheet].decode("utf-8", "replace")
     refs = re.findall(r'<c r="([A-Z]+[2-4])"', body)
     for ref in rng.sample(refs, min(len(refs), rng.randint(1, 5))):
         t = rng.choice(TYPES)
         cell = f'<c r="{ref}"{f" t={chr(34)}{t}{chr(34)}" if t else ""}><v>{rng.choice(VALUES)}</v></c>'
-        body = re.sub(rf'<c r="{ref}"(?: [^>]*)?(?:/>|>.*?</c>)', lambda m: cell, body, count=1, flags=re.S)
+        body = re.sub(rf'<c r="{ref}"(?: [^>]*)?(?:/>|>.*?</c>)', lambda m: cell, body, count=1, flags=re.S)  # noqa: B023 (called at once)
     parts[sheet] = body.encode()
     return _zip(parts)
 
@@ -119,8 +160,9 @@ def odd_cells(rng: random.Random, data: bytes) -> bytes:
 def lying_unique_count(rng: random.Random, data: bytes) -> bytes:
     """The shared-strings table's uniqueCount (what the reader reserves memory by) set to a lie."""
     parts = _parts(data)
-    parts["xl/sharedStrings.xml"] = re.sub(rb'uniqueCount="[^"]*"', b'uniqueCount="' + rng.choice(LIES) + b'"',
-                                           parts["xl/sharedStrings.xml"], count=1)
+    parts["xl/sharedStrings.xml"] = re.sub(
+        rb'uniqueCount="[^"]*"', b'uniqueCount="' + rng.choice(LIES) + b'"', parts["xl/sharedStrings.xml"], count=1
+    )
     return _zip(parts)
 
 
@@ -155,9 +197,13 @@ def _child(folder: str) -> None:
         started = time.perf_counter()
         try:
             r = validate_file(path)
-            line = {"file": path.name, "status": r.status, "reason": r.reason,
-                    "messages": [f.message for f in r.issues]}
-        except BaseException as exc:  # noqa: BLE001 - that is what is being tested
+            line = {
+                "file": path.name,
+                "status": r.status,
+                "reason": r.reason,
+                "messages": [f.message for f in r.issues],
+            }
+        except BaseException as exc:
             line = {"file": path.name, "escaped": f"{type(exc).__name__}: {exc}"[:300]}
         line["seconds"] = time.perf_counter() - started
         print(json.dumps(line), flush=True)
@@ -166,20 +212,30 @@ def _child(folder: str) -> None:
 def test_every_mutant_of_a_real_return_gets_a_verdict(tmp_path):
     folder = tmp_path / "mutants"
     folder.mkdir()
-    bases = {"clean": provider_return().save(tmp_path / "clean.xlsm").read_bytes(),
-             "libreoffice": (CLIENTS / "libreoffice_en_GB.xlsx").read_bytes()}
+    bases = {
+        "clean": provider_return().save(tmp_path / "clean.xlsm").read_bytes(),
+        "libreoffice": (CLIENTS / "libreoffice_en_GB.xlsx").read_bytes(),
+    }
     hashes = make_corpus(folder, bases)
     started = time.perf_counter()
     run = subprocess.run(
-        [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-         f"from test_mutation_corpus import _child; _child({str(folder)!r})"],
-        capture_output=True, text=True, timeout=240)
+        [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+            f"from test_mutation_corpus import _child; _child({str(folder)!r})",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     seconds = time.perf_counter() - started
     lines = [json.loads(ln) for ln in run.stdout.splitlines() if ln.strip()]
     results = {ln["file"]: ln for ln in lines if "file" in ln}
     last = next((ln["start"] for ln in reversed(lines) if "start" in ln), None)
     assert run.returncode == 0 and len(results) == len(hashes), (
-        f"the child died (exit {run.returncode}) on {last}: {run.stderr[-1500:]}")
+        f"the child died (exit {run.returncode}) on {last}: {run.stderr[-1500:]}"
+    )
     escaped = {f: r["escaped"] for f, r in results.items() if "escaped" in r}
     assert not escaped
     assert {r["status"] for r in results.values()} <= VERDICTS
@@ -193,5 +249,6 @@ def test_every_mutant_of_a_real_return_gets_a_verdict(tmp_path):
     statuses = [r["status"] for r in results.values()]
     # the corpus really exercises all three verdicts
     assert {"accepted", "rejected", "unreadable"} <= set(statuses), statuses
-    print(f"{len(results)} mutants in {seconds:.1f} s: "
-          + ", ".join(f"{s} {statuses.count(s)}" for s in sorted(VERDICTS)))
+    print(
+        f"{len(results)} mutants in {seconds:.1f} s: " + ", ".join(f"{s} {statuses.count(s)}" for s in sorted(VERDICTS))
+    )

@@ -1,5 +1,6 @@
 """Privacy as data, declared once: every column has a treatment; the register is degraded in
 one place; the salt never reaches an output; text can never run as a formula."""
+
 from __future__ import annotations
 
 import csv
@@ -13,7 +14,13 @@ from hypothesis import strategies as st
 
 from ap_sheets import privacy
 from ap_sheets.privacy import (
-    FORMULA_TRIGGERS, PERSONAL_KEYS, TREATMENTS, Handling, pseudonymise_register, pupil_pseudonym, safe_text,
+    FORMULA_TRIGGERS,
+    PERSONAL_KEYS,
+    TREATMENTS,
+    Handling,
+    pseudonymise_register,
+    pupil_pseudonym,
+    safe_text,
 )
 from ap_sheets.spec import KINDS
 from ap_sheets.validate import check_file
@@ -28,31 +35,73 @@ def test_every_column_in_the_spec_is_declared():
 
 
 def test_personal_keys_include_the_identifying_and_special_category_items():
-    assert {"upn", "surname", "forename", "date_of_birth", "postcode", "sexual_orientation", "religion",
-            "ethnicity", "contact_name", "contact_email"} <= PERSONAL_KEYS
+    assert {
+        "upn",
+        "surname",
+        "forename",
+        "date_of_birth",
+        "postcode",
+        "sexual_orientation",
+        "religion",
+        "ethnicity",
+        "contact_name",
+        "contact_email",
+    } <= PERSONAL_KEYS
     assert "provider_name" not in PERSONAL_KEYS and "start_date" not in PERSONAL_KEYS
-    assert privacy.SPECIAL_CATEGORY_KEYS == {"ethnicity", "religion", "sexual_orientation"}
+    assert {"ethnicity", "religion", "sexual_orientation"} == privacy.SPECIAL_CATEGORY_KEYS
     for key in ("surname", "forename", "religion", "sexual_orientation", "barriers", "pupil_view"):
         assert TREATMENTS[key].handling is Handling.DROP
 
 
 ROWS = [
-    {"upn": UPN1, "surname": "Okafor", "forename": "Daniel", "date_of_birth": date(2011, 3, 4),
-     "postcode": "UB8 1UW", "ethnicity": "BAFR", "religion": "Christian", "sexual_orientation": None,
-     "sen": "N", "looked_after": "N", "start_date": date(2024, 9, 2), "barriers": "Anxiety since Mum's illness",
-     "source_file": "Okafor D.xlsm", "term": "2024/25 Autumn"},
-    {"upn": " " + UPN2.lower() + "\u200b", "surname": "Nowak", "forename": "Zofia", "date_of_birth": "20/11/2009",
-     "postcode": "not known", "ethnicity": "WOTH", "religion": "No religion", "sexual_orientation": "Bisexual",
-     "sen": "E", "looked_after": "Y", "start_date": date(2024, 9, 9), "barriers": None,
-     "source_file": "x.xlsm", "term": "2024/25 Autumn"},
+    {
+        "upn": UPN1,
+        "surname": "Okafor",
+        "forename": "Daniel",
+        "date_of_birth": date(2011, 3, 4),
+        "postcode": "UB8 1UW",
+        "ethnicity": "BAFR",
+        "religion": "Christian",
+        "sexual_orientation": None,
+        "sen": "N",
+        "looked_after": "N",
+        "start_date": date(2024, 9, 2),
+        "barriers": "Anxiety since Mum's illness",
+        "source_file": "Okafor D.xlsm",
+        "term": "2024/25 Autumn",
+    },
+    {
+        "upn": " " + UPN2.lower() + "\u200b",
+        "surname": "Nowak",
+        "forename": "Zofia",
+        "date_of_birth": "20/11/2009",
+        "postcode": "not known",
+        "ethnicity": "WOTH",
+        "religion": "No religion",
+        "sexual_orientation": "Bisexual",
+        "sen": "E",
+        "looked_after": "Y",
+        "start_date": date(2024, 9, 9),
+        "barriers": None,
+        "source_file": "x.xlsm",
+        "term": "2024/25 Autumn",
+    },
 ]
 
 
 def test_register_rows_are_degraded_as_declared():
     out = pseudonymise_register(ROWS, SALT, keep={"term"})
     first, second = out
-    assert list(first) == ["pupil_id", "birth_month", "postcode_sector", "ethnicity", "sen", "looked_after",
-                           "start_date", "term"]
+    assert list(first) == [
+        "pupil_id",
+        "birth_month",
+        "postcode_sector",
+        "ethnicity",
+        "sen",
+        "looked_after",
+        "start_date",
+        "term",
+    ]
     assert first["pupil_id"] == pupil_pseudonym(UPN1, SALT) and len(first["pupil_id"]) == 16
     assert first["birth_month"] == date(2011, 3, 1) and first["postcode_sector"] == "UB8 1"
     assert second["pupil_id"] == pupil_pseudonym(UPN2, SALT)  # however the UPN was typed
@@ -63,8 +112,21 @@ def test_register_rows_are_degraded_as_declared():
 
 def test_nothing_personal_survives_in_any_form():
     shown = repr(pseudonymise_register(ROWS, SALT))
-    for secret in ("Okafor", "Daniel", "Nowak", "Zofia", UPN1, UPN2, "UB8 1UW", "Christian", "Bisexual",
-                   "Anxiety", SALT, "04", "source_file"):
+    for secret in (
+        "Okafor",
+        "Daniel",
+        "Nowak",
+        "Zofia",
+        UPN1,
+        UPN2,
+        "UB8 1UW",
+        "Christian",
+        "Bisexual",
+        "Anxiety",
+        SALT,
+        "04",
+        "source_file",
+    ):
         assert secret not in shown, secret
 
 
@@ -76,11 +138,21 @@ def test_dataframe_in_dataframe_out():
 
 
 def test_pandas_missing_values_become_none():
-    frame = pd.DataFrame({"upn": [UPN1, None], "date_of_birth": [pd.Timestamp(2011, 3, 4), pd.NaT],
-                          "postcode": ["ub81uw", float("nan")], "sen": ["N", float("nan")]})
+    frame = pd.DataFrame(
+        {
+            "upn": [UPN1, None],
+            "date_of_birth": [pd.Timestamp(2011, 3, 4), pd.NaT],
+            "postcode": ["ub81uw", float("nan")],
+            "sen": ["N", float("nan")],
+        }
+    )
     out = pseudonymise_register(frame, SALT).to_dict("records")
-    assert out[0] == {"pupil_id": pupil_pseudonym(UPN1, SALT), "birth_month": date(2011, 3, 1),
-                      "postcode_sector": "UB8 1", "sen": "N"}
+    assert out[0] == {
+        "pupil_id": pupil_pseudonym(UPN1, SALT),
+        "birth_month": date(2011, 3, 1),
+        "postcode_sector": "UB8 1",
+        "sen": "N",
+    }
     assert out[1] == {"pupil_id": None, "birth_month": None, "postcode_sector": None, "sen": None}
 
 
@@ -111,19 +183,22 @@ def test_handling_table_documents_every_key():
 
 
 # ---------- formula injection ----------
-@pytest.mark.parametrize("text, safe", [
-    ("=HYPERLINK(\"http://evil\",\"click\")", "'=HYPERLINK(\"http://evil\",\"click\")"),
-    ("+44 20 7946 0000", "'+44 20 7946 0000"),
-    ("-2+3", "'-2+3"),
-    ("@SUM(A1)", "'@SUM(A1)"),
-    ("\t=1+1", "'\t=1+1"),
-    ("\r=1+1", "'\r=1+1"),
-    ("  =cmd|' /C calc'!A0", "'  =cmd|' /C calc'!A0"),
-    ("\uff1d1+1", "'\uff1d1+1"),  # full-width equals
-    ("Okafor", "Okafor"),
-    ("Mostly engaged - see notes", "Mostly engaged - see notes"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "text, safe",
+    [
+        ('=HYPERLINK("http://evil","click")', '\'=HYPERLINK("http://evil","click")'),
+        ("+44 20 7946 0000", "'+44 20 7946 0000"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("  =cmd|' /C calc'!A0", "'  =cmd|' /C calc'!A0"),
+        ("\uff1d1+1", "'\uff1d1+1"),  # full-width equals
+        ("Okafor", "Okafor"),
+        ("Mostly engaged - see notes", "Mostly engaged - see notes"),
+        ("", ""),
+    ],
+)
 def test_safe_text(text, safe):
     assert safe_text(text) == safe
 
@@ -137,7 +212,7 @@ def test_non_text_passes_through():
 def test_safe_text_never_leaves_a_formula(text):
     out = safe_text(text)
     assert out == text or out == "'" + text
-    assert out[:1] not in FORMULA_TRIGGERS and out.lstrip(" \u00a0")[:1] not in FORMULA_TRIGGERS or out[:1] == "'"
+    assert (out[:1] not in FORMULA_TRIGGERS and out.lstrip(" \u00a0")[:1] not in FORMULA_TRIGGERS) or out[:1] == "'"
     assert safe_text(out) == out
 
 
@@ -145,7 +220,7 @@ def test_csv_and_xlsxwriter_outputs_hold_no_formulas(tmp_path):
     import openpyxl
     import xlsxwriter
 
-    hostile = ["=1+1", "+1", "-1+1", "@A1", "=HYPERLINK(\"http://x\")", "plain"]
+    hostile = ["=1+1", "+1", "-1+1", "@A1", '=HYPERLINK("http://x")', "plain"]
     buf = io.StringIO()
     csv.writer(buf).writerow(privacy.safe_row(hostile))
     for field in next(csv.reader(io.StringIO(buf.getvalue()))):

@@ -7,6 +7,7 @@
   blind spot of the DfE check itself); noise (zero-width spaces, NBSP, case) does not matter;
 - every UK postcode shape is accepted however it is spaced or cased, and normalises once.
 """
+
 from __future__ import annotations
 
 import string
@@ -16,19 +17,28 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from ap_sheets import values
-from ap_sheets.spec.la_numbers import LA_NUMBERS
 from ap_sheets.spec import KINDS
+from ap_sheets.spec.la_numbers import LA_NUMBERS
 
-COLUMNS = sorted({c for kind in KINDS.values() for sheet in kind.sheets for c in sheet.columns},
-                 key=lambda c: (c.key, c.type.value))
+COLUMNS = sorted(
+    {c for kind in KINDS.values() for sheet in kind.sheets for c in sheet.columns}, key=lambda c: (c.key, c.type.value)
+)
 INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202e\u2066\u2069"
 
 # Anything a cell (or a careless caller) might hand over.
 ANY_VALUE = st.one_of(
-    st.none(), st.booleans(), st.text(), st.text(alphabet=string.printable + INVISIBLE + "\u00a0\u3000é😀"),
-    st.integers(), st.integers(min_value=-(10 ** 5000), max_value=10 ** 5000),
-    st.floats(allow_nan=True, allow_infinity=True), st.floats(min_value=18000, max_value=74000),
-    st.dates(), st.datetimes(), st.times(), st.timedeltas(),
+    st.none(),
+    st.booleans(),
+    st.text(),
+    st.text(alphabet=string.printable + INVISIBLE + "\u00a0\u3000é😀"),
+    st.integers(),
+    st.integers(min_value=-(10**5000), max_value=10**5000),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(min_value=18000, max_value=74000),
+    st.dates(),
+    st.datetimes(),
+    st.times(),
+    st.timedeltas(),
     st.builds(lambda d: d.strftime("%d/%m/%Y"), st.dates(min_value=date(1900, 1, 1))),
 )
 
@@ -60,8 +70,13 @@ UK_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d", "%d %b
 NOISE = st.sampled_from(["", " ", "  ", "\u00a0", "\u200b", "\ufeff", "\t"])
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)), st.sampled_from(UK_FORMATS),
-       NOISE, NOISE, st.booleans())
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+    st.sampled_from(UK_FORMATS),
+    NOISE,
+    NOISE,
+    st.booleans(),
+)
 @example(date(2024, 9, 5), "%d/%m/%Y", "", "", False)  # ambiguous: 5 September, never 9 May
 def test_uk_order_text_is_read_as_exactly_that_date(d, fmt, before, after, unpadded):
     text = d.strftime(fmt)
@@ -93,9 +108,11 @@ def test_real_dates_pass_through(dt):
 
 
 # ---------- UPNs ----------
-UPN_BODY = st.tuples(st.sampled_from(sorted(LA_NUMBERS)),
-                     st.text(alphabet=string.digits, min_size=8, max_size=8),
-                     st.sampled_from(string.digits + values.UPN_LETTERS))
+UPN_BODY = st.tuples(
+    st.sampled_from(sorted(LA_NUMBERS)),
+    st.text(alphabet=string.digits, min_size=8, max_size=8),
+    st.sampled_from(string.digits + values.UPN_LETTERS),
+)
 
 
 def make_upn(body: tuple[str, str, str]) -> str:
@@ -114,15 +131,19 @@ def test_generated_upn_is_valid(body):
 def test_any_single_character_change_fails(body, pos, ch):
     upn = make_upn(body)
     assume(upn[pos] != ch)
-    changed = upn[:pos] + ch + upn[pos + 1:]
+    changed = upn[:pos] + ch + upn[pos + 1 :]
     # The DfE check's one blind spot: a temporary UPN's final letter counts as its position
     # in the check alphabet, so a final digit k and the k-th check letter weigh the same.
     blind = pos == 12 and {upn[12], ch} in ({str(k), values.UPN_LETTERS[k]} for k in range(10))
     assert (values.upn_problem(changed) is None) == blind
 
 
-@given(UPN_BODY, st.lists(st.sampled_from(["\u200b", "\u00a0", " ", "\ufeff", "\u2060"]), max_size=4),
-       st.lists(st.integers(min_value=0, max_value=13), min_size=4, max_size=4), st.booleans())
+@given(
+    UPN_BODY,
+    st.lists(st.sampled_from(["\u200b", "\u00a0", " ", "\ufeff", "\u2060"]), max_size=4),
+    st.lists(st.integers(min_value=0, max_value=13), min_size=4, max_size=4),
+    st.booleans(),
+)
 def test_upn_noise_does_not_matter(body, noise, positions, lower):
     upn = make_upn(body)
     noisy = upn.lower() if lower else upn
@@ -183,7 +204,7 @@ def test_yes_no(text):
     assert values.parse_yn(text) in ("Y", "N")
 
 
-@given(st.integers(min_value=0, max_value=10 ** 9))
+@given(st.integers(min_value=0, max_value=10**9))
 def test_whole_numbers_read_back(n):
     assert values.parse_whole(n) == n
     assert values.parse_whole(float(n)) == n

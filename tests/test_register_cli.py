@@ -1,6 +1,7 @@
 """`ap-sheets consolidate --db`, `register report` and `register purge` on the demo term, on
 SQLite and PostgreSQL: the year block in summary.json, the Year sheet, the report drawn from
 the database alone, loading twice, purging with and without --yes, refusals."""
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,17 @@ from sqlalchemy import text
 from ap_sheets.cli import main
 from ap_sheets.db import open_register
 
-DEMO_YEAR = {"academic_year": "2024/25", "terms": ["2024/25 Autumn"], "children": 98, "placements": 98,
-             "children_placed_more_than_once": 0, "returned_to_mainstream": 7, "back_in_ap": 0,
-             "median_placement_weeks": 14.0, "children_purged": 0}
+DEMO_YEAR = {
+    "academic_year": "2024/25",
+    "terms": ["2024/25 Autumn"],
+    "children": 98,
+    "placements": 98,
+    "children_placed_more_than_once": 0,
+    "returned_to_mainstream": 7,
+    "back_in_ap": 0,
+    "median_placement_weeks": 14.0,
+    "children_purged": 0,
+}
 
 
 def invoke(*args):
@@ -46,10 +55,12 @@ def loaded(request, demo, tmp_path_factory):
 
 
 def test_consolidate_loads_the_term_and_adds_the_year(loaded):
-    db, output, out = loaded
+    _db, output, out = loaded
     assert "Register database " in output and ": 19 files loaded (" in output
-    assert ("Year 2024/25 (Autumn held): 98 children, 98 placements, 0 placed more than once, 7 returned to "
-            "mainstream (0 back in AP since), median placement 14 weeks.") in output
+    assert (
+        "Year 2024/25 (Autumn held): 98 children, 98 placements, 0 placed more than once, 7 returned to "
+        "mainstream (0 back in AP since), median placement 14 weeks."
+    ) in output
     summary = json.loads((out / "summary.json").read_text())
     assert summary["year"] == DEMO_YEAR and summary["children"] == 98
     wb = openpyxl.load_workbook(out / "council_report.xlsx", read_only=True)
@@ -59,13 +70,13 @@ def test_consolidate_loads_the_term_and_adds_the_year(loaded):
     assert figures["Children in AP"] == 98 and figures["Median placement length (weeks)"] == 14
     register = list(wb["Year register"].iter_rows(values_only=True))
     header = next(i for i, row in enumerate(register) if row and row[0] == "UPN")
-    assert len([row for row in register[header + 1:] if row[0]]) == 98
+    assert len([row for row in register[header + 1 :] if row[0]]) == 98
     shareable = openpyxl.load_workbook(out / "council_report_shareable.xlsx", read_only=True).sheetnames
     assert "Year" not in shareable and "Year register" not in shareable
 
 
 def test_the_same_folder_again_changes_nothing(loaded, demo, tmp_path):
-    db, _, first = loaded
+    db, _, _first = loaded
     again = invoke("consolidate", demo, "-o", tmp_path / "again", "--db", db, "--jobs", 2)
     assert again.exit_code == 0, again.output
     assert ": 0 files loaded (0 placement rows), 19 already held." in again.output
@@ -85,8 +96,11 @@ def test_register_report_from_the_database_alone(loaded, tmp_path):
     # across terms): the demo plants one such pupil, on a rejected provider return, whom the
     # folder's Register lists and the database's does not (README: "How the specification is read").
     assert folder.pop("children_on_register") - held.pop("children_on_register") == 1
-    assert folder["children_not_in_figures"].pop("on_rejected_provider_returns") - \
-        held["children_not_in_figures"].pop("on_rejected_provider_returns") == 1
+    assert (
+        folder["children_not_in_figures"].pop("on_rejected_provider_returns")
+        - held["children_not_in_figures"].pop("on_rejected_provider_returns")
+        == 1
+    )
     assert held == folder  # every other figure, the reconciliation and the data quality the same
     wb = openpyxl.load_workbook(tmp_path / "from-db" / "council_report.xlsx", read_only=True)
     assert {"Register", "Trends", "Year"} <= set(wb.sheetnames)
@@ -146,5 +160,7 @@ def test_a_second_run_that_cannot_wait_any_longer_says_so(demo, tmp_path, monkey
         other.execute("ROLLBACK")
         other.close()
     assert run.exit_code == 1
-    assert run.output == (f"Could not open the register database {db}: another run has been using it for more "
-                          "than 0.5 seconds. Wait for it to finish, then run this again.\n")
+    assert run.output == (
+        f"Could not open the register database {db}: another run has been using it for more "
+        "than 0.5 seconds. Wait for it to finish, then run this again.\n"
+    )

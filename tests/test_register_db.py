@@ -1,6 +1,7 @@
 """The register database (ap_sheets.db): loading terms, superseding, the year figures, a
 killed load, migrations, newer-revision refusal, purge and file permissions, on SQLite and on
 a real PostgreSQL server (tests/pg_server.py)."""
+
 from __future__ import annotations
 
 import os
@@ -16,7 +17,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from ap_sheets.batch import FileResult, assemble
-from ap_sheets.db import (RegisterError, load_term, open_register, plan_purge, purge, year_figures)
+from ap_sheets.db import RegisterError, load_term, open_register, plan_purge, purge, year_figures
 from ap_sheets.db import schema as S
 from ap_sheets.db.store import head_revision
 from ap_sheets.findings import ACCEPTED, REJECTED, FileReport, Finding
@@ -41,11 +42,28 @@ def db(request, tmp_path):
 def pupil(upn, start, end=None, destination=None, row=10, **changes) -> PupilRow:
     surname, forename = NAMES[upn]
     values = {f: None for f in PupilRow._fields}
-    values.update(row=row, upn=upn, surname=surname, forename=forename, date_of_birth=date(2011, 5, 1),
-                  sex="Female", ethnicity="WBRI", nc_year="8", sen="K", looked_after="N",
-                  commissioner_type="School", commissioner_name="Hill School", commissioner_urn="100001",
-                  placement_reason="Medical", start_date=start, end_date=end, destination=destination,
-                  hours_per_week=25.0, sessions_possible=100, sessions_attended=90)
+    values.update(
+        row=row,
+        upn=upn,
+        surname=surname,
+        forename=forename,
+        date_of_birth=date(2011, 5, 1),
+        sex="Female",
+        ethnicity="WBRI",
+        nc_year="8",
+        sen="K",
+        looked_after="N",
+        commissioner_type="School",
+        commissioner_name="Hill School",
+        commissioner_urn="100001",
+        placement_reason="Medical",
+        start_date=start,
+        end_date=end,
+        destination=destination,
+        hours_per_week=25.0,
+        sessions_possible=100,
+        sessions_attended=90,
+    )
     values.update(changes)
     return PupilRow(**values)
 
@@ -53,25 +71,63 @@ def pupil(upn, start, end=None, destination=None, row=10, **changes) -> PupilRow
 def placed(upn, provider_id, start, end=None, row=10) -> PlacementRow:
     surname, forename = NAMES[upn]
     values = {f: None for f in PlacementRow._fields}
-    values.update(row=row, upn=upn, surname=surname, forename=forename, date_of_birth=date(2011, 5, 1),
-                  provider_id=provider_id, provider_name=f"Provider {provider_id}", start_date=start, end_date=end)
+    values.update(
+        row=row,
+        upn=upn,
+        surname=surname,
+        forename=forename,
+        date_of_birth=date(2011, 5, 1),
+        provider_id=provider_id,
+        provider_name=f"Provider {provider_id}",
+        start_date=start,
+        end_date=end,
+    )
     return PlacementRow(**values)
 
 
 def provider(file, pid, term, rows, status=ACCEPTED, completed=None) -> FileResult:
-    issues = [] if status == ACCEPTED else [
-        Finding("Pupils", 10, "Ethnicity", "F10", "R003", "error", "Ethnicity is missing. Please fill it in.", None)]
-    record = {"provider_id": pid, "provider_name": f"Provider {pid}", "academic_year": term.academic_year,
-              "term": term.term, "date_completed": completed or term.end}
-    return FileResult(file, FileReport(file, "provider-return", status, issues), kind="provider-return", term=term,
-                      record=record, rows=rows, has_data=True)
+    issues = (
+        []
+        if status == ACCEPTED
+        else [
+            Finding("Pupils", 10, "Ethnicity", "F10", "R003", "error", "Ethnicity is missing. Please fill it in.", None)
+        ]
+    )
+    record = {
+        "provider_id": pid,
+        "provider_name": f"Provider {pid}",
+        "academic_year": term.academic_year,
+        "term": term.term,
+        "date_completed": completed or term.end,
+    }
+    return FileResult(
+        file,
+        FileReport(file, "provider-return", status, issues),
+        kind="provider-return",
+        term=term,
+        record=record,
+        rows=rows,
+        has_data=True,
+    )
 
 
 def school(file, urn, term, rows) -> FileResult:
-    record = {"school_urn": urn, "school_name": "Hill School", "academic_year": term.academic_year,
-              "term": term.term, "date_completed": term.end}
-    return FileResult(file, FileReport(file, "school-log", ACCEPTED), kind="school-log", term=term, record=record,
-                      rows=rows, has_data=True)
+    record = {
+        "school_urn": urn,
+        "school_name": "Hill School",
+        "academic_year": term.academic_year,
+        "term": term.term,
+        "date_completed": term.end,
+    }
+    return FileResult(
+        file,
+        FileReport(file, "school-log", ACCEPTED),
+        kind="school-log",
+        term=term,
+        record=record,
+        rows=rows,
+        has_data=True,
+    )
 
 
 def batch(folder: Path, results, term):
@@ -86,41 +142,79 @@ def batch(folder: Path, results, term):
 
 
 def autumn_batch(root):
-    return batch(root / "autumn", [
-        provider("p1.xlsm", "AP-001", AUTUMN, [
-            pupil(A, date(2024, 9, 9), row=10),
-            pupil(B, date(2024, 9, 9), date(2024, 11, 29), "Returned to home school", row=11),
-            pupil(C, date(2024, 9, 16), row=12)]),
-        provider("p2.xlsm", "AP-002", AUTUMN, [pupil(D, date(2024, 10, 1))], status=REJECTED),
-        school("s1.xlsm", "100001", AUTUMN, [placed(A, "AP-001", date(2024, 9, 9))]),
-    ], AUTUMN)
+    return batch(
+        root / "autumn",
+        [
+            provider(
+                "p1.xlsm",
+                "AP-001",
+                AUTUMN,
+                [
+                    pupil(A, date(2024, 9, 9), row=10),
+                    pupil(B, date(2024, 9, 9), date(2024, 11, 29), "Returned to home school", row=11),
+                    pupil(C, date(2024, 9, 16), row=12),
+                ],
+            ),
+            provider("p2.xlsm", "AP-002", AUTUMN, [pupil(D, date(2024, 10, 1))], status=REJECTED),
+            school("s1.xlsm", "100001", AUTUMN, [placed(A, "AP-001", date(2024, 9, 9))]),
+        ],
+        AUTUMN,
+    )
 
 
 def corrected_batch(root):
     """The rejected Autumn return of AP-002, corrected and sent again."""
-    return batch(root / "autumn-corrected", [
-        provider("p2 corrected.xlsm", "AP-002", AUTUMN,
-                 [pupil(D, date(2024, 10, 1), date(2024, 12, 13), "New mainstream school")],
-                 completed=date(2025, 1, 10)),
-    ], AUTUMN)
+    return batch(
+        root / "autumn-corrected",
+        [
+            provider(
+                "p2 corrected.xlsm",
+                "AP-002",
+                AUTUMN,
+                [pupil(D, date(2024, 10, 1), date(2024, 12, 13), "New mainstream school")],
+                completed=date(2025, 1, 10),
+            ),
+        ],
+        AUTUMN,
+    )
 
 
 def spring_batch(root):
-    return batch(root / "spring", [
-        provider("p1.xlsm", "AP-001", SPRING, [
-            pupil(A, date(2024, 9, 9), row=10),
-            pupil(C, date(2024, 9, 16), date(2025, 3, 28), "Further education", row=11),
-            pupil(B, date(2025, 2, 3), row=12)]),
-    ], SPRING)
+    return batch(
+        root / "spring",
+        [
+            provider(
+                "p1.xlsm",
+                "AP-001",
+                SPRING,
+                [
+                    pupil(A, date(2024, 9, 9), row=10),
+                    pupil(C, date(2024, 9, 16), date(2025, 3, 28), "Further education", row=11),
+                    pupil(B, date(2025, 2, 3), row=12),
+                ],
+            ),
+        ],
+        SPRING,
+    )
 
 
 def summer_batch(root):
-    return batch(root / "summer", [
-        provider("p1.xlsm", "AP-001", SUMMER, [pupil(A, date(2024, 9, 9), date(2025, 4, 11), "Another AP")]),
-        provider("p2.xlsm", "AP-002", SUMMER, [
-            pupil(E, date(2025, 4, 22), date(2025, 7, 18), "Returned to home school", row=10),
-            pupil(A, date(2025, 4, 22), row=11, surname="Able-Smith")]),
-    ], SUMMER)
+    return batch(
+        root / "summer",
+        [
+            provider("p1.xlsm", "AP-001", SUMMER, [pupil(A, date(2024, 9, 9), date(2025, 4, 11), "Another AP")]),
+            provider(
+                "p2.xlsm",
+                "AP-002",
+                SUMMER,
+                [
+                    pupil(E, date(2025, 4, 22), date(2025, 7, 18), "Returned to home school", row=10),
+                    pupil(A, date(2025, 4, 22), row=11, surname="Able-Smith"),
+                ],
+            ),
+        ],
+        SUMMER,
+    )
 
 
 YEAR = {
@@ -146,10 +240,16 @@ def count(engine, table, where=None) -> int:
 def test_a_year_loaded_term_by_term(db, tmp_path):
     engine = open_register(db)
     first = load_term(engine, autumn_batch(tmp_path))
-    assert first.loaded == ["p1.xlsm", "p2.xlsm", "s1.xlsm"] and first.placements == 5  # the rejected one's held, not counted
+    assert (
+        first.loaded == ["p1.xlsm", "p2.xlsm", "s1.xlsm"] and first.placements == 5
+    )  # the rejected one's held, not counted
     autumn = year_figures(engine, AUTUMN)
     assert (autumn["terms"], autumn["children"], autumn["placements"], autumn["returned_to_mainstream"]) == (
-        ["2024/25 Autumn"], 3, 3, 1)
+        ["2024/25 Autumn"],
+        3,
+        3,
+        1,
+    )
     fixed = load_term(engine, corrected_batch(tmp_path))
     assert fixed.superseded == ["p2.xlsm"]
     spring = spring_batch(tmp_path)
@@ -163,8 +263,13 @@ def test_a_year_loaded_term_by_term(db, tmp_path):
     # one record per child; A's second surname is kept beside the first (X003), not written over it
     assert count(engine, S.children) == 5
     with engine.connect() as conn:
-        names = conn.execute(select(S.identities.c.surname).join(S.children)
-                             .where(S.children.c.upn == A).order_by(S.identities.c.id)).scalars().all()
+        names = (
+            conn.execute(
+                select(S.identities.c.surname).join(S.children).where(S.children.c.upn == A).order_by(S.identities.c.id)
+            )
+            .scalars()
+            .all()
+        )
     assert names == ["Able", "Able-Smith"]
     assert count(engine, S.returns) == 7
     engine.dispose()
@@ -178,21 +283,54 @@ def test_a_corrected_return_supersedes_the_earlier_one_and_both_stay_logged(db, 
         logged = {r.file: r for r in conn.execute(select(S.returns)).all()}
     old, new = logged["p2.xlsm"], logged["p2 corrected.xlsm"]
     assert (old.status, old.superseded_by, old.errors) == ("rejected", new.id, 1)
-    assert old.findings == [{"sheet": "Pupils", "row": 10, "column": "Ethnicity", "cell": "F10", "code": "R003",
-                             "severity": "error", "message": "Ethnicity is missing. Please fill it in."}]
+    assert old.findings == [
+        {
+            "sheet": "Pupils",
+            "row": 10,
+            "column": "Ethnicity",
+            "cell": "F10",
+            "code": "R003",
+            "severity": "error",
+            "message": "Ethnicity is missing. Please fill it in.",
+        }
+    ]
     assert (new.status, new.superseded_by, new.org_key, new.term) == ("accepted", None, "AP-002", "Autumn")
     # a later accepted return for AP-001 replaces the earlier one: only its children count
-    load_term(engine, batch(tmp_path / "again", [provider("p1 v2.xlsm", " ap-001 ", AUTUMN, [
-        pupil(A, date(2024, 9, 9))], completed=date(2025, 1, 20))], AUTUMN))
+    load_term(
+        engine,
+        batch(
+            tmp_path / "again",
+            [provider("p1 v2.xlsm", " ap-001 ", AUTUMN, [pupil(A, date(2024, 9, 9))], completed=date(2025, 1, 20))],
+            AUTUMN,
+        ),
+    )
     figures = year_figures(engine, AUTUMN)
     assert (figures["children"], figures["placements"], figures["returned_to_mainstream"]) == (2, 2, 1)  # A, D
     with engine.connect() as conn:
-        p1 = conn.execute(select(S.returns.c.file, S.returns.c.superseded_by).where(S.returns.c.org_key == "AP-001")
-                          .order_by(S.returns.c.id)).all()
+        p1 = conn.execute(
+            select(S.returns.c.file, S.returns.c.superseded_by)
+            .where(S.returns.c.org_key == "AP-001")
+            .order_by(S.returns.c.id)
+        ).all()
     assert [f for f, by in p1 if by is None] == ["p1 v2.xlsm"]
     # a rejected return arriving after an accepted one does not replace it
-    load_term(engine, batch(tmp_path / "worse", [provider("p1 v3.xlsm", "AP-001", AUTUMN, [
-        pupil(C, date(2024, 9, 16))], status=REJECTED, completed=date(2025, 2, 1))], AUTUMN))
+    load_term(
+        engine,
+        batch(
+            tmp_path / "worse",
+            [
+                provider(
+                    "p1 v3.xlsm",
+                    "AP-001",
+                    AUTUMN,
+                    [pupil(C, date(2024, 9, 16))],
+                    status=REJECTED,
+                    completed=date(2025, 2, 1),
+                )
+            ],
+            AUTUMN,
+        ),
+    )
     assert year_figures(engine, AUTUMN)["children"] == 2
     engine.dispose()
 
@@ -217,8 +355,13 @@ def test_a_killed_load_leaves_the_database_as_it_was(db, tmp_path):
     spring = spring_batch(tmp_path)
     (tmp_path / "batch.pickle").write_bytes(pickle.dumps(spring))
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    proc = subprocess.Popen([sys.executable, "-c", KILLED_LOAD, db, str(tmp_path / "batch.pickle")],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLED_LOAD, db, str(tmp_path / "batch.pickle")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     second: dict = {}
     waiting = threading.Thread(target=lambda: second.update(done=load_term(engine, summer_batch(tmp_path))))
     try:
@@ -252,8 +395,11 @@ def test_migrations_build_an_empty_database_and_a_newer_one_is_refused(db):
     with engine.begin() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     engine.dispose()
-    with pytest.raises(RegisterError, match=r"written by a newer version of ap-sheets \(schema revision 9999; "
-                                            r"this version knows up to 0001\)\. Upgrade ap-sheets"):
+    with pytest.raises(
+        RegisterError,
+        match=r"written by a newer version of ap-sheets \(schema revision 9999; "
+        r"this version knows up to 0001\)\. Upgrade ap-sheets",
+    ):
         open_register(db)
 
 
@@ -272,10 +418,16 @@ def test_purge_deletes_personal_data_and_keeps_the_figures(db, tmp_path):
     assert count(engine, S.children, S.children.c.purged_on == date(2026, 9, 1)) == 1
     assert count(engine, S.identities) == 5  # A twice, B, C, E
     with engine.connect() as conn:
-        kept = conn.execute(select(S.placements).join(S.children).where(S.children.c.upn.is_(None))
-                            .order_by(S.placements.c.id.desc())).first()
+        kept = conn.execute(
+            select(S.placements).join(S.children).where(S.children.c.upn.is_(None)).order_by(S.placements.c.id.desc())
+        ).first()
     assert (kept.end_date, kept.destination, kept.sen, kept.looked_after, kept.nc_year) == (
-        date(2024, 12, 13), "New mainstream school", None, None, None)
+        date(2024, 12, 13),
+        "New mainstream school",
+        None,
+        None,
+        None,
+    )
     assert year_figures(engine, AUTUMN) == {**YEAR, "children_purged": 1}
     assert plan_purge(engine, date(2025, 1, 1)).children == 0  # done once
     with engine.connect() as conn:
@@ -327,13 +479,31 @@ def test_the_year_register_has_every_child_of_the_year_once(db, tmp_path):
     engine.dispose()
     assert list(children) == [A, B, C, D, E]  # by surname: Able-Smith, Baker, Cole, Dunn, Ede
     assert children[A] == {
-        "upn": A, "surname": "Able-Smith", "forename": "Amy", "date_of_birth": date(2011, 5, 1), "placements": 2,
-        "providers": "Provider AP-001; Provider AP-002", "first_start": date(2024, 9, 9), "open": True,
-        "last_end": None, "latest_destination": "Another AP", "returned_to_mainstream": False, "back_in_ap": False,
-        "terms": "Autumn, Spring, Summer", "names_held": 2}
-    assert (children[B]["placements"], children[B]["returned_to_mainstream"], children[B]["back_in_ap"]) == (2, True, True)
+        "upn": A,
+        "surname": "Able-Smith",
+        "forename": "Amy",
+        "date_of_birth": date(2011, 5, 1),
+        "placements": 2,
+        "providers": "Provider AP-001; Provider AP-002",
+        "first_start": date(2024, 9, 9),
+        "open": True,
+        "last_end": None,
+        "latest_destination": "Another AP",
+        "returned_to_mainstream": False,
+        "back_in_ap": False,
+        "terms": "Autumn, Spring, Summer",
+        "names_held": 2,
+    }
+    assert (children[B]["placements"], children[B]["returned_to_mainstream"], children[B]["back_in_ap"]) == (
+        2,
+        True,
+        True,
+    )
     assert (children[D]["last_end"], children[D]["latest_destination"], children[D]["terms"]) == (
-        date(2024, 12, 13), "New mainstream school", "Autumn")
+        date(2024, 12, 13),
+        "New mainstream school",
+        "Autumn",
+    )
 
 
 def test_a_term_rebuilt_from_the_database_with_trends_from_every_term_held(db, tmp_path):
@@ -348,11 +518,18 @@ def test_a_term_rebuilt_from_the_database_with_trends_from_every_term_held(db, t
     engine.dispose()
     assert (spring.term, spring.term_source, autumn.term_source) == (SPRING, "latest held", "given")
     assert {t: sorted(r.file for r in rs) for t, rs in spring.trend_terms.items()} == {
-        AUTUMN: ["p1.xlsm (#1)", "p2 corrected.xlsm", "s1.xlsm"], SPRING: ["p1.xlsm (#5)"]}
+        AUTUMN: ["p1.xlsm (#1)", "p2 corrected.xlsm", "s1.xlsm"],
+        SPRING: ["p1.xlsm (#5)"],
+    }
     # the term as logged: the rejected return and the correction that replaced it, X005 as the folder would
-    assert autumn.decisions == {"p1.xlsm (#1)": "Yes", "p2 corrected.xlsm": "Yes", "s1.xlsm": "Yes",
-                                "p2.xlsm": "No: another return for the same provider is used (p2 corrected.xlsm), X005"}
+    assert autumn.decisions == {
+        "p1.xlsm (#1)": "Yes",
+        "p2 corrected.xlsm": "Yes",
+        "s1.xlsm": "Yes",
+        "p2.xlsm": "No: another return for the same provider is used (p2 corrected.xlsm), X005",
+    }
     rows = {r.file: r.rows for r in autumn.results}
     assert [(row.upn, row.surname, row.end_date, row.destination) for row in rows["p2 corrected.xlsm"]] == [
-        (D, "Dunn", date(2024, 12, 13), "New mainstream school")]
+        (D, "Dunn", date(2024, 12, 13), "New mainstream school")
+    ]
     assert rows["p1.xlsm (#1)"][1] == pupil(B, date(2024, 9, 9), date(2024, 11, 29), "Returned to home school", row=11)

@@ -2,6 +2,7 @@
 every place a check runs: validate, the batch's workers, its feedback copies, X006 in
 reconcile, and the places that say which test was applied (the Validation sheet, the
 report's Overview, summary.json). Real workbooks filled from the committed templates."""
+
 from __future__ import annotations
 
 import json
@@ -32,8 +33,10 @@ def config(tmp_path, text, name="council.toml"):
 
 def unregistered_provider_with_sen_support_pupil_full_time():
     f = provider_return()
-    f.fill_form("Provider", {"registered_school": "N", "dfe_urn": None, "ofsted_judgement": "Not inspected",
-                             "ofsted_report_date": None})
+    f.fill_form(
+        "Provider",
+        {"registered_school": "N", "dfe_urn": None, "ofsted_judgement": "Not inspected", "ofsted_report_date": None},
+    )
     for row in (3, 4):
         f.set_cell("Pupils", row, "hours_per_week", 10)
     f.set_cell("Pupils", 2, "sen", "K")  # age 13, SEN support, not looked after
@@ -53,8 +56,19 @@ def test_validate_config_chooses_the_registration_test_and_full_time_hours(tmp_p
     act = codes(run("validate", path, "--format", "json", "--config", config(tmp_path, ACT)))
     assert [c for c, _ in act] == ["R031", "R030"]  # the Provider sheet first
     assert "By law (Children's Wellbeing and Schools Act 2026 s.43)" in act[0][1]
-    assert codes(run("validate", path, "--format", "json", "--config",
-                     config(tmp_path, ACT + "full_time_hours = 20\n", "twenty.toml"))) == []
+    assert (
+        codes(
+            run(
+                "validate",
+                path,
+                "--format",
+                "json",
+                "--config",
+                config(tmp_path, ACT + "full_time_hours = 20\n", "twenty.toml"),
+            )
+        )
+        == []
+    )
 
 
 def test_validation_sheet_names_the_test_applied():
@@ -63,7 +77,8 @@ def test_validation_sheet_names_the_test_applied():
     assert verdict(report, when)[2] == (
         "Registration test applied: guidance-2024 (the council's guidance (§3.2): five or more pupils of compulsory "
         "school age in full-time education, or one with an EHC plan or looked after). Full-time education is more "
-        "than 18 hours a week (DfE guidance, §3.3).")
+        "than 18 hours a week (DfE guidance, §3.3)."
+    )
     act = verdict(report, when, Settings(registration_test="act-2026", full_time_hours=20))[2]
     assert act.startswith("Registration test applied: act-2026 (the Children's Wellbeing and Schools Act 2026 s.43")
     assert act.endswith("Full-time education is more than 20 hours a week (DfE guidance, §3.3).")
@@ -74,10 +89,21 @@ def hidden_setting_log(urn: str, name: str, first: int, sen: str = "N"):
     no return of its own."""
     f = school_log()
     f.fill_form("School", {"school_urn": urn, "school_name": name})
-    f.add_row("Placements", placement(upn=make_upn(first), sen=sen, provider_name="Hidden Academy",
-                                      provider_id="AP-0099", provider_registered="N", provider_urn=None,
-                                      ap_setting_type="OTH", hours_at_provider=20, hours_at_school=5,
-                                      start_date=date(2024, 9, 9)))
+    f.add_row(
+        "Placements",
+        placement(
+            upn=make_upn(first),
+            sen=sen,
+            provider_name="Hidden Academy",
+            provider_id="AP-0099",
+            provider_registered="N",
+            provider_urn=None,
+            ap_setting_type="OTH",
+            hours_at_provider=20,
+            hours_at_school=5,
+            start_date=date(2024, 9, 9),
+        ),
+    )
     return f
 
 
@@ -100,10 +126,16 @@ def test_consolidate_config_reaches_the_workers_x006_feedback_and_the_report(tmp
     assert "R031" not in default["issues_by_code"] and act["issues_by_code"]["R031"] == 1  # checked on workers
     overview = openpyxl.load_workbook(tmp_path / "act" / "council_report.xlsx", read_only=True)["Overview"]
     lines = [row[0] for row in overview.iter_rows(max_row=8, max_col=1, values_only=True)]
-    assert any(str(v).startswith("Registration test applied: the Children's Wellbeing and Schools Act 2026") for v in lines)
-    x006 = [row for row in openpyxl.load_workbook(tmp_path / "act" / "council_report.xlsx",
-                                                  read_only=True)["Reconciliation"].iter_rows(values_only=True)
-            if row and row[0] == "X006"]
+    assert any(
+        str(v).startswith("Registration test applied: the Children's Wellbeing and Schools Act 2026") for v in lines
+    )
+    x006 = [
+        row
+        for row in openpyxl.load_workbook(tmp_path / "act" / "council_report.xlsx", read_only=True)[
+            "Reconciliation"
+        ].iter_rows(values_only=True)
+        if row and row[0] == "X006"
+    ]
     assert [row[4] for row in x006] == ["elm.xlsm", "provider.xlsm"]  # no return: on the first log naming it
     x006 = [row for row in x006 if "Hidden Academy (ID AP-0099)" in row[3]]
     assert "to 2 children of compulsory school age" in x006[0][3] and "elm.xlsm, oak.xlsm" in x006[0][3]

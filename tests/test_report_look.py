@@ -1,6 +1,7 @@
 """What the reports tell their readers: the headline child count, the council's own name and
 targets, an Overview in plain words, and print settings. The term is test_consolidate's
 (7 children on accepted provider returns, c11 on a rejected return, c8 only on a school log)."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,8 @@ import re
 import openpyxl
 import pytest
 
-from ap_sheets.cli.consolidate import render_consolidation
 from ap_sheets.batch import consolidate
+from ap_sheets.cli.consolidate import render_consolidation
 from ap_sheets.settings import Settings
 from test_consolidate import sheet_rows, term_dir  # noqa: F401 (term_dir is a fixture)
 
@@ -18,7 +19,7 @@ COUNCIL = "Northbridge Council"
 
 
 @pytest.fixture(scope="module")
-def outcome(term_dir, tmp_path_factory):  # noqa: F811
+def outcome(term_dir, tmp_path_factory):
     config = Settings(council_name=COUNCIL, zero_suspensions_target_pct=90.0, neet_max_pct=5.0)
     return consolidate(term_dir, tmp_path_factory.mktemp("look"), config=config, progress=False)
 
@@ -39,9 +40,10 @@ def test_headline_counts_every_child_on_the_register_and_says_who_is_left_out(ou
     assert rows["Children on the register"] == 9
     assert rows["  on accepted provider returns"] == 7
     assert rows["  only on school logs or rejected returns"] == 2
-    assert ("Children on the register: 9. In the figures: 7 on accepted provider returns (2 with an EHC plan, "
-            "1 looked after). Not in the figures: 2 only on rejected returns or school logs.") \
-        in render_consolidation(outcome)
+    assert (
+        "Children on the register: 9. In the figures: 7 on accepted provider returns (2 with an EHC plan, "
+        "1 looked after). Not in the figures: 2 only on rejected returns or school logs."
+    ) in render_consolidation(outcome)
 
 
 def test_council_name_heads_every_sheet_of_both_reports(outcome):
@@ -62,8 +64,10 @@ def test_kpi_wording_and_targets_come_from_the_settings(outcome):
         assert "85%" not in overview and "H&F" not in overview
         definitions = {r["Figure"]: r for r in sheet_rows(path, "Definitions", "Figure")}
         assert "Target: at least 90%." in definitions["Children with no suspensions"]["What it means"]
-        assert "Target: at most 5%." in definitions[
-            "Ended placements: not in education, employment or training"]["What it means"]
+        assert (
+            "Target: at most 5%."
+            in definitions["Ended placements: not in education, employment or training"]["What it means"]
+        )
         assert "zero_suspensions_target_pct" in definitions["Children with no suspensions"]["Source"]
     s = json.loads(outcome.outputs["summary"].read_text())
     assert s["kpis"]["zero_suspensions"]["target_pct"] == 90.0
@@ -81,8 +85,10 @@ def test_overviews_are_in_plain_words(outcome):
 
 def test_a_kpi_without_a_target_says_so_in_the_shareable_report(outcome):
     rows = sheet_rows(outcome.outputs["shareable"], "Overview", "Indicator")
-    other = {r["Indicator"]: r for r in sheet_rows_after(outcome.outputs["shareable"], "Overview",
-                                                         "Other indicators (no target set)")}
+    other = {
+        r["Indicator"]: r
+        for r in sheet_rows_after(outcome.outputs["shareable"], "Overview", "Other indicators (no target set)")
+    }
     assert "Placements where the child is engaged" in other
     assert all(r["Status"] != "c" for r in rows)
 
@@ -92,7 +98,7 @@ def sheet_rows_after(path, sheet: str, heading: str) -> list[dict]:
     rows = list(ws.iter_rows(values_only=True))
     top = next(i for i, r in enumerate(rows) if r and r[0] == heading) + 1
     out = []
-    for r in rows[top + 1:]:
+    for r in rows[top + 1 :]:
         if r[0] is None:
             break
         out.append(dict(zip(rows[top], r)))
@@ -120,7 +126,7 @@ def test_shareable_tables_total_last_and_findings_by_rule_not_suppressed(outcome
     rows = list(wb["Data quality"].iter_rows(values_only=True))
     head = next(r for r in rows if "Code" in r)
     at = head.index("Code")
-    counts = {r[at]: r[at + 3] for r in rows[rows.index(head) + 1:] if r[at]}
+    counts = {r[at]: r[at + 3] for r in rows[rows.index(head) + 1 :] if r[at]}
     assert counts["R012"] == 1 and counts["X001"] == 1  # findings about files: no `c`
 
 

@@ -3,6 +3,7 @@
 The specification's codes come from its rule tables (docs/DATA-SPEC.md, a copy of the
 council's contract kept identical to ../shared/spec/DATA-SPEC.md where that is present).
 """
+
 from __future__ import annotations
 
 import inspect
@@ -25,7 +26,13 @@ PROJECT_CODES = {"R060"}
 # Codes of the specification not declared yet, each with the issue that brings it. When one
 # is declared, this test fails until it is taken off the list.
 NOT_YET_DECLARED = {
-    "D001": 14, "D002": 14, "D003": 14, "D004": 14, "X007": 14, "X008": 14, "X009": 14,
+    "D001": 14,
+    "D002": 14,
+    "D003": 14,
+    "D004": 14,
+    "X007": 14,
+    "X008": 14,
+    "X009": 14,
 }
 
 
@@ -45,8 +52,9 @@ def test_declared_rules_are_the_specifications_with_the_same_severity():
     spec = spec_rules()
     assert set(RULES) - set(spec) == PROJECT_CODES
     assert set(spec) - set(RULES) == set(NOT_YET_DECLARED)
-    assert {code: str(r.severity) for code, r in RULES.items() if code in spec} == \
-        {code: sev for code, sev in spec.items() if code in RULES}
+    assert {code: str(r.severity) for code, r in RULES.items() if code in spec} == {
+        code: sev for code, sev in spec.items() if code in RULES
+    }
 
 
 def test_every_rule_has_a_title_a_message_and_a_check():
@@ -67,8 +75,11 @@ def test_every_rule_is_tested_beside_its_declaration():
     """Each rule module ends with tests; each rule has at least one named after its code."""
     for code, r in RULES.items():
         module = import_module(r.module)
-        tests = [name for name, fn in inspect.getmembers(module, inspect.isfunction)
-                 if name.startswith("test_") and fn.__module__ == module.__name__]
+        tests = [
+            name
+            for name, fn in inspect.getmembers(module, inspect.isfunction)
+            if name.startswith("test_") and fn.__module__ == module.__name__
+        ]
         assert any(code.lower() in name for name in tests), f"{code}: no test_{code.lower()}_... in {r.module}"
 
 
@@ -78,7 +89,13 @@ def test_rules_command_lists_every_rule_with_its_module():
     listed = json.loads(result.output)
     assert [r["code"] for r in listed] == list(RULES)
     r040 = next(r for r in listed if r["code"] == "R040")
-    assert r040 == {"code": "R040", "severity": "query", "title": RULES["R040"].title, "applies_to": "Notifications",
-                    "module": "ap_sheets.rules.notification_rules", "settings": []}
+    assert r040 == {
+        "code": "R040",
+        "severity": "query",
+        "title": RULES["R040"].title,
+        "applies_to": "Notifications",
+        "module": "ap_sheets.rules.notification_rules",
+        "settings": [],
+    }
     text = CliRunner().invoke(main, ["rules"]).output
     assert "R040  query  Notifications" in text and "[ap_sheets.rules.notification_rules]" in text

@@ -8,6 +8,7 @@ cell). They cover what only a real file shows (typed and text dates, codes with 
 blank and moved columns, renamed or missing sheets, a plain workbook), one rule of each group,
 and that the in-memory builder gives exactly the findings the real template does.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -36,6 +37,7 @@ def cell(filler, sheet, key, row):
 
 # ---------- clean returns ----------
 
+
 def test_clean_provider_return_has_no_findings(provider_filler, tmp_path):
     report, issues = found(provider_filler, tmp_path)
     assert issues == []
@@ -49,6 +51,7 @@ def test_clean_school_log_has_no_findings(school_filler, tmp_path):
 
 
 # ---------- what users type: dates, spaces, case, blank rows, moved columns ----------
+
 
 @pytest.mark.parametrize("typed", ["04/03/2011", "04-03-2011", "2011-03-04", " 4/3/2011 ", "4 March 2011"])
 def test_text_dates_in_uk_order_are_read(provider_filler, tmp_path, typed):
@@ -89,6 +92,7 @@ def test_moved_columns_still_read_and_findings_name_the_new_cell(provider_filler
 
 # ---------- R004: the workbook itself ----------
 
+
 def test_r004_renamed_column_is_reported_not_crashed(provider_filler, tmp_path):
     provider_filler.rename_header("Pupils", "date_of_birth", "DOB")
     assert only(provider_filler, tmp_path) == [("R004", "Pupils", None, "Date of birth", None)]
@@ -121,15 +125,18 @@ def test_r004_plain_workbook_is_not_a_return(tmp_path):
 
 # ---------- one rule of each group ----------
 
+
 def test_r003_conditional_values(provider_filler, tmp_path):  # required_rules
     provider_filler.set_cell("Pupils", 4, "sexual_orientation", None)  # 16 at term start
     provider_filler.set_cell("Pupils", 2, "commissioner_urn", None)  # a school commissioned
     r = provider_filler.set("Provider", "ofsted_report_date", None)  # judged Good
-    assert sorted(only(provider_filler, tmp_path)) == sorted([
-        ("R003", "Provider", r, "Ofsted report date", f"B{r}"),
-        ("R003", "Pupils", 2, "Commissioner URN", cell(provider_filler, "Pupils", "commissioner_urn", 2)),
-        ("R003", "Pupils", 4, "Sexual orientation", cell(provider_filler, "Pupils", "sexual_orientation", 4)),
-    ])
+    assert sorted(only(provider_filler, tmp_path)) == sorted(
+        [
+            ("R003", "Provider", r, "Ofsted report date", f"B{r}"),
+            ("R003", "Pupils", 2, "Commissioner URN", cell(provider_filler, "Pupils", "commissioner_urn", 2)),
+            ("R003", "Pupils", 4, "Sexual orientation", cell(provider_filler, "Pupils", "sexual_orientation", 4)),
+        ]
+    )
 
 
 def test_placement_log_shares_the_child_rules(school_filler, tmp_path):  # pupil_rules
@@ -197,8 +204,20 @@ SCHOOL_MISTAKES = [
     ("set_cell", ("Placements", 3, "hours_at_school", 9.5)),  # R054
     ("set_cell", ("Placements", 2, "dbs_confirmed", "No")),  # R057
     ("set_cell", ("Placements", 2, "provider_urn", 145678)),  # a URN typed as a number: fine
-    ("add_row", ("Placements", placement(upn=make_upn(12), provider_registered="N", provider_urn=None,
-                                         ap_setting_type="OTH", hours_at_provider=19, hours_at_school=20))),  # R054
+    (
+        "add_row",
+        (
+            "Placements",
+            placement(
+                upn=make_upn(12),
+                provider_registered="N",
+                provider_urn=None,
+                ap_setting_type="OTH",
+                hours_at_provider=19,
+                hours_at_school=20,
+            ),
+        ),
+    ),  # R054
     ("add_row", ("Placements", placement(start_date=date(2024, 10, 1)))),  # R011
 ]
 
@@ -207,11 +226,17 @@ def _everything(findings):
     return [(f.code, f.sheet, f.row, f.column, f.cell, f.message, f.value) for f in findings]
 
 
-@pytest.mark.parametrize("kind,mistakes,codes", [
-    ("provider-return", PROVIDER_MISTAKES,
-     {"R001", "R002", "R003", "R012", "R013", "R020", "R021", "R023", "R033", "R040", "R041"}),
-    ("school-log", SCHOOL_MISTAKES, {"R001", "R011", "R050", "R052", "R053", "R054", "R057"}),
-])
+@pytest.mark.parametrize(
+    "kind,mistakes,codes",
+    [
+        (
+            "provider-return",
+            PROVIDER_MISTAKES,
+            {"R001", "R002", "R003", "R012", "R013", "R020", "R021", "R023", "R033", "R040", "R041"},
+        ),
+        ("school-log", SCHOOL_MISTAKES, {"R001", "R011", "R050", "R052", "R053", "R054", "R057"}),
+    ],
+)
 def test_the_in_memory_builder_finds_exactly_what_the_real_template_does(tmp_path, kind, mistakes, codes):
     filler = provider_return() if kind == "provider-return" else school_log()
     built = testing.provider_return() if kind == "provider-return" else testing.school_log()

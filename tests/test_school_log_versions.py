@@ -1,6 +1,7 @@
 """School log template versions: v2 (current) adds Provider UKPRN and AP setting type; a log
 made on the v1 template (tests/fixtures, the template as committed before v2) still reads and
 checks exactly as before: the v2 columns count as blank, with no R004 for them."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -61,21 +62,50 @@ def test_filled_v1_log_checks_exactly_as_before(tmp_path):
 
 
 EXPECTED_V1 = [
-    ("R001", "Placements", 2, "Hours per week at provider", "Q2",
-     "'lots' in Hours per week at provider is not a number of 0 or more.", "lots"),
-    ("R052", "Placements", 2, "SLA agreed", "S2",
-     "No date for the service level agreement. It must be in place before the placement starts (§6.1a).", None),
-    ("R001", "Placements", 3, "Date of birth", "D3",
-     "Date of birth is not a real date: check the day and month (day first, e.g. 15/09/2024). "
-     "US order (month first) is never used.", "31/02/2010"),
-    ("R002", "Placements", 3, "Placement reason", "L3",
-     "'Naughty' is not one of the codes for Placement reason. Choose one of: Permanent exclusion, Suspension, "
-     "At risk of exclusion, Medical or mental health, EHCP interim, EOTAS, Other.", "Naughty"),
+    (
+        "R001",
+        "Placements",
+        2,
+        "Hours per week at provider",
+        "Q2",
+        "'lots' in Hours per week at provider is not a number of 0 or more.",
+        "lots",
+    ),
+    (
+        "R052",
+        "Placements",
+        2,
+        "SLA agreed",
+        "S2",
+        "No date for the service level agreement. It must be in place before the placement starts (§6.1a).",
+        None,
+    ),
+    (
+        "R001",
+        "Placements",
+        3,
+        "Date of birth",
+        "D3",
+        "Date of birth is not a real date: check the day and month (day first, e.g. 15/09/2024). "
+        "US order (month first) is never used.",
+        "31/02/2010",
+    ),
+    (
+        "R002",
+        "Placements",
+        3,
+        "Placement reason",
+        "L3",
+        "'Naughty' is not one of the codes for Placement reason. Choose one of: Permanent exclusion, Suspension, "
+        "At risk of exclusion, Medical or mental health, EHCP interim, EOTAS, Other.",
+        "Naughty",
+    ),
 ]
 
 
-@pytest.mark.parametrize("typed, read", [("oot", "OOT"), (" WBP ", "WBP"),
-                                         ("OTH - Other unregistered provider", "OTH")])
+@pytest.mark.parametrize(
+    "typed, read", [("oot", "OOT"), (" WBP ", "WBP"), ("OTH - Other unregistered provider", "OTH")]
+)
 def test_v2_ap_setting_type_codes(tmp_path, typed, read):
     f = school_log()
     f.set_cell("Placements", 3, "ap_setting_type", typed)

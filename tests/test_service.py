@@ -9,6 +9,7 @@
 - The app with small limits: rate limits (429), a full queue (503), the time limit per check,
   a slow sender (408), an over-size upload (413).
 """
+
 from __future__ import annotations
 
 import json
@@ -38,6 +39,7 @@ XLSM = "application/vnd.ms-excel.sheet.macroEnabled.12"
 
 # ---------------------------------------------------------------- the server
 
+
 @pytest.fixture(scope="module")
 def returns(tmp_path_factory) -> dict[str, Path]:
     """A rejected provider return (one bad UPN: R010 at Pupils!A4), a clean one, a school log."""
@@ -45,9 +47,11 @@ def returns(tmp_path_factory) -> dict[str, Path]:
     bad = provider_return()
     bad.set_cell("Pupils", 4, "upn", BAD_UPN3)
     bad.set_cell("Pupils", 2, "ethnicity", None)
-    return {"rejected": bad.save(root / "AP-0007 Bright Futures - rejected.xlsm"),
-            "accepted": provider_return().save(root / "AP-0007 Bright Futures - clean.xlsm"),
-            "school": school_log().save(root / "Northwood High School log.xlsm")}
+    return {
+        "rejected": bad.save(root / "AP-0007 Bright Futures - rejected.xlsm"),
+        "accepted": provider_return().save(root / "AP-0007 Bright Futures - clean.xlsm"),
+        "school": school_log().save(root / "Northwood High School log.xlsm"),
+    }
 
 
 def test_ap_sheets_serve_runs_the_service_with_the_councils_keys(servers, keys, returns):
@@ -61,8 +65,7 @@ def test_ap_sheets_serve_runs_the_service_with_the_councils_keys(servers, keys, 
 
 def upload(client: httpx.Client, path: Path, as_json: bool = False, name: str | None = None) -> httpx.Response:
     headers = {"Accept": "application/json"} if as_json else {}
-    return client.post("/check", headers=headers,
-                       files={"file": (name or path.name, path.read_bytes(), XLSM)})
+    return client.post("/check", headers=headers, files={"file": (name or path.name, path.read_bytes(), XLSM)})
 
 
 def validate_json(*paths: Path) -> dict:
@@ -71,6 +74,7 @@ def validate_json(*paths: Path) -> dict:
 
 
 # ---------------------------------------------------------------- keys
+
 
 def test_a_key_is_printed_once_alone_on_its_last_line_and_stored_hashed(keys):
     text = keys["file"].read_text()
@@ -93,6 +97,7 @@ def test_the_service_settings_are_read_from_the_councils_file(keys):
 
 
 # ---------------------------------------------------------------- checking over HTTP
+
 
 def test_health_check_and_strict_headers(server):
     with server.client() as c:
@@ -145,15 +150,17 @@ def test_the_page_lists_findings_by_sheet_errors_first_and_offers_the_marked_cop
         assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
         page = r.text
         assert "REJECTED: 2 errors and 0 queries" in page
-        assert page.index("<h2 class=\"heading-m\" id=\"sheet-1\">Pupils</h2>") < page.index("R010")
+        assert page.index('<h2 class="heading-m" id="sheet-1">Pupils</h2>') < page.index("R010")
         assert "The UPN has the wrong check letter: check it against the pupil&#x27;s school record." in page
         assert "Ethnicity is missing. Please fill it in." in page
         token = page.split('href="/download/')[1].split('"')[0]
         assert len(token) >= 40
         d = c.get(f"/download/{token}")
         assert d.status_code == 200 and d.headers["content-type"] == XLSM
-        assert d.headers["content-disposition"] == \
-            "attachment; filename*=UTF-8''AP-0007%20Bright%20Futures%20-%20rejected%20-%20checked.xlsm"
+        assert (
+            d.headers["content-disposition"]
+            == "attachment; filename*=UTF-8''AP-0007%20Bright%20Futures%20-%20rejected%20-%20checked.xlsm"
+        )
         assert d.headers["cache-control"] == "no-store"
         marked = Path(server.tmp.parent / "marked.xlsm")
         marked.write_bytes(d.content)
@@ -185,7 +192,7 @@ def test_every_hostile_file_gets_its_verdict_and_the_service_stays_up(server, tm
 
     clean = provider_return().save(tmp_path / "clean.xlsm").read_bytes()
     with server.client() as c:
-        for case, (name, build, code, words) in CORPUS.items():
+        for case, (name, build, _code, words) in CORPUS.items():
             try:
                 data = build(clean)
             except pytest.skip.Exception:
@@ -201,15 +208,15 @@ def test_every_hostile_file_gets_its_verdict_and_the_service_stays_up(server, tm
 
 def test_concurrent_uploads_all_get_their_own_answer(server, returns):
     paths = [returns["rejected"], returns["accepted"], returns["school"]] * 3
-    with server.client() as c:
-        with ThreadPoolExecutor(8) as pool:
-            answers = list(pool.map(lambda p: upload(c, p, as_json=True), paths))
+    with server.client() as c, ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda p: upload(c, p, as_json=True), paths))
     assert [a.status_code for a in answers] == [200] * len(paths)
     assert [a.json()["files"][0]["file"] for a in answers] == [p.name for p in paths]
     assert [a.json()["files"][0]["status"] for a in answers] == ["rejected", "accepted", "accepted"] * 3
 
 
 # ---------------------------------------------------------------- the workbook buttons (xlwings)
+
 
 def payload(path: Path) -> dict:
     from test_excel_handlers import payload_from_file
@@ -235,9 +242,11 @@ def test_validate_button_answers_xlwings_actions(server, returns, keys):
     actions = r.json()["actions"]
     assert any(a["func"] == "addSheet" and a["args"][1] == VALIDATION_SHEET for a in actions)
     sheets = [s["name"] for s in payload(returns["rejected"])["sheets"]]
-    fills = {(sheets[a["sheet_position"]], a["start_row"], a["start_column"]): a["args"][0]
-             for a in actions if a["func"] == "setRangeColor"
-             and a["sheet_position"] < len(sheets)}  # the return's own sheets, not the new Validation sheet's look
+    fills = {
+        (sheets[a["sheet_position"]], a["start_row"], a["start_column"]): a["args"][0]
+        for a in actions
+        if a["func"] == "setRangeColor" and a["sheet_position"] < len(sheets)
+    }  # the return's own sheets, not the new Validation sheet's look
     assert fills[("Pupils", 3, 0)] == ERROR_FILL  # A4 (0-based row and column)
     texts = [v for a in actions if a["func"] == "setValues" for row in a["values"] for v in row]
     assert any(isinstance(v, str) and v.startswith("REJECTED: 2 errors and 0 queries.") for v in texts)
@@ -276,6 +285,7 @@ def test_a_button_call_that_is_not_a_workbook_is_refused(server, keys):
 
 # ---------------------------------------------------------------- nothing kept, nothing told
 
+
 def test_nothing_is_left_on_disk_and_the_log_holds_no_personal_data(server, returns):
     with server.client() as c:
         upload(c, returns["rejected"])
@@ -285,12 +295,20 @@ def test_nothing_is_left_on_disk_and_the_log_holds_no_personal_data(server, retu
     assert files_left(server.tmp) == []
     log = server.log.read_text()
     assert "POST /check 200" in log and "GET <other address> 404" in log and "FAKE LOG LINE" not in log
-    for secret in ("Bright Futures - rejected", "AP-0007 Bright", "Okafor", "Begum", "UB8 1UW", BAD_UPN3, "/download/"
-                   + "x"):
+    for secret in (
+        "Bright Futures - rejected",
+        "AP-0007 Bright",
+        "Okafor",
+        "Begum",
+        "UB8 1UW",
+        BAD_UPN3,
+        "/download/" + "x",
+    ):
         assert secret not in log
 
 
 # ---------------------------------------------------------------- limits
+
 
 @pytest.fixture(scope="module")
 def tight(servers):
@@ -302,12 +320,16 @@ def test_an_over_size_upload_is_refused_while_it_arrives(tight):
     with tight.client() as c:
         r = c.post("/check", headers={"Accept": "application/json"}, files={"file": ("big.xlsm", big, XLSM)})
         assert r.status_code == 413
-        assert r.json()["files"][0]["status"] == "unreadable" and "larger than the 1.0 MB" in r.json()["files"][0]["reason"]
+        assert (
+            r.json()["files"][0]["status"] == "unreadable"
+            and "larger than the 1.0 MB" in r.json()["files"][0]["reason"]
+        )
 
         def chunks():  # no Content-Length: the size is counted as it arrives
-            yield b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.xlsm\"\r\n\r\n"
+            yield b'--b\r\nContent-Disposition: form-data; name="file"; filename="big.xlsm"\r\n\r\n'
             for _ in range(20):
                 yield b"\0" * 100_000
+
         r = c.post("/check", content=chunks(), headers={"Content-Type": "multipart/form-data; boundary=b"})
         assert r.status_code == 413 and "There is a problem" in r.text
     assert tight.alive()
@@ -316,8 +338,10 @@ def test_an_over_size_upload_is_refused_while_it_arrives(tight):
 def test_a_slow_sender_is_cut_off(tight):
     host, port = tight.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as s:
-        s.sendall(b"POST /check HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
-                  b"Content-Length: 5000\r\n\r\n--b\r\n")
+        s.sendall(
+            b"POST /check HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+            b"Content-Length: 5000\r\n\r\n--b\r\n"
+        )
         start = time.monotonic()
         answer = s.recv(200)
     assert answer.startswith(b"HTTP/1.1 408") and time.monotonic() - start < 8
@@ -337,8 +361,10 @@ def test_a_full_queue_is_503_and_the_service_recovers(tight, returns):
 def test_per_key_rate_limit(tight, returns, keys):
     body = payload(returns["accepted"])
     with tight.client() as c:
-        codes = [c.post("/xlwings/validate", json=body, headers={"Authorization": keys["good"]}).status_code
-                 for _ in range(3)]
+        codes = [
+            c.post("/xlwings/validate", json=body, headers={"Authorization": keys["good"]}).status_code
+            for _ in range(3)
+        ]
     assert codes[:2] == [200, 200] and codes[2] == 429
 
 
@@ -369,9 +395,14 @@ def test_a_check_that_runs_too_long_is_stopped_with_its_verdict(returns, tmp_pat
 # ---------------------------------------------------------------- templates whose buttons call the service
 
 MACROS = Path(__file__).resolve().parents[1] / "macros"
-REMOTE_FILES = {"Remote.bas": "addin/Remote.bas", "WebHelpers.bas": "addin/WebHelpers.bas",
-                "WebClient.cls": "addin/WebClient.cls", "WebRequest.cls": "addin/WebRequest.cls",
-                "WebResponse.cls": "addin/WebResponse.cls", "IWebAuthenticator.cls": "addin/IWebAuthenticator.cls"}
+REMOTE_FILES = {
+    "Remote.bas": "addin/Remote.bas",
+    "WebHelpers.bas": "addin/WebHelpers.bas",
+    "WebClient.cls": "addin/WebClient.cls",
+    "WebRequest.cls": "addin/WebRequest.cls",
+    "WebResponse.cls": "addin/WebResponse.cls",
+    "IWebAuthenticator.cls": "addin/IWebAuthenticator.cls",
+}
 
 
 def test_the_remote_vba_is_xlwings_own_of_the_pinned_version():
@@ -398,12 +429,15 @@ def conf_rows(path: Path) -> dict:
 
 def test_a_template_made_for_an_organisation_calls_the_service_with_its_own_key(server, keys, tmp_path):
     runner = CliRunner()
-    out = runner.invoke(main, ["service-key", "add", "Riverside School", "--id", "AP-0042",
-                               "--keys-file", str(keys["file"])])
+    out = runner.invoke(
+        main, ["service-key", "add", "Riverside School", "--id", "AP-0042", "--keys-file", str(keys["file"])]
+    )
     old_key = out.output.splitlines()[-1]
     path = tmp_path / "riverside.xlsm"
-    out = runner.invoke(main, ["template", "provider-return", "-o", str(path), "--config", str(keys["config"]),
-                               "--for", "Riverside School"])
+    out = runner.invoke(
+        main,
+        ["template", "provider-return", "-o", str(path), "--config", str(keys["config"]), "--for", "Riverside School"],
+    )
     assert out.exit_code == 0, out.output
     assert "any earlier key of theirs no longer works" in out.output
     conf = conf_rows(path)
@@ -431,8 +465,9 @@ def test_a_template_for_the_service_without_an_organisation_has_a_blank_key(keys
 def test_for_needs_the_service_in_the_settings(tmp_path):
     plain = tmp_path / "plain.toml"
     plain.write_text("suppress_below = 5\n")
-    out = CliRunner().invoke(main, ["template", "school-log", "-o", str(tmp_path / "x.xlsm"), "--config", str(plain),
-                                    "--for", "Someone"])
+    out = CliRunner().invoke(
+        main, ["template", "school-log", "-o", str(tmp_path / "x.xlsm"), "--config", str(plain), "--for", "Someone"]
+    )
     assert out.exit_code == 2 and "--for needs service_url" in out.output
     out = CliRunner().invoke(main, ["template", "school-log", "-o", str(tmp_path / "y.xlsm"), "--config", str(plain)])
     assert out.exit_code == 0 and "Interpreter_Win" in conf_rows(tmp_path / "y.xlsm")

@@ -2,10 +2,10 @@
 Playwright for Python. A clerk uploads a return, reads the findings and downloads the
 marked copy, with the keyboard alone; axe-core (bundled by axe-playwright-python) finds no
 WCAG 2.2 A or AA violation on the upload page (blank and with its error) or the findings."""
+
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -17,12 +17,19 @@ sync_api = pytest.importorskip("playwright.sync_api")
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
-pytestmark = pytest.mark.skipif(shutil.which(CHROMIUM) is None,
-                                reason="Debian's chromium is not installed (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    shutil.which(CHROMIUM) is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +49,9 @@ def test_axe_finds_a_violation_when_there_is_one(browser):
 
 
 def violations(page) -> list[str]:
-    results = axe_module.Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG},
-                                                  "resultTypes": ["violations"]})
+    results = axe_module.Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": WCAG}, "resultTypes": ["violations"]}
+    )
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in results.response["violations"]]
 
 
@@ -78,8 +86,10 @@ def test_a_clerk_uploads_a_return_reads_the_findings_and_downloads_the_marked_co
         assert page.evaluate("document.activeElement.textContent") == "Check the return"
         with page.expect_navigation():
             page.keyboard.press("Enter")  # the submit button, from the keyboard
-        assert page.get_by_role("heading", level=1).inner_text() == \
-            "Your return needs changes before the council can accept it"
+        assert (
+            page.get_by_role("heading", level=1).inner_text()
+            == "Your return needs changes before the council can accept it"
+        )
         assert "REJECTED: 1 error and 0 queries" in page.inner_text("main")
         table = page.get_by_role("table", name="Pupils")
         row = table.get_by_role("row").nth(1).inner_text()

@@ -1,5 +1,6 @@
 """The council's settings file: rule settings (registration test, full-time hours), the
 national attendance comparator, and --config on validate and template (refused: exit 2)."""
+
 from __future__ import annotations
 
 import json
@@ -26,11 +27,14 @@ def test_defaults():
     s = Settings()
     assert (s.registration_test, s.full_time_hours) == ("guidance-2024", 18.0)
     assert set(REGISTRATION_TESTS) == {"guidance-2024", "act-2026"}
-    assert "looked after or has special educational needs" in Settings(registration_test="act-2026") \
-        .registration_test_description
+    assert (
+        "looked after or has special educational needs"
+        in Settings(registration_test="act-2026").registration_test_description
+    )
     assert s.national_attendance_pct == 57.5
-    assert s.national_attendance_label == ("State-funded AP schools (incl. PRUs), pupils of compulsory school "
-                                           "age (5-15), full year 2023/24, England (DfE)")
+    assert s.national_attendance_label == (
+        "State-funded AP schools (incl. PRUs), pupils of compulsory school age (5-15), full year 2023/24, England (DfE)"
+    )
 
 
 def test_rule_settings_from_toml(tmp_path):
@@ -41,17 +45,23 @@ def test_rule_settings_from_toml(tmp_path):
     assert load_settings(write(tmp_path, "full_time_hours = 17.5\n")).full_time_hours == 17.5
 
 
-@pytest.mark.parametrize("text, says", [
-    ('registration_test = "act-2025"', "registration_test must be one of 'guidance-2024', 'act-2026', not 'act-2025'"),
-    ('registration_test = "ACT-2026"', "registration_test must be one of"),
-    ("registration_test = 2026", "registration_test in"),
-    ("full_time_hours = 0", "full_time_hours must be a positive number of hours a week (e.g. 18), not 0"),
-    ("full_time_hours = -18", "full_time_hours must be a positive number"),
-    ('full_time_hours = "18"', "full_time_hours in"),
-    ("full_time_hours = true", "full_time_hours in"),
-    ("full_time_hours = inf", "full_time_hours must be a positive number"),
-    ("fulltime_hours = 18", "unknown setting in"),
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        (
+            'registration_test = "act-2025"',
+            "registration_test must be one of 'guidance-2024', 'act-2026', not 'act-2025'",
+        ),
+        ('registration_test = "ACT-2026"', "registration_test must be one of"),
+        ("registration_test = 2026", "registration_test in"),
+        ("full_time_hours = 0", "full_time_hours must be a positive number of hours a week (e.g. 18), not 0"),
+        ("full_time_hours = -18", "full_time_hours must be a positive number"),
+        ('full_time_hours = "18"', "full_time_hours in"),
+        ("full_time_hours = true", "full_time_hours in"),
+        ("full_time_hours = inf", "full_time_hours must be a positive number"),
+        ("fulltime_hours = 18", "unknown setting in"),
+    ],
+)
 def test_refused_settings_say_why(tmp_path, text, says):
     path = write(tmp_path, text + "\n")
     with pytest.raises(SettingsError) as err:
@@ -80,10 +90,13 @@ def test_validate_with_config(tmp_path):
     assert json.loads(result.output)["files"][0]["status"] == "accepted"
 
 
-@pytest.mark.parametrize("command", [
-    ["validate", "{file}"],
-    ["template", "school-log", "-o", "{out}"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate", "{file}"],
+        ["template", "school-log", "-o", "{out}"],
+    ],
+)
 def test_refused_config_is_a_usage_error(tmp_path, command):
     file = provider_return().save(tmp_path / "provider.xlsm")
     bad = write(tmp_path, 'registration_test = "act-2025"\n')

@@ -1,12 +1,21 @@
 """Small-number suppression: primary (1-4 shown as c) and secondary (no line with a single
 hidden cell, since a total would give it away)."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ap_sheets.report.suppression import (
-    SUPPRESSED, Grid, Line, is_small, rate_hidden, shown, suppress, suppress_breakdown, suppress_grid,
+    SUPPRESSED,
+    Grid,
+    Line,
+    is_small,
+    rate_hidden,
+    shown,
+    suppress,
+    suppress_breakdown,
+    suppress_grid,
 )
 
 
@@ -93,8 +102,11 @@ def assert_no_line_has_one_hidden(grid: Grid, hidden: set) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(1, 5).flatmap(lambda m: st.lists(
-    st.lists(st.integers(0, 30), min_size=m, max_size=m), min_size=1, max_size=6)))
+@given(
+    st.integers(1, 5).flatmap(
+        lambda m: st.lists(st.lists(st.integers(0, 30), min_size=m, max_size=m), min_size=1, max_size=6)
+    )
+)
 def test_property_every_small_count_hidden_and_no_line_left_with_one(cells):
     grid = Grid.of(cells)
     hidden = suppress_grid(grid)

@@ -3,6 +3,7 @@
 Read back three ways: python-calamine (what the checker reads), openpyxl (validations,
 tables, names, sheet states) and the raw zip (buttons' VML, the VBA project).
 """
+
 from __future__ import annotations
 
 import posixpath
@@ -21,11 +22,22 @@ from ap_sheets.normalise import to_return
 from ap_sheets.read import read_workbook
 from ap_sheets.spec import KINDS, LISTS_SHEET, META_SHEET, Layout, ValueType
 from ap_sheets.templates import (
-    BLANK_ROWS, DATE_PROMPT, FORM_HEADINGS, START_SHEET, SUMMARY_MACRO, VALIDATE_MACRO,
-    VALIDATION_LAST_ROW, VBA_PROJECT, build_committed_templates, build_workbook, column_width, dropdown_of,
-    list_name, table_name,
+    BLANK_ROWS,
+    DATE_PROMPT,
+    FORM_HEADINGS,
+    START_SHEET,
+    SUMMARY_MACRO,
+    VALIDATE_MACRO,
+    VALIDATION_LAST_ROW,
+    VBA_PROJECT,
+    _plain,
+    build_committed_templates,
+    build_workbook,
+    column_width,
+    dropdown_of,
+    list_name,
+    table_name,
 )
-from ap_sheets.templates import _plain
 
 REPO = Path(__file__).resolve().parents[1]
 KIND_NAMES = sorted(KINDS)
@@ -84,13 +96,14 @@ def list_values(path: Path, defined: str) -> list[str]:
     first, last = cells.replace("$", "").split(":")
     col = re.match(r"[A-Z]+", first).group()
     assert re.match(r"[A-Z]+", last).group() == col
-    r1, r2 = int(first[len(col):]), int(last[len(col):])
+    r1, r2 = int(first[len(col) :]), int(last[len(col) :])
     rows = grid(path, LISTS_SHEET)
     c = column_index_from_string(col) - 1
     return [str(int(v)) if isinstance(v, float) else v for v in (rows[r][c] for r in range(r1 - 1, r2))]
 
 
 # ------------------------------------------------------------------ structure
+
 
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_sheets_in_order_with_states(blank, kind):
@@ -176,6 +189,7 @@ def test_tables_sized_frozen_and_computed(blank, kind):
 
 # ------------------------------------------------------------------ validation
 
+
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_every_coded_column_has_its_list(blank, kind):
     path = blank[kind]
@@ -184,8 +198,11 @@ def test_every_coded_column_has_its_list(blank, kind):
         ws = wb[sheet.name]
         table = sheet.layout is Layout.TABLE
         by_place = validations_by_column(ws) if table else validations_by_row(ws)
-        place = {c.key: i for i, c in enumerate(sheet.columns, start=1)} if table else \
-                {c.key: i for i, c in enumerate(sheet.data_columns, start=2)}
+        place = (
+            {c.key: i for i, c in enumerate(sheet.columns, start=1)}
+            if table
+            else {c.key: i for i, c in enumerate(sheet.data_columns, start=2)}
+        )
         for column in sheet.data_columns:
             dropdown = dropdown_of(column)
             if dropdown is None:
@@ -253,6 +270,7 @@ def test_form_inputs_validated_and_formatted(blank):
 
 # ------------------------------------------------------------------ zip parts
 
+
 def sheet_parts(z: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name -> its part in the zip (via workbook.xml and its rels)."""
     book = z.read("xl/workbook.xml").decode()
@@ -299,6 +317,7 @@ def test_vba_project_present(blank, kind):
 
 # ------------------------------------------------------------------ reproducible, committed
 
+
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_builds_are_byte_identical(tmp_path, kind):
     a = build_workbook(kind, tmp_path / "a.xlsm", records=sample_records(kind))
@@ -312,57 +331,126 @@ def test_committed_templates_are_current(tmp_path):
     for path in built:
         committed = REPO / "workbook_templates" / path.name
         assert committed.exists(), f"{committed} missing: run scripts/build_templates.py"
-        assert committed.read_bytes() == path.read_bytes(), \
+        assert committed.read_bytes() == path.read_bytes(), (
             f"{committed.name} is out of date: run scripts/build_templates.py"
+        )
 
 
 # ------------------------------------------------------------------ pre-filled round trip
+
 
 def sample_records(kind: str) -> dict:
     """Good values, planted text dates, stray spaces and a wrong code, with a blank row."""
     if kind == "provider-return":
         return {
             "Provider": {
-                "provider_name": "Bright Futures AP", "provider_id": "AP017", "academic_year": "2024/25",
-                "term": "autumn ", "registered_school": "N", "ofsted_judgement": "Not inspected",
-                "in_directory": "Y", "last_qa_visit": date(2024, 6, 3), "all_staff_dbs": "y",
-                "cp_training_date": "15/09/2024", "insurance_expiry": datetime(2025, 3, 31),
-                "new_sites": "N", "contact_name": " Jo Bloggs ", "contact_email": "jo@example.org",
-                "completed_by": "Jo", "date_completed": date(2024, 12, 13),
+                "provider_name": "Bright Futures AP",
+                "provider_id": "AP017",
+                "academic_year": "2024/25",
+                "term": "autumn ",
+                "registered_school": "N",
+                "ofsted_judgement": "Not inspected",
+                "in_directory": "Y",
+                "last_qa_visit": date(2024, 6, 3),
+                "all_staff_dbs": "y",
+                "cp_training_date": "15/09/2024",
+                "insurance_expiry": datetime(2025, 3, 31),
+                "new_sites": "N",
+                "contact_name": " Jo Bloggs ",
+                "contact_email": "jo@example.org",
+                "completed_by": "Jo",
+                "date_completed": date(2024, 12, 13),
             },
             "Pupils": [
-                {"upn": "B801200005001", "surname": "Smith", "forename": "Amy",
-                 "date_of_birth": date(2010, 5, 1), "sex": "F", "ethnicity": "WBRI - White British",
-                 "religion": "No religion", "postcode": "ub81uw", "nc_year": "9", "sen": " e ",
-                 "looked_after": "N", "commissioner_type": "School", "commissioner_name": "Hill School",
-                 "commissioner_urn": "102345", "placement_reason": "Suspension", "tier": 2,
-                 "start_date": date(2024, 9, 4), "planned_end_date": "15-12-2024",
-                 "hours_per_week": 12.5, "sessions_possible": 120, "sessions_attended": 100,
-                 "sessions_authorised": -3, "engagement": "3 - Mostly", "progress_outcomes": 3,
-                 "progress_learning": "2", "quals_entered": 0, "quals_achieved": 0, "suspensions": 0,
-                 "safeguarding_concerns": 1, "behaviour_incidents": 2, "reintegration_plan": "Yes"},
+                {
+                    "upn": "B801200005001",
+                    "surname": "Smith",
+                    "forename": "Amy",
+                    "date_of_birth": date(2010, 5, 1),
+                    "sex": "F",
+                    "ethnicity": "WBRI - White British",
+                    "religion": "No religion",
+                    "postcode": "ub81uw",
+                    "nc_year": "9",
+                    "sen": " e ",
+                    "looked_after": "N",
+                    "commissioner_type": "School",
+                    "commissioner_name": "Hill School",
+                    "commissioner_urn": "102345",
+                    "placement_reason": "Suspension",
+                    "tier": 2,
+                    "start_date": date(2024, 9, 4),
+                    "planned_end_date": "15-12-2024",
+                    "hours_per_week": 12.5,
+                    "sessions_possible": 120,
+                    "sessions_attended": 100,
+                    "sessions_authorised": -3,
+                    "engagement": "3 - Mostly",
+                    "progress_outcomes": 3,
+                    "progress_learning": "2",
+                    "quals_entered": 0,
+                    "quals_achieved": 0,
+                    "suspensions": 0,
+                    "safeguarding_concerns": 1,
+                    "behaviour_incidents": 2,
+                    "reintegration_plan": "Yes",
+                },
                 {},
-                {"upn": "x", "surname": "Jones", "date_of_birth": "31/02/2011",
-                 "sessions_possible": "ten", "sex": "Q", "nc_year": 10},
+                {
+                    "upn": "x",
+                    "surname": "Jones",
+                    "date_of_birth": "31/02/2011",
+                    "sessions_possible": "ten",
+                    "sex": "Q",
+                    "nc_year": 10,
+                },
             ],
             "Notifications": [
-                {"upn": "B801200005001", "event_type": "Suspension", "event_date": date(2024, 10, 1),
-                 "council_notified": "2024-10-02"},
+                {
+                    "upn": "B801200005001",
+                    "event_type": "Suspension",
+                    "event_date": date(2024, 10, 1),
+                    "council_notified": "2024-10-02",
+                },
             ],
         }
     return {
-        "School": {"school_name": "Hill School", "school_urn": 102345, "academic_year": "2024/25",
-                   "term": "Autumn", "dsl": "A. Head", "completed_by": "Office",
-                   "date_completed": date(2024, 12, 13)},
+        "School": {
+            "school_name": "Hill School",
+            "school_urn": 102345,
+            "academic_year": "2024/25",
+            "term": "Autumn",
+            "dsl": "A. Head",
+            "completed_by": "Office",
+            "date_completed": date(2024, 12, 13),
+        },
         "Placements": [
-            {"upn": "B801200005001", "surname": "Smith", "forename": "Amy",
-             "date_of_birth": date(2010, 5, 1), "nc_year": "9", "sen": "K", "looked_after": "N",
-             "provider_name": "Bright Futures AP", "provider_id": "AP017", "provider_registered": "N",
-             "placement_reason": "Suspension", "start_date": date(2024, 9, 4),
-             "planned_end_date": date(2024, 12, 15), "days_at_provider": 3, "hours_at_provider": 12.5,
-             "hours_at_school": 13, "sla_agreed": date(2024, 9, 1), "risk_assessment": "01/09/2024",
-             "qa_check": date(2024, 8, 30), "dbs_confirmed": "Y", "reintegration_plan": "N",
-             "attendance_pct": 0.83, "progress": "3 - Mostly", "final_report_received": None},
+            {
+                "upn": "B801200005001",
+                "surname": "Smith",
+                "forename": "Amy",
+                "date_of_birth": date(2010, 5, 1),
+                "nc_year": "9",
+                "sen": "K",
+                "looked_after": "N",
+                "provider_name": "Bright Futures AP",
+                "provider_id": "AP017",
+                "provider_registered": "N",
+                "placement_reason": "Suspension",
+                "start_date": date(2024, 9, 4),
+                "planned_end_date": date(2024, 12, 15),
+                "days_at_provider": 3,
+                "hours_at_provider": 12.5,
+                "hours_at_school": 13,
+                "sla_agreed": date(2024, 9, 1),
+                "risk_assessment": "01/09/2024",
+                "qa_check": date(2024, 8, 30),
+                "dbs_confirmed": "Y",
+                "reintegration_plan": "N",
+                "attendance_pct": 0.83,
+                "progress": "3 - Mostly",
+                "final_report_received": None,
+            },
             {"upn": " b801200005001 ", "surname": "Smith", "start_date": "2024-13-45"},
         ],
     }
@@ -408,15 +496,19 @@ def test_bigger_tables_grow_with_records(tmp_path):
 
 # ------------------------------------------------------------------ bad input
 
-@pytest.mark.parametrize("records, error", [
-    ({"Pupils": [{"not_a_column": 1}]}, KeyError),
-    ({"Nope": []}, KeyError),
-    ({"Pupils": [{"attendance_pct": 0.5}]}, ValueError),
-    ({"Pupils": {"upn": "x"}}, TypeError),
-    ({"Provider": [{"provider_name": "x"}]}, TypeError),
-    ({"Pupils": [{"looked_after": True}]}, TypeError),
-    ({"Pupils": [{"sessions_possible": float("nan")}]}, ValueError),
-])
+
+@pytest.mark.parametrize(
+    "records, error",
+    [
+        ({"Pupils": [{"not_a_column": 1}]}, KeyError),
+        ({"Nope": []}, KeyError),
+        ({"Pupils": [{"attendance_pct": 0.5}]}, ValueError),
+        ({"Pupils": {"upn": "x"}}, TypeError),
+        ({"Provider": [{"provider_name": "x"}]}, TypeError),
+        ({"Pupils": [{"looked_after": True}]}, TypeError),
+        ({"Pupils": [{"sessions_possible": float("nan")}]}, ValueError),
+    ],
+)
 def test_bad_records_raise_before_writing(tmp_path, records, error):
     path = tmp_path / "bad.xlsm"
     with pytest.raises(error):
@@ -435,6 +527,7 @@ def test_bad_kind_or_extension(tmp_path):
 
 # ------------------------------------------------------------------ what the clerk sees
 
+
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_buttons_on_tables_stay_in_view_in_the_frozen_header(blank, kind):
     """Anchored in row 1 (frozen) and within the frozen name columns, never off to the right."""
@@ -445,13 +538,19 @@ def test_buttons_on_tables_stay_in_view_in_the_frozen_header(blank, kind):
             if sheet.layout is Layout.FORM:
                 continue
             shapes = re.findall(r"<v:shape .*?</v:shape>", vml_of(z, parts[sheet.name]), re.S)
-            anchors = [re.search(r"<x:Anchor>\s*([\d,\s]+?)\s*</x:Anchor>", shape).group(1)
-                       for shape in shapes if "FmlaMacro" in shape]
+            anchors = [
+                re.search(r"<x:Anchor>\s*([\d,\s]+?)\s*</x:Anchor>", shape).group(1)
+                for shape in shapes
+                if "FmlaMacro" in shape
+            ]
             assert len(anchors) == 2, sheet.name
-            frozen = [c.key for c in sheet.columns].index("forename") + 1 \
-                if "forename" in [c.key for c in sheet.columns] else 0
+            frozen = (
+                [c.key for c in sheet.columns].index("forename") + 1
+                if "forename" in [c.key for c in sheet.columns]
+                else 0
+            )
             for anchor in anchors:
-                left_col, _, top_row, _, right_col, _, bottom_row, _ = (int(v) for v in anchor.split(","))
+                _left_col, _, top_row, _, right_col, _, bottom_row, _ = (int(v) for v in anchor.split(","))
                 assert top_row == 0 and bottom_row == 0, (sheet.name, anchor)  # inside the header row
                 assert right_col < max(frozen, 3), (sheet.name, anchor)  # in the first columns
             assert wb[sheet.name].row_dimensions[1].height >= 45  # room for buttons above the headings
@@ -473,8 +572,11 @@ def test_prompts_are_plain_and_explain_codes(blank, kind):
                 if isinstance(cell.value, str):
                     assert "§" not in cell.value, (sheet.name, cell.coordinate)
     assert not [k for k, text in prompts.items() if "§" in text]
-    by_header = {(name, KINDS[kind].sheet(name).columns[col - 1].header): text
-                 for (name, col), text in prompts.items() if KINDS[kind].sheet(name).layout is not Layout.FORM}
+    by_header = {
+        (name, KINDS[kind].sheet(name).columns[col - 1].header): text
+        for (name, col), text in prompts.items()
+        if KINDS[kind].sheet(name).layout is not Layout.FORM
+    }
     if kind == "provider-return":
         assert "U not known" in by_header[("Pupils", "Sex")]
         assert "NOBT: not yet obtained" in by_header[("Pupils", "Ethnicity")]
@@ -487,8 +589,11 @@ def test_prompts_are_plain_and_explain_codes(blank, kind):
 def test_start_here_gives_the_councils_name_deadline_and_route(tmp_path):
     from ap_sheets.settings import Settings
 
-    settings = Settings(council_name="Northbridge Council", return_deadline="Friday 13 December 2024",
-                        send_returns_to="Upload it to the council's secure file-transfer site.")
+    settings = Settings(
+        council_name="Northbridge Council",
+        return_deadline="Friday 13 December 2024",
+        send_returns_to="Upload it to the council's secure file-transfer site.",
+    )
     path = build_workbook("provider-return", tmp_path / "r.xlsm", settings=settings)
     rows = {r[0]: r[1] for r in grid(path, START_SHEET) if r and r[0]}
     assert rows["Council"] == "Northbridge Council"

@@ -4,6 +4,7 @@ Check letters are computed here by ap-sheets and by python-stdnum's `stdnum.gb.u
 thousands of random permanent and temporary UPNs, never copied from worked examples (some
 published ones are wrong).
 """
+
 from __future__ import annotations
 
 import random

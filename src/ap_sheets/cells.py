@@ -1,4 +1,5 @@
 """Excel cell references: column letters and numbers (1 is A), the one helper every layer uses."""
+
 from __future__ import annotations
 
 

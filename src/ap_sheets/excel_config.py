@@ -14,6 +14,7 @@ A workbook made for the council's checking service has instead `Service_URL` (an
 one organisation, `Service_Key`): the buttons (macros/APSheets.bas) then send the workbook to
 the service with xlwings' RunServerPython, and no Python is needed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,17 +22,24 @@ from dataclasses import dataclass
 CONF_SHEET = "xlwings.conf"
 
 _ROWS = (
-    ("Interpreter_Win", r"%LOCALAPPDATA%\ap-sheets\venv\Scripts\python.exe",
-     "Windows: the python.exe that has ap-sheets installed. If you installed it somewhere "
-     "else, type its full path here."),
-    ("Interpreter_Mac", "$HOME/ap-sheets/venv/bin/python",
-     "Mac: the python that has ap-sheets installed. If you installed it somewhere else, "
-     "type its full path here."),
-    ("ADD_WORKBOOK_TO_PYTHONPATH", "False",
-     "Leave as False: ap-sheets is installed, so Python does not need this workbook's "
-     "folder (this also lets the buttons work on OneDrive and SharePoint)."),
-    ("Show Console", "False",
-     "True shows a command window while the buttons run. Only for sorting out problems."),
+    (
+        "Interpreter_Win",
+        r"%LOCALAPPDATA%\ap-sheets\venv\Scripts\python.exe",
+        "Windows: the python.exe that has ap-sheets installed. If you installed it somewhere "
+        "else, type its full path here.",
+    ),
+    (
+        "Interpreter_Mac",
+        "$HOME/ap-sheets/venv/bin/python",
+        "Mac: the python that has ap-sheets installed. If you installed it somewhere else, type its full path here.",
+    ),
+    (
+        "ADD_WORKBOOK_TO_PYTHONPATH",
+        "False",
+        "Leave as False: ap-sheets is installed, so Python does not need this workbook's "
+        "folder (this also lets the buttons work on OneDrive and SharePoint).",
+    ),
+    ("Show Console", "False", "True shows a command window while the buttons run. Only for sorting out problems."),
 )
 
 
@@ -47,14 +55,20 @@ class ServiceLink:
 
 def _service_rows(service: ServiceLink) -> tuple:
     return (
-        ("Service_URL", service.url.rstrip("/"),
-         "The council's checking service: the Validate and Summary buttons send this workbook there "
-         "to be checked, so nothing needs installing on this computer. Delete this row and the next "
-         "to use Python installed on this computer instead."),
-        ("Service_Key", service.key,
-         "Your organisation's key for the checking service, from the council (type or paste it here "
-         "if it is blank). Keep it to your organisation; if the buttons say the key is not accepted, "
-         "ask the council's AP team."),
+        (
+            "Service_URL",
+            service.url.rstrip("/"),
+            "The council's checking service: the Validate and Summary buttons send this workbook there "
+            "to be checked, so nothing needs installing on this computer. Delete this row and the next "
+            "to use Python installed on this computer instead.",
+        ),
+        (
+            "Service_Key",
+            service.key,
+            "Your organisation's key for the checking service, from the council (type or paste it here "
+            "if it is blank). Keep it to your organisation; if the buttons say the key is not accepted, "
+            "ask the council's AP team.",
+        ),
     )
 
 

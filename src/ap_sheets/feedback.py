@@ -38,6 +38,7 @@ names) are carried over unchanged, but that they still work in a copy of a workb
 Excel cannot be promised. The copy is for reading: the provider should fix the return in
 their own original workbook and click Validate there.
 """
+
 from __future__ import annotations
 
 import os
@@ -48,8 +49,8 @@ from pathlib import Path
 
 from .excel.book import names_by_fold
 from .excel.layout import FINDING_HEADERS, FINDING_WIDTHS, MARKS_COLUMN, MARKS_NOTE, TABLE_ROW, VALIDATION_SHEET
-from .excel.marks import Mark, before_fill, mark_fills, mark_rows, marks_in_grid
 from .excel.look import MARK_WIDTHS, validation_looks
+from .excel.marks import Mark, before_fill, mark_fills, mark_rows, marks_in_grid
 from .excel.validation import Link, finding_rows, header_lines, verdict
 from .findings import FileReport
 from .safety import LIMITS
@@ -62,8 +63,7 @@ class FeedbackError(Exception):
     """A feedback copy that cannot or must not be written. The message names no pupil data."""
 
 
-def write_feedback(source_path, report: FileReport, target_path, now: datetime | None = None,
-                   settings=None) -> Path:
+def write_feedback(source_path, report: FileReport, target_path, now: datetime | None = None, settings=None) -> Path:
     """Write a copy of the return at `source_path` to `target_path` with the Validation sheet
     and marks for `report` (the return's findings, from `validate.check_file`), as of `now`,
     naming the rule `settings` the check applied (the council's; default: the defaults).
@@ -95,8 +95,9 @@ def add_validation_sheet(book, report: FileReport, when: datetime, settings=None
         _fill_cells(book, [(m.sheet, m.cell, m.before) for m in marks_in_grid(_grid(old))])
         book.remove(old)
     names = names_by_fold(ws.title for ws in book.worksheets)
-    marks = [Mark(name, cell, fill, _fill_of(book[name][cell]))
-             for (name, cell), fill in mark_fills(report, names).items()]
+    marks = [
+        Mark(name, cell, fill, _fill_of(book[name][cell])) for (name, cell), fill in mark_fills(report, names).items()
+    ]
     sheet = book.create_sheet(VALIDATION_SHEET, _position(book))
     _write_findings(sheet, report, names)
     _write_marks(sheet, marks)
@@ -147,13 +148,18 @@ def _apply_looks(sheet, looks) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     for look in looks:
-        for row in sheet.iter_rows(min_row=look.first_row, max_row=look.last_row,
-                                   min_col=look.first_col, max_col=look.last_col):
+        for row in sheet.iter_rows(
+            min_row=look.first_row, max_row=look.last_row, min_col=look.first_col, max_col=look.last_col
+        ):
             for cell in row:
                 old = cell.font
-                cell.font = Font(name=look.font, bold=look.bold or old.bold, italic=look.italic or old.italic,
-                                 size=look.size or old.size or 11,
-                                 color=(look.font_color or "").lstrip("#") or old.color)
+                cell.font = Font(
+                    name=look.font,
+                    bold=look.bold or old.bold,
+                    italic=look.italic or old.italic,
+                    size=look.size or old.size or 11,
+                    color=(look.font_color or "").lstrip("#") or old.color,
+                )
                 if look.fill:
                     rgb = look.fill.lstrip("#")
                     cell.fill = PatternFill("solid", start_color=rgb, end_color=rgb)
@@ -216,8 +222,10 @@ def _grid(sheet) -> list[list]:
     from openpyxl.cell.rich_text import CellRichText
 
     last = min(sheet.max_row, LIMITS.rows)
-    return [[str(v) if isinstance(v, CellRichText) else v for v in row]
-            for row in sheet.iter_rows(min_row=1, max_row=last, max_col=MARKS_COLUMN + 2, values_only=True)]
+    return [
+        [str(v) if isinstance(v, CellRichText) else v for v in row]
+        for row in sheet.iter_rows(min_row=1, max_row=last, max_col=MARKS_COLUMN + 2, values_only=True)
+    ]
 
 
 # ---- fills -----------------------------------------------------------------------------------
@@ -258,8 +266,9 @@ def _fill_cells(book, fills: Iterable[tuple[str, str, str | None]]) -> None:
         if not (1 <= row <= EXCEL_MAX_ROW and 1 <= col <= EXCEL_MAX_COLUMN):
             continue
         rgb = "FF" + fill[1:].upper() if fill else None
-        ws.cell(row, col).fill = (PatternFill(fill_type="solid", start_color=rgb, end_color=rgb) if rgb
-                                  else PatternFill(fill_type=None))
+        ws.cell(row, col).fill = (
+            PatternFill(fill_type="solid", start_color=rgb, end_color=rgb) if rgb else PatternFill(fill_type=None)
+        )
 
 
 def same_file(a: Path, b: Path) -> bool:

@@ -23,12 +23,13 @@ totals and rates. The Overview sheet prints these definitions too:
 - Notifications are "on time" when rule R040 finds nothing on their row (the rule itself
   decides, so the figure and the Validation list always agree).
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterable
 
 import pandas as pd
 
@@ -125,8 +126,9 @@ class Measures:
         return rate(self.engaged, self.engagement_rated)
 
 
-def measure(rows: list, term: Term | None, excluded_upns: set | frozenset = frozenset(),
-            on_track_min: int = 3) -> Measures:
+def measure(
+    rows: list, term: Term | None, excluded_upns: set | frozenset = frozenset(), on_track_min: int = 3
+) -> Measures:
     """Figures of provider-return rows (`return_rows.PupilRow`). One pass, plain loops:
     it runs over every placement of the term several times (term, providers, commissioners)."""
     m = Measures()
@@ -202,11 +204,14 @@ def measure(rows: list, term: Term | None, excluded_upns: set | frozenset = froz
         m.destinations[NOT_RECORDED] = destinations[NOT_RECORDED]
     m.reintegrated = sum(destinations.get(d, 0) for d in REINTEGRATION)
     m.neet = destinations.get("NEET", 0)
-    order = list(COMMISSIONER_TYPES) + [NOT_RECORDED]
+    order = [*list(COMMISSIONER_TYPES), NOT_RECORDED]
     m.commissioner_placements = {t: comm_rows.get(t, 0) for t in order if t in COMMISSIONER_TYPES or comm_rows.get(t)}
     m.commissioner_children = {t: len(comm_children.get(t, ())) for t in m.commissioner_placements}
-    m.reasons = {r: reasons.get(r, 0) for r in list(PLACEMENT_REASONS) + [NOT_RECORDED]
-                 if r in PLACEMENT_REASONS or reasons.get(r)}
+    m.reasons = {
+        r: reasons.get(r, 0)
+        for r in [*list(PLACEMENT_REASONS), NOT_RECORDED]
+        if r in PLACEMENT_REASONS or reasons.get(r)
+    }
     return m
 
 
@@ -276,9 +281,12 @@ def notification_rows(ret: Return) -> list[NotificationRow]:
     figure and the Validation list always agree."""
     late = {hit.index for hit in notified_same_day(ret)}
     notes = ret.frame("Notifications")
-    return [NotificationRow(int(idx), upn, event, when, int(idx) not in late)
-            for idx, upn, event, when in zip(notes.index.tolist(), notes["upn"].tolist(),
-                                             notes["event_type"].tolist(), notes["event_date"].tolist())]
+    return [
+        NotificationRow(int(idx), upn, event, when, int(idx) not in late)
+        for idx, upn, event, when in zip(
+            notes.index.tolist(), notes["upn"].tolist(), notes["event_type"].tolist(), notes["event_date"].tolist()
+        )
+    ]
 
 
 def permanently_excluded_upns_of(notifications) -> set[str]:
@@ -303,8 +311,11 @@ def school_figures(ret: Return) -> dict:
         "with_ehcp": _children(placements[placements["sen"] == "E"]),
         "looked_after": _children(placements[placements["looked_after"] == "Y"]),
         "by_provider": _by_provider(placements),
-        "provider_registered": {"registered": registered["Y"], "unregistered": registered["N"],
-                                NOT_RECORDED: registered[None]},
+        "provider_registered": {
+            "registered": registered["Y"],
+            "unregistered": registered["N"],
+            NOT_RECORDED: registered[None],
+        },
         "by_placement_reason": _by_code(placements["placement_reason"], C.PLACEMENT_REASON),
         "attendance": _attendance_pct(placements),
         "progress": _by_code(placements["progress"], C.PROGRESS),
@@ -314,6 +325,7 @@ def school_figures(ret: Return) -> dict:
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def _text(value) -> str | None:
     return value if isinstance(value, str) else None

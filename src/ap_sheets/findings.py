@@ -5,6 +5,7 @@ A1 cell, the rule code, its severity, a plain-English message and the value foun
 finding of a cross rule (X codes, over the returns of a term) also names its file and the
 other place it was compared with (`other`); its value is the UPN it is about.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -62,9 +63,16 @@ class Finding:
     other: Place | None = None  # cross findings: the file and row it was compared with
 
     def to_json(self) -> dict:
-        d = {"sheet": self.sheet, "row": self.row, "column": self.column, "cell": self.cell,
-             "code": self.code, "severity": str(self.severity), "message": self.message,
-             "value": json_value(self.value)}
+        d = {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "cell": self.cell,
+            "code": self.code,
+            "severity": str(self.severity),
+            "message": self.message,
+            "value": json_value(self.value),
+        }
         if self.file is not None:
             d["file"] = self.file
         if self.other is not None:
@@ -106,8 +114,12 @@ class FileReport:
         return [f for f in self.issues if f.severity == QUERY]
 
     def to_json(self) -> dict:
-        d = {"file": self.file, "kind": None if self.kind is None else str(self.kind), "status": str(self.status),
-             "issues": [f.to_json() for f in self.issues]}
+        d = {
+            "file": self.file,
+            "kind": None if self.kind is None else str(self.kind),
+            "status": str(self.status),
+            "issues": [f.to_json() for f in self.issues],
+        }
         if self.reason:
             d["reason"] = self.reason
         return d
@@ -125,4 +137,3 @@ def status_for(issues: list[Finding]) -> Status:
 
 def unreadable(file: str, reason: str) -> FileReport:
     return FileReport(file=file, kind=None, status=UNREADABLE, issues=[], reason=reason)
-

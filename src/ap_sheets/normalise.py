@@ -7,11 +7,12 @@ normalised (`values.normalise`). A missing or renamed sheet or column is recorde
 rules report it as R004), never a crash, and the checks skip what is missing rather than
 report every row. This layer states facts; the rules (`ap_sheets.rules`) make findings.
 """
+
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -95,8 +96,9 @@ class NotAReturn(Exception):
     like, if any), "unknown-kind" (`kind_name`), or "version" (`kind_name`, `version`).
     The rules word it (R004)."""
 
-    def __init__(self, problem: str, kind_name: str | None = None, version: str | None = None,
-                 guess: WorkbookKind | None = None):
+    def __init__(
+        self, problem: str, kind_name: str | None = None, version: str | None = None, guess: WorkbookKind | None = None
+    ):
         super().__init__(problem)
         self.problem = problem
         self.kind_name = kind_name
@@ -208,8 +210,17 @@ def to_return(raw: RawWorkbook) -> Return:
         else:
             data = read(sheet, grid, version, raw.date1904)
         sheets[sheet.name] = data
-    ret = Return(raw.source, kind, sheets, term=None, version=version,
-                 missing_sheets=missing_sheets, cut=list(raw.cut), outside=list(raw.outside), twins=list(raw.twins),
-                 vba_digest=raw.vba_digest)
+    ret = Return(
+        raw.source,
+        kind,
+        sheets,
+        term=None,
+        version=version,
+        missing_sheets=missing_sheets,
+        cut=list(raw.cut),
+        outside=list(raw.outside),
+        twins=list(raw.twins),
+        vba_digest=raw.vba_digest,
+    )
     ret.term = _term_of(ret.record)
     return ret

@@ -14,6 +14,7 @@ be turned back into a UPN by trying every possible UPN.
 
 `safe_text` neutralises formula injection for any text written to an output cell or CSV.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -61,18 +62,28 @@ _ = Treatment(K)  # organisational or placement facts: kept
 # Every column key of every sheet in the spec. Keys shared by sheets mean the same thing.
 TREATMENTS: dict[str, Treatment] = {
     # --- the child: identifiers and quasi-identifiers ---
-    "upn": Treatment(Handling.HASH, Category.IDENTIFIER, "pupil_id",
-                     "links the same child across returns and terms without showing the UPN"),
+    "upn": Treatment(
+        Handling.HASH,
+        Category.IDENTIFIER,
+        "pupil_id",
+        "links the same child across returns and terms without showing the UPN",
+    ),
     "surname": Treatment(D, Category.IDENTIFIER, why="never needed once the UPN is hashed"),
     "forename": Treatment(D, Category.IDENTIFIER, why="never needed once the UPN is hashed"),
-    "date_of_birth": Treatment(Handling.MONTH, Category.QUASI, "birth_month",
-                               "the month is enough for age and NC year checks"),
-    "postcode": Treatment(Handling.SECTOR, Category.QUASI, "postcode_sector",
-                          "the sector is enough to map need by area"),
+    "date_of_birth": Treatment(
+        Handling.MONTH, Category.QUASI, "birth_month", "the month is enough for age and NC year checks"
+    ),
+    "postcode": Treatment(
+        Handling.SECTOR, Category.QUASI, "postcode_sector", "the sector is enough to map need by area"
+    ),
     "sex": Treatment(K, Category.QUASI, why="reported in the council's breakdowns"),
     # --- special category data ---
-    "ethnicity": Treatment(K, Category.SPECIAL, why="kept (as a DfE code) for equality monitoring; counts "
-                           "by ethnicity are suppressed below the threshold in anything shared"),
+    "ethnicity": Treatment(
+        K,
+        Category.SPECIAL,
+        why="kept (as a DfE code) for equality monitoring; counts "
+        "by ethnicity are suppressed below the threshold in anything shared",
+    ),
     "religion": Treatment(D, Category.SPECIAL, why="not needed for the AP measures"),
     "sexual_orientation": Treatment(D, Category.SPECIAL, why="not needed for the AP measures"),
     # --- sensitive facts the council's measures need ---
@@ -92,31 +103,86 @@ TREATMENTS: dict[str, Treatment] = {
     "completed_by": Treatment(D, Category.STAFF),
     "dsl": Treatment(D, Category.STAFF),
     # --- the placement, the provider, the school: not personal in themselves ---
-    **{key: _ for key in (
-        "nc_year", "commissioner_type", "commissioner_name", "commissioner_urn", "placement_reason", "tier",
-        "start_date", "planned_end_date", "end_date", "hours_per_week", "sessions_possible", "sessions_attended",
-        "sessions_authorised", "attendance_pct", "engagement", "progress_outcomes", "progress_learning",
-        "quals_entered", "quals_achieved", "pupil_satisfaction", "parent_satisfaction", "reintegration_plan",
-        "destination", "event_type", "event_date", "referrer_notified", "school_notified", "council_notified",
-        "parents_notified", "provider_name", "provider_id", "provider_registered", "provider_urn",
-        "provider_ukprn", "ap_setting_type",
-        "days_at_provider", "hours_at_provider", "hours_at_school", "sla_agreed", "risk_assessment", "qa_check",
-        "dbs_confirmed", "send_officer_consulted", "virtual_school_consulted", "planned_return_date",
-        "last_visit", "progress", "final_report_received",
-        # Provider and School records, Complaints
-        "academic_year", "term", "registered_school", "dfe_urn", "ofsted_judgement", "ofsted_report_date",
-        "in_directory", "last_qa_visit", "all_staff_dbs", "cp_training_date", "insurance_expiry", "new_sites",
-        "joint_working", "date_completed", "school_name", "school_urn", "date_received", "kind",
-        "date_resolved",
-    )},
+    **{
+        key: _
+        for key in (
+            "nc_year",
+            "commissioner_type",
+            "commissioner_name",
+            "commissioner_urn",
+            "placement_reason",
+            "tier",
+            "start_date",
+            "planned_end_date",
+            "end_date",
+            "hours_per_week",
+            "sessions_possible",
+            "sessions_attended",
+            "sessions_authorised",
+            "attendance_pct",
+            "engagement",
+            "progress_outcomes",
+            "progress_learning",
+            "quals_entered",
+            "quals_achieved",
+            "pupil_satisfaction",
+            "parent_satisfaction",
+            "reintegration_plan",
+            "destination",
+            "event_type",
+            "event_date",
+            "referrer_notified",
+            "school_notified",
+            "council_notified",
+            "parents_notified",
+            "provider_name",
+            "provider_id",
+            "provider_registered",
+            "provider_urn",
+            "provider_ukprn",
+            "ap_setting_type",
+            "days_at_provider",
+            "hours_at_provider",
+            "hours_at_school",
+            "sla_agreed",
+            "risk_assessment",
+            "qa_check",
+            "dbs_confirmed",
+            "send_officer_consulted",
+            "virtual_school_consulted",
+            "planned_return_date",
+            "last_visit",
+            "progress",
+            "final_report_received",
+            # Provider and School records, Complaints
+            "academic_year",
+            "term",
+            "registered_school",
+            "dfe_urn",
+            "ofsted_judgement",
+            "ofsted_report_date",
+            "in_directory",
+            "last_qa_visit",
+            "all_staff_dbs",
+            "cp_training_date",
+            "insurance_expiry",
+            "new_sites",
+            "joint_working",
+            "date_completed",
+            "school_name",
+            "school_urn",
+            "date_received",
+            "kind",
+            "date_resolved",
+        )
+    },
     # Complaint text can describe a child or a family: dropped from anything pseudonymised.
     "category": Treatment(D, Category.FREE_TEXT),
     "outcome": Treatment(D, Category.FREE_TEXT),
 }
 
 PERSONAL_KEYS: frozenset[str] = frozenset(k for k, t in TREATMENTS.items() if t.personal)
-SPECIAL_CATEGORY_KEYS: frozenset[str] = frozenset(
-    k for k, t in TREATMENTS.items() if t.category is Category.SPECIAL)
+SPECIAL_CATEGORY_KEYS: frozenset[str] = frozenset(k for k, t in TREATMENTS.items() if t.category is Category.SPECIAL)
 
 MIN_SALT_BYTES = 16
 PSEUDONYM_HEX = 16  # 64 bits: no collisions in practice for any council's number of children
@@ -227,9 +293,17 @@ def pseudonymise_register(frame, salt: str | bytes, keep=()):
 
 def handling_table() -> list[dict]:
     """The declarations as rows, for documentation and the report's 'About this data' sheet."""
-    return [{"key": k, "personal": t.personal, "category": t.category.value if t.category else "",
-             "handling": t.handling.value, "output": "" if t.handling is Handling.DROP else (t.output_key or k),
-             "why": t.why} for k, t in sorted(TREATMENTS.items())]
+    return [
+        {
+            "key": k,
+            "personal": t.personal,
+            "category": t.category.value if t.category else "",
+            "handling": t.handling.value,
+            "output": "" if t.handling is Handling.DROP else (t.output_key or k),
+            "why": t.why,
+        }
+        for k, t in sorted(TREATMENTS.items())
+    ]
 
 
 # ---------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ most LIMITS.cell_text characters per cell. Whatever lies beyond is recorded as a
 (`RawWorkbook.cut`, `RawWorkbook.outside`, `RawWorkbook.twins`), which the rules report
 (R001, R004): never silently dropped. This layer states facts; it makes no findings.
 """
+
 from __future__ import annotations
 
 import io
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from .safety import LIMITS, REASONS, Inspection, Refused, SheetExtent, inspect, vba_digest
 from .spec import KINDS, META_SHEET
-from .values import ExcelError, UnreadableCell
+from .values import CellProblem, ExcelError, UnreadableCell
 
 
 class UnreadableWorkbook(Exception):
@@ -140,8 +141,9 @@ def read_workbook(path: str | Path, max_rows: int = LIMITS.rows, max_cols: int =
         for name in _sheets_to_read(book.sheet_names, wanted, twins):
             extent = checked.sheets.get(name)
             if extent is None:  # a sheet the pre-flight could not place: never parse it blind
-                raise UnreadableWorkbook(REASONS["damaged"].format(
-                    detail=f"the sheet '{name.strip()}' cannot be found inside it"), "damaged")
+                raise UnreadableWorkbook(
+                    REASONS["damaged"].format(detail=f"the sheet '{name.strip()}' cannot be found inside it"), "damaged"
+                )
             _check_extent(extent, limits)
             grid = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=max_rows)
             grid = mark_cells(grid, extent, max_rows, max_cols)
@@ -154,13 +156,19 @@ def read_workbook(path: str | Path, max_rows: int = LIMITS.rows, max_cols: int =
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as exc:  # fixed words: the reader's own message may quote a cell
-        raise UnreadableWorkbook(REASONS["damaged"].format(detail="a sheet cannot be read"),
-                                 "damaged") from exc
+        raise UnreadableWorkbook(REASONS["damaged"].format(detail="a sheet cannot be read"), "damaged") from exc
     finally:
         book.close()
-    return RawWorkbook(source=path.name, sheets=sheets, meta=read_meta(sheets.get(META_SHEET)),
-                       vba_digest=digest_of(checked), cut=cut, outside=outside, twins=twins,
-                       date1904=checked.date1904)
+    return RawWorkbook(
+        source=path.name,
+        sheets=sheets,
+        meta=read_meta(sheets.get(META_SHEET)),
+        vba_digest=digest_of(checked),
+        cut=cut,
+        outside=outside,
+        twins=twins,
+        date1904=checked.date1904,
+    )
 
 
 def _sheets_to_read(names: list[str], wanted: set[str], twins: list[TwinTabs]) -> list[str]:
@@ -185,7 +193,7 @@ def mark_cells(grid: list[list], extent: SheetExtent, max_rows: int, max_cols: i
     """Put what the reader could not show in its place: error values (#N/A, #SPILL! ...) and
     cells it could not read become markers, reported where a column is read; a table's Total
     Row is blanked (sums and labels, not a record)."""
-    marks = [(rc, ExcelError(text)) for rc, text in extent.errors.items()]
+    marks: list[tuple[tuple[int, int], CellProblem]] = [(rc, ExcelError(text)) for rc, text in extent.errors.items()]
     marks += [(rc, UnreadableCell()) for rc in extent.unreadable]
     for (row, col), mark in marks:
         if row > max_rows or col > max_cols:
@@ -211,8 +219,7 @@ def digest_of(checked: Inspection) -> str | None:
 def _check_extent(extent: SheetExtent, limits) -> None:
     """Refuse a sheet whose last value is so far out that reading it would need a huge grid."""
     if extent.area > limits.cells:
-        raise UnreadableWorkbook(REASONS["far-data"].format(sheet=extent.name.strip(), cell=extent.far),
-                                 "far-data")
+        raise UnreadableWorkbook(REASONS["far-data"].format(sheet=extent.name.strip(), cell=extent.far), "far-data")
 
 
 def capped_row(row: list, sheet: str, excel_row: int, limits, cut: list[CutText]) -> list:

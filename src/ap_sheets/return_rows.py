@@ -5,11 +5,13 @@ The Summary button (`figures.return_figures`) and the council's batch (`batch`, 
 figures are the same wherever they are shown. Batch workers send these back instead of
 frames or workbooks: small, and cheap to pickle.
 """
+
 from __future__ import annotations
 
 from typing import NamedTuple
 
 from .normalise import Return
+
 
 class PupilRow(NamedTuple):
     """One row of a provider's Pupils sheet: the columns the report uses (typed values)."""

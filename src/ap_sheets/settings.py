@@ -15,6 +15,7 @@ unknown key is refused with the list of known ones, so a typo is never silently 
 
 Percentages are percentage points (85 means 85%).
 """
+
 from __future__ import annotations
 
 import json
@@ -31,10 +32,10 @@ class SettingsError(ValueError):
 # school (R031, X006; DATA-SPEC "Conventions"). Messages say "by law" only for the Act.
 REGISTRATION_TESTS = {
     "guidance-2024": "the council's guidance (§3.2): five or more pupils of compulsory school age "
-                     "in full-time education, or one with an EHC plan or looked after",
+    "in full-time education, or one with an EHC plan or looked after",
     "act-2026": "the Children's Wellbeing and Schools Act 2026 s.43: five or more pupils of compulsory "
-                "school age in full-time education, or one who is looked after or has special "
-                "educational needs",
+    "school age in full-time education, or one who is looked after or has special "
+    "educational needs",
 }
 
 
@@ -48,8 +49,9 @@ class Settings:
     # missed), so attendance 57.5%. Update it each year from the DfE release, or set the
     # comparator the council uses.
     national_attendance_pct: float = 57.5
-    national_attendance_label: str = ("State-funded AP schools (incl. PRUs), pupils of compulsory school age "
-                                      "(5-15), full year 2023/24, England (DfE)")
+    national_attendance_label: str = (
+        "State-funded AP schools (incl. PRUs), pupils of compulsory school age (5-15), full year 2023/24, England (DfE)"
+    )
     # Rule settings (R030, R031, R054, X006): which registration test, and how many hours a week
     # make full-time education (more than this is full time, §3.3; regulations may set hours).
     registration_test: str = "guidance-2024"
@@ -86,19 +88,25 @@ class Settings:
 
     def __post_init__(self):
         if self.registration_test not in REGISTRATION_TESTS:
-            raise SettingsError(f"registration_test must be one of {', '.join(map(repr, REGISTRATION_TESTS))}, "
-                                f"not {self.registration_test!r}")
-        if (isinstance(self.full_time_hours, bool) or not isinstance(self.full_time_hours, (int, float))
-                or not 0 < self.full_time_hours < float("inf")):
-            raise SettingsError(f"full_time_hours must be a positive number of hours a week (e.g. 18), "
-                                f"not {self.full_time_hours!r}")
+            raise SettingsError(
+                f"registration_test must be one of {', '.join(map(repr, REGISTRATION_TESTS))}, "
+                f"not {self.registration_test!r}"
+            )
+        if (
+            isinstance(self.full_time_hours, bool)
+            or not isinstance(self.full_time_hours, (int, float))
+            or not 0 < self.full_time_hours < float("inf")
+        ):
+            raise SettingsError(
+                f"full_time_hours must be a positive number of hours a week (e.g. 18), not {self.full_time_hours!r}"
+            )
 
     @property
     def registration_test_description(self) -> str:
         """What the Validation sheet and the reports say about the test applied."""
         return REGISTRATION_TESTS[self.registration_test]
 
-    def with_overrides(self, **changes) -> "Settings":
+    def with_overrides(self, **changes) -> Settings:
         changes = {k: v for k, v in changes.items() if v is not None}
         return replace(self, **changes) if changes else self
 
@@ -120,14 +128,18 @@ def load_settings(path: str | Path | None) -> Settings:
 
             data = tomllib.loads(text)
     except ValueError as exc:  # JSONDecodeError and TOMLDecodeError are ValueErrors
-        raise SettingsError(f"{path} is not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'}: {exc}") from exc
+        raise SettingsError(
+            f"{path} is not valid {'JSON' if path.suffix.lower() == '.json' else 'TOML'}: {exc}"
+        ) from exc
     if not isinstance(data, dict):
         raise SettingsError(f"{path} should hold settings as key = value pairs")
     known = {f.name: f for f in fields(Settings)}
     unknown = sorted(set(data) - set(known))
     if unknown:
-        raise SettingsError(f"unknown setting{'s' if len(unknown) > 1 else ''} in {path}: {', '.join(unknown)}. "
-                          f"Known settings: {', '.join(known)}")
+        raise SettingsError(
+            f"unknown setting{'s' if len(unknown) > 1 else ''} in {path}: {', '.join(unknown)}. "
+            f"Known settings: {', '.join(known)}"
+        )
     clean: dict[str, Any] = {}
     for key, value in data.items():
         default = getattr(Settings(), key)

@@ -17,6 +17,7 @@ types and help text. This module only decides how it looks and behaves in Excel:
 
 Builds are reproducible: the same kind and records give byte-identical files.
 """
+
 from __future__ import annotations
 
 import math
@@ -34,7 +35,16 @@ from xlsxwriter.worksheet import Worksheet
 from . import __version__
 from .excel_config import CONF_SHEET, ServiceLink, xlwings_conf_notes, xlwings_conf_rows
 from .spec import (
-    KINDS, LISTS_SHEET, META_SHEET, START_SHEET, Column, Layout, Need, Sheet, ValueType, WorkbookKind,
+    KINDS,
+    LISTS_SHEET,
+    META_SHEET,
+    START_SHEET,
+    Column,
+    Layout,
+    Need,
+    Sheet,
+    ValueType,
+    WorkbookKind,
 )
 from .spec.workbooks import COMPLAINTS_SHEET, NOTIFICATIONS_SHEET, PLACEMENTS_SHEET, PUPILS_SHEET
 
@@ -44,8 +54,12 @@ SUMMARY_MACRO = "ShowSummary"
 
 FORM_HEADINGS = ("Item", "Your answer", "Notes")
 # Blank rows each table offers under any pre-filled records.
-BLANK_ROWS = {PUPILS_SHEET.name: 150, PLACEMENTS_SHEET.name: 120,
-              NOTIFICATIONS_SHEET.name: 100, COMPLAINTS_SHEET.name: 30}
+BLANK_ROWS = {
+    PUPILS_SHEET.name: 150,
+    PLACEMENTS_SHEET.name: 120,
+    NOTIFICATIONS_SHEET.name: 100,
+    COMPLAINTS_SHEET.name: 30,
+}
 DEFAULT_BLANK_ROWS = 100
 VALIDATION_LAST_ROW = 2000  # Excel row: table validations reach at least this far
 DATE_MIN, DATE_MAX = date(1950, 1, 1), date(2099, 12, 31)
@@ -53,8 +67,7 @@ DATE_FORMAT = "dd/mm/yyyy"
 DATE_PROMPT = "Enter a date, e.g. 15/09/2024."
 YN_LIST = ("Y/N", ("Y", "N"))
 # Stored as text so Excel keeps leading zeros and never turns 2024/25 into a date.
-TEXT_TYPES = frozenset({ValueType.UPN, ValueType.POSTCODE, ValueType.URN, ValueType.UKPRN,
-                        ValueType.ACADEMIC_YEAR})
+TEXT_TYPES = frozenset({ValueType.UPN, ValueType.POSTCODE, ValueType.URN, ValueType.UKPRN, ValueType.ACADEMIC_YEAR})
 # Tables with one row per child keep the UPN and name in view (frozen) while scrolling right.
 FREEZE_THROUGH_KEY = "forename"
 # Column.computed templates name their inputs by placeholder; these are the column keys.
@@ -63,19 +76,23 @@ COMPUTED_INPUTS = {"possible": "sessions_possible", "attended": "sessions_attend
 BUILD_DATE = datetime(2024, 9, 1)
 TABLE_STYLE = "Table Style Medium 2"
 PRINT_FIT_WIDTH = 200  # tables up to this many characters wide print on one page's width
-BUTTONS = ((VALIDATE_MACRO, "Validate", "Check this workbook and list anything to fix"),
-           (SUMMARY_MACRO, "Summary", "Show the main figures in this workbook"))
+BUTTONS = (
+    (VALIDATE_MACRO, "Validate", "Check this workbook and list anything to fix"),
+    (SUMMARY_MACRO, "Summary", "Show the main figures in this workbook"),
+)
 BUTTON_SIZE = (110, 30)  # pixels
 
 # Who fills each kind in, and when: the spec names the workbooks but not this.
 WHO_AND_WHEN = {
     "provider-return": (
         "The alternative provision (AP) provider. Fill in one copy each term, for that term, "
-        "and send it to the council by the date it gives you."),
+        "and send it to the council by the date it gives you."
+    ),
     "school-log": (
         "The school that commissions the AP placements (usually its AP lead or the school "
         "office). Keep it up to date as placements start and end, and send it to the "
-        "council each term."),
+        "council each term."
+    ),
 }
 
 _INPUT_FILL = "#FFF9E5"
@@ -85,8 +102,15 @@ _HEADING_FILL = "#1F4E78"
 
 # ---------------------------------------------------------------- public API
 
-def build_workbook(kind: str, path, records: dict | None = None,
-                   vba_project: Path | None = None, settings=None, service: ServiceLink | None = None) -> Path:
+
+def build_workbook(
+    kind: str,
+    path,
+    records: dict | None = None,
+    vba_project: Path | None = None,
+    settings=None,
+    service: ServiceLink | None = None,
+) -> Path:
     """Write a workbook of `kind` to `path` (.xlsm), optionally pre-filled with `records`.
 
     `settings` (ap_sheets.settings.Settings, from `--config`) is accepted for the council's
@@ -108,8 +132,7 @@ def build_workbook(kind: str, path, records: dict | None = None,
         raise ValueError(f"{path.name}: a workbook with macros must be saved as .xlsm")
     vba = Path(vba_project) if vba_project is not None else VBA_PROJECT
     if not vba.is_file():
-        raise FileNotFoundError(
-            f"VBA project not found: {vba} (run scripts/build_vba.py to build it from macros/)")
+        raise FileNotFoundError(f"VBA project not found: {vba} (run scripts/build_vba.py to build it from macros/)")
     records = _checked_records(spec, records or {})  # before any file is opened
 
     wb = xlsxwriter.Workbook(str(path), {"in_memory": True})
@@ -168,6 +191,7 @@ def dropdown_of(column: Column) -> tuple[str, tuple[str, ...]] | None:
 
 # ---------------------------------------------------------------- records
 
+
 def _kind(kind: str) -> WorkbookKind:
     try:
         return KINDS[kind]
@@ -201,15 +225,16 @@ def _check_record(sheet: Sheet, record: Mapping) -> None:
             raise KeyError(f"sheet {sheet.name!r} has no column {key!r}")
         if sheet.column(key).computed is not None:
             raise ValueError(f"{sheet.name} column {key!r} is worked out by the workbook; do not pre-fill it")
-        if value is not None and (isinstance(value, bool)
-                                  or not isinstance(value, (str, int, float, date))):
-            raise TypeError(f"{sheet.name} {key}: cannot write a {type(value).__name__} "
-                            "(use a date, str, int, float or None)")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int, float, date))):
+            raise TypeError(
+                f"{sheet.name} {key}: cannot write a {type(value).__name__} (use a date, str, int, float or None)"
+            )
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"{sheet.name} {key}: {value} cannot be written to Excel (use None for blank)")
 
 
 # ---------------------------------------------------------------- styles
+
 
 class _Styles:
     """XlsxWriter formats, created once per distinct set of properties."""
@@ -230,8 +255,7 @@ class _Styles:
         if isinstance(value, date):
             props["num_format"] = DATE_FORMAT
         if form:
-            props.update(bg_color=_INPUT_FILL, border=1, border_color="#BFBFBF",
-                         align="left", valign="top")
+            props.update(bg_color=_INPUT_FILL, border=1, border_color="#BFBFBF", align="left", valign="top")
         return self.get(**{k: v for k, v in props.items() if v is not None})
 
     def computed(self):
@@ -254,22 +278,24 @@ def _row_height(texts_and_widths, line_height: float = 15.0) -> float | None:
     Excel does not grow rows for wrapped text written by XlsxWriter, so we estimate lines
     by word-wrapping at the column width (in characters).
     """
-    lines = max((len(textwrap.wrap(text, max(int(width), 4))) or 1 for text, width in texts_and_widths),
-                default=1)
+    lines = max((len(textwrap.wrap(text, max(int(width), 4))) or 1 for text, width in texts_and_widths), default=1)
     return None if lines <= 1 else lines * line_height + 3
 
 
 # ---------------------------------------------------------------- workbook-level parts
 
+
 def _set_properties(wb: Workbook, spec: WorkbookKind) -> None:
-    wb.set_properties({
-        "title": spec.title,
-        "subject": f"{spec.title}, template version {spec.version}",
-        "author": "ap-sheets",
-        "keywords": "alternative provision, AP, return",
-        "comments": f"Made by ap-sheets {__version__}. Holds personal data about children.",
-        "created": BUILD_DATE,
-    })
+    wb.set_properties(
+        {
+            "title": spec.title,
+            "subject": f"{spec.title}, template version {spec.version}",
+            "author": "ap-sheets",
+            "keywords": "alternative provision, AP, return",
+            "comments": f"Made by ap-sheets {__version__}. Holds personal data about children.",
+            "created": BUILD_DATE,
+        }
+    )
     wb.set_custom_property("ap_sheets_kind", spec.kind)
     wb.set_custom_property("ap_sheets_template_version", spec.version)
 
@@ -290,9 +316,9 @@ def _write_xlwings_conf(ws: Worksheet, service: ServiceLink | None = None) -> No
 
 def _write_meta(ws: Worksheet, spec: WorkbookKind) -> None:
     """Kind and version where a user will not edit them (read by `read.read_meta`)."""
-    for row, (key, value) in enumerate((("kind", spec.kind),
-                                        ("template_version", spec.version),
-                                        ("generator", f"ap-sheets {__version__}"))):
+    for row, (key, value) in enumerate(
+        (("kind", spec.kind), ("template_version", spec.version), ("generator", f"ap-sheets {__version__}"))
+    ):
         ws.write_string(row, 0, key)
         ws.write_string(row, 1, value)
     ws.very_hidden()
@@ -342,11 +368,23 @@ def _insert_buttons(ws: Worksheet, row: int, col: int, stacked: bool) -> None:
     width, height = BUTTON_SIZE
     for i, (macro, caption, description) in enumerate(BUTTONS):
         x, y = (0, 6 + i * (height + 8)) if stacked else (i * (width + 16), 3)
-        ws.insert_button(row, col, {"macro": macro, "caption": caption, "description": description,
-                                    "width": width, "height": height, "x_offset": x, "y_offset": y})
+        ws.insert_button(
+            row,
+            col,
+            {
+                "macro": macro,
+                "caption": caption,
+                "description": description,
+                "width": width,
+                "height": height,
+                "x_offset": x,
+                "y_offset": y,
+            },
+        )
 
 
 # ---------------------------------------------------------------- Start here
+
 
 def _council_rows(settings) -> list[tuple[str, str]]:
     """The council's own lines on Start here (from its settings), when it gave them."""
@@ -367,44 +405,74 @@ def _instructions(spec: WorkbookKind, settings=None) -> list[tuple[str, str]]:
     record = spec.sheet(spec.record_sheet)
     tables = [s.name for s in spec.sheets if s.layout is Layout.TABLE]
     computed = [c.header for s in spec.sheets for c in s.columns if c.computed]
-    rows = _council_rows(settings) + [
+    rows = [
+        *_council_rows(settings),
         ("Who fills it in", WHO_AND_WHEN.get(spec.kind, "")),
-        ("What to fill in",
-         f"Start with the {record.name} sheet: one answer on each line, in the 'Your answer' "
-         f"column. Then the {_and_list(tables)} sheet{'s' if len(tables) > 1 else ''}: one row "
-         "at a time, starting in the row under the headings. 'The sheets' below says what "
-         "each row is for."),
-        ("Blank rows", "Blank rows are fine, in the middle or at the end: they are ignored. "
-         "If you need more rows, just carry on typing below the last one."),
-        ("Dates", "Type dates as day/month/year, e.g. 15/09/2024. Dates are always read the UK "
-         "way round: 05/09/2024 is 5 September."),
-        ("Codes", "Where a cell shows a dropdown arrow, pick from the list. You can also type "
-         f"the code itself{_code_example(spec)}: capital letters and extra spaces do not matter."),
+        (
+            "What to fill in",
+            f"Start with the {record.name} sheet: one answer on each line, in the 'Your answer' "
+            f"column. Then the {_and_list(tables)} sheet{'s' if len(tables) > 1 else ''}: one row "
+            "at a time, starting in the row under the headings. 'The sheets' below says what "
+            "each row is for.",
+        ),
+        (
+            "Blank rows",
+            "Blank rows are fine, in the middle or at the end: they are ignored. "
+            "If you need more rows, just carry on typing below the last one.",
+        ),
+        (
+            "Dates",
+            "Type dates as day/month/year, e.g. 15/09/2024. Dates are always read the UK "
+            "way round: 05/09/2024 is 5 September.",
+        ),
+        (
+            "Codes",
+            "Where a cell shows a dropdown arrow, pick from the list. You can also type "
+            f"the code itself{_code_example(spec)}: capital letters and extra spaces do not matter.",
+        ),
         ("Yes or no", "Where the answer is yes or no, type Y or N."),
         ("Numbers", "Type numbers as figures (e.g. 10, not 'ten')."),
-        ("Not known?", "If something does not apply, leave it blank. The check tells you if a "
-         "value is needed."),
+        ("Not known?", "If something does not apply, leave it blank. The check tells you if a value is needed."),
     ]
     if computed:
-        rows.append(("Grey columns", f"{_and_list(computed)} is worked out for you from the "
-                     "other columns. Do not type in the grey cells."))
+        rows.append(
+            (
+                "Grey columns",
+                f"{_and_list(computed)} is worked out for you from the other columns. Do not type in the grey cells.",
+            )
+        )
     rows += [
-        ("Pasting", "You can paste from another spreadsheet. Use Paste Special > Values so the "
-         "dropdowns and date formats stay in place."),
-        ("Do not change", f"Do not rename or delete the sheets, and do not change the headings "
-         f"or the labels in column A of the {record.name} sheet: the council's checker finds "
-         "your answers by them."),
-        ("Validate", "Click Validate (above, and on each sheet) to check your data. It lists "
-         "anything to fix, with the sheet, row and cell. Errors must be fixed before the "
-         "council can accept the return; queries must be fixed or explained."),
+        (
+            "Pasting",
+            "You can paste from another spreadsheet. Use Paste Special > Values so the "
+            "dropdowns and date formats stay in place.",
+        ),
+        (
+            "Do not change",
+            f"Do not rename or delete the sheets, and do not change the headings "
+            f"or the labels in column A of the {record.name} sheet: the council's checker finds "
+            "your answers by them.",
+        ),
+        (
+            "Validate",
+            "Click Validate (above, and on each sheet) to check your data. It lists "
+            "anything to fix, with the sheet, row and cell. Errors must be fixed before the "
+            "council can accept the return; queries must be fixed or explained.",
+        ),
         ("Summary", "Click Summary to see the main figures before you send the workbook."),
-        ("Buttons not working?", "The buttons use macros. If Excel shows a yellow bar saying "
-         "macros are disabled, click Enable Content. Excel on the web cannot run them: you can "
-         "still send the workbook, and the council checks every return."),
-        ("Personal data", "This workbook holds personal data about children. Keep it on your "
-         "organisation's secure systems, do not print or copy it more than you need to, and "
-         "send it to the council only by the secure route the council gives you, never as an "
-         "ordinary email attachment."),
+        (
+            "Buttons not working?",
+            "The buttons use macros. If Excel shows a yellow bar saying "
+            "macros are disabled, click Enable Content. Excel on the web cannot run them: you can "
+            "still send the workbook, and the council checks every return.",
+        ),
+        (
+            "Personal data",
+            "This workbook holds personal data about children. Keep it on your "
+            "organisation's secure systems, do not print or copy it more than you need to, and "
+            "send it to the council only by the secure route the council gives you, never as an "
+            "ordinary email attachment.",
+        ),
     ]
     return rows
 
@@ -432,15 +500,18 @@ def _write_start(ws: Worksheet, spec: WorkbookKind, styles: _Styles, settings=No
     ws.set_column(2, 2, 4)
     ws.write_string(0, 0, spec.title, styles.get(bold=True, font_size=18, font_color=_HEADING_FILL))
     ws.set_row(0, 30)
-    ws.write_string(1, 0, f"Template version {spec.version}. Made by ap-sheets {__version__}.",
-                    styles.get(italic=True, font_color="#7F7F7F"))
+    ws.write_string(
+        1,
+        0,
+        f"Template version {spec.version}. Made by ap-sheets {__version__}.",
+        styles.get(italic=True, font_color="#7F7F7F"),
+    )
     ws.set_row(2, 40)
     _insert_buttons(ws, 2, 1, stacked=False)
 
     label = styles.get(bold=True, valign="top", text_wrap=True)
     text = styles.get(valign="top", text_wrap=True)
-    heading = styles.get(bold=True, font_size=13, font_color=_HEADING_FILL, bottom=2,
-                         bottom_color=_HEADING_FILL)
+    heading = styles.get(bold=True, font_size=13, font_color=_HEADING_FILL, bottom=2, bottom_color=_HEADING_FILL)
     row = 4
     ws.write_string(row, 0, "How to fill it in", heading)
     ws.write_blank(row, 1, None, heading)
@@ -455,8 +526,14 @@ def _write_start(ws: Worksheet, spec: WorkbookKind, styles: _Styles, settings=No
     link = styles.get(bold=True, underline=1, font_color="#0563C1", valign="top")
     for sheet in spec.sheets:
         row += 1
-        ws.write_url(row, 0, f"internal:{quote_sheetname(sheet.name)}!A1", link, string=sheet.name,
-                     tip=f"Go to the {sheet.name} sheet")
+        ws.write_url(
+            row,
+            0,
+            f"internal:{quote_sheetname(sheet.name)}!A1",
+            link,
+            string=sheet.name,
+            tip=f"Go to the {sheet.name} sheet",
+        )
         purpose = _plain(sheet.purpose)
         ws.write_string(row, 1, purpose, text)
         ws.set_row(row, _row_height([(purpose, text_width)]))
@@ -474,7 +551,7 @@ CODE_NOTES = {
     "sex": "M male, F female, U not known (as on the pupil's school record).",
     "ethnicity": "REFU: the family refused to say. NOBT: not yet obtained.",
     "placement_reason": "EOTAS: education otherwise than at school (arranged by the council). "
-                        "EHCP interim: a placement while an EHC plan is put in place.",
+    "EHCP interim: a placement while an EHC plan is put in place.",
 }
 # Columns with no help of their own in the spec still get a prompt.
 DEFAULT_HINTS = {
@@ -526,10 +603,14 @@ def _list_error(column: Column) -> str:
     """Warning for a value not on the dropdown; typing just a code is fine, so say so."""
     code = _first_labelled_code(column)
     if code is not None:
-        return (f"{column.header}: please pick from the dropdown. If you typed just the code "
-                f"(e.g. {code}), that is fine: click Yes to keep it.")
-    return (f"This is not on the list for {column.header}. Please pick from the dropdown, "
-            "or click Yes to keep what you typed.")
+        return (
+            f"{column.header}: please pick from the dropdown. If you typed just the code "
+            f"(e.g. {code}), that is fine: click Yes to keep it."
+        )
+    return (
+        f"This is not on the list for {column.header}. Please pick from the dropdown, "
+        "or click Yes to keep what you typed."
+    )
 
 
 def _type_prompt(column: Column) -> str:
@@ -558,36 +639,57 @@ def _validation(sheet: Sheet, column: Column, lists: dict[str, str]) -> dict | N
     message = _hint(sheet, column)
     if len(message) > 255:
         raise ValueError(f"input message for {column.header!r} is over Excel's 255 characters")
-    options = {"input_title": column.header[:32], "input_message": message,
-               "error_type": "warning", "error_title": "Please check this value"}
+    options = {
+        "input_title": column.header[:32],
+        "input_message": message,
+        "error_type": "warning",
+        "error_title": "Please check this value",
+    }
     dropdown = dropdown_of(column)
     rule: dict
     if column.computed is not None:
         rule = {"validate": "any"}
     elif dropdown is not None:
-        rule = {"validate": "list", "source": "=" + lists[dropdown[0]],
-                "error_message": _list_error(column)}
+        rule = {"validate": "list", "source": "=" + lists[dropdown[0]], "error_message": _list_error(column)}
     elif column.type is ValueType.DATE:
-        rule = {"validate": "date", "criteria": "between", "minimum": DATE_MIN, "maximum": DATE_MAX,
-                "error_message": f"{column.header} should be a date between 01/01/1950 and "
-                                 "31/12/2099, e.g. 15/09/2024. Click Yes to keep it anyway."}
+        rule = {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": DATE_MIN,
+            "maximum": DATE_MAX,
+            "error_message": f"{column.header} should be a date between 01/01/1950 and "
+            "31/12/2099, e.g. 15/09/2024. Click Yes to keep it anyway.",
+        }
     elif column.type is ValueType.WHOLE:
-        rule = {"validate": "integer", "criteria": ">=", "value": 0,
-                "error_message": f"{column.header} should be a whole number, 0 or more. "
-                                 "Click Yes to keep it anyway."}
+        rule = {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 0,
+            "error_message": f"{column.header} should be a whole number, 0 or more. Click Yes to keep it anyway.",
+        }
     elif column.type is ValueType.NUMBER:
-        rule = {"validate": "decimal", "criteria": ">=", "value": 0,
-                "error_message": f"{column.header} should be a number, 0 or more. "
-                                 "Click Yes to keep it anyway."}
+        rule = {
+            "validate": "decimal",
+            "criteria": ">=",
+            "value": 0,
+            "error_message": f"{column.header} should be a number, 0 or more. Click Yes to keep it anyway.",
+        }
     elif column.type is ValueType.PERCENT:
-        rule = {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
-                "error_message": f"{column.header} should be a percentage from 0% to 100%. "
-                                 "Click Yes to keep it anyway."}
+        rule = {
+            "validate": "decimal",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": 1,
+            "error_message": f"{column.header} should be a percentage from 0% to 100%. Click Yes to keep it anyway.",
+        }
     elif column.type in (ValueType.UPN, ValueType.URN, ValueType.UKPRN):
         length = {ValueType.UPN: 13, ValueType.URN: 6, ValueType.UKPRN: 8}[column.type]
-        rule = {"validate": "length", "criteria": "==", "value": length,
-                "error_message": f"A {column.type.value} has {length} characters. "
-                                 "Click Yes to keep it anyway."}
+        rule = {
+            "validate": "length",
+            "criteria": "==",
+            "value": length,
+            "error_message": f"A {column.type.value} has {length} characters. Click Yes to keep it anyway.",
+        }
     elif message:
         rule = {"validate": "any"}  # free text: nothing to check, but a prompt helps
     else:
@@ -601,6 +703,7 @@ def _validate(ws: Worksheet, cells: tuple[int, int, int, int], options: dict | N
 
 
 # ---------------------------------------------------------------- cells
+
 
 def _write_value(ws: Worksheet, row: int, col: int, column: Column, value, fmt) -> None:
     """Write a pre-fill value with its real type (see build_workbook)."""
@@ -616,8 +719,8 @@ def _write_value(ws: Worksheet, row: int, col: int, column: Column, value, fmt) 
 
 # ---------------------------------------------------------------- form sheets
 
-def _write_form(ws: Worksheet, sheet: Sheet, record: Mapping, styles: _Styles,
-                lists: dict[str, str]) -> None:
+
+def _write_form(ws: Worksheet, sheet: Sheet, record: Mapping, styles: _Styles, lists: dict[str, str]) -> None:
     """Headings in row 1; then one field per row: header (A), answer (B), notes (C)."""
     label_width = max(len(c.header) for c in sheet.data_columns) + 3
     answer_width = max(30, max(column_width(c) for c in sheet.data_columns))
@@ -648,6 +751,7 @@ def _write_form(ws: Worksheet, sheet: Sheet, record: Mapping, styles: _Styles,
 
 # ---------------------------------------------------------------- table sheets
 
+
 def _structured_ref(table: str, header: str) -> str:
     """This-row reference to a column, Excel 2007 style (what Excel stores in the file)."""
     escaped = re.sub(r"(['#\[\]])", r"'\1", header)
@@ -655,8 +759,7 @@ def _structured_ref(table: str, header: str) -> str:
 
 
 def _computed_formula(sheet: Sheet, column: Column) -> str:
-    refs = {name: _structured_ref(table_name(sheet), sheet.column(key).header)
-            for name, key in COMPUTED_INPUTS.items()}
+    refs = {name: _structured_ref(table_name(sheet), sheet.column(key).header) for name, key in COMPUTED_INPUTS.items()}
     return column.computed.format(**refs)
 
 
@@ -679,8 +782,7 @@ def _frozen_columns(sheet: Sheet) -> int:
     return keys.index(FREEZE_THROUGH_KEY) + 1 if FREEZE_THROUGH_KEY in keys else 0
 
 
-def _write_table(ws: Worksheet, sheet: Sheet, rows: list[Mapping], styles: _Styles,
-                 lists: dict[str, str]) -> None:
+def _write_table(ws: Worksheet, sheet: Sheet, rows: list[Mapping], styles: _Styles, lists: dict[str, str]) -> None:
     """Header row 1 as an Excel table sized for `rows` plus blank rows, then validations."""
     last_row = len(rows) + BLANK_ROWS.get(sheet.name, DEFAULT_BLANK_ROWS)  # 0-based
     header = styles.get(bold=True, text_wrap=True, valign="bottom")  # under the buttons
@@ -693,12 +795,12 @@ def _write_table(ws: Worksheet, sheet: Sheet, rows: list[Mapping], styles: _Styl
         else:
             ws.set_column(i, i, column_width(column), styles.value(column))
         columns.append(options)
-    ws.add_table(0, 0, last_row, len(columns) - 1,
-                 {"name": table_name(sheet), "columns": columns, "style": TABLE_STYLE})
+    ws.add_table(
+        0, 0, last_row, len(columns) - 1, {"name": table_name(sheet), "columns": columns, "style": TABLE_STYLE}
+    )
     _write_rows(ws, sheet, rows, styles)
     _write_computed_cache(ws, sheet, rows, last_row, styles)
-    _annotate_headers(ws, sheet, header_height=_row_height(
-        [(c.header, column_width(c) - 3) for c in sheet.columns]))
+    _annotate_headers(ws, sheet, header_height=_row_height([(c.header, column_width(c) - 3) for c in sheet.columns]))
     validation_last = max(VALIDATION_LAST_ROW - 1, last_row)
     for i, column in enumerate(sheet.columns):
         _validate(ws, (1, i, validation_last, i), _validation(sheet, column, lists))
@@ -734,8 +836,7 @@ def _write_rows(ws: Worksheet, sheet: Sheet, rows: list[Mapping], styles: _Style
                 _write_value(ws, r, positions[key], column, value, styles.value(column, value))
 
 
-def _write_computed_cache(ws: Worksheet, sheet: Sheet, rows: list[Mapping], last_row: int,
-                          styles: _Styles) -> None:
+def _write_computed_cache(ws: Worksheet, sheet: Sheet, rows: list[Mapping], last_row: int, styles: _Styles) -> None:
     """Rewrite computed cells with a cached result, so blank rows read as blank, not 0."""
     for i, column in enumerate(sheet.columns):
         if column.computed is None:

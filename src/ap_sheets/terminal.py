@@ -5,6 +5,7 @@ rewrite the operator's terminal, and CR or LF could forge a line of the run summ
 override could make a name read backwards. `printable` shows each such character as an
 escape (`\\n`, `\\x1b`, `\\u202e`) instead. JSON output keeps the real name (JSON escapes it).
 """
+
 from __future__ import annotations
 
 import re

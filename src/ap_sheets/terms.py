@@ -3,12 +3,13 @@
 Terms: Autumn 1 Sep-31 Dec, Spring 1 Jan-31 Mar, Summer 1 Apr-31 Aug. Ages for school
 purposes are taken on 31 August before the academic year (the 1 September cut-off).
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import total_ordering
 from datetime import date, timedelta
+from functools import total_ordering
 
 _YEAR = re.compile(r"^(\d{4})\s*[/-]\s*(\d{2}|\d{4})$")
 TERM_ORDER = {"Autumn": 0, "Spring": 1, "Summer": 2}
@@ -31,7 +32,7 @@ class Term:
     start_year: int  # 2024 for 2024/25
     term: str  # Autumn, Spring, Summer
 
-    def __lt__(self, other: "Term") -> bool:  # chronological, not alphabetical
+    def __lt__(self, other: Term) -> bool:  # chronological, not alphabetical
         return (self.start_year, TERM_ORDER[self.term]) < (other.start_year, TERM_ORDER[other.term])
 
     @property
@@ -67,7 +68,7 @@ class Term:
         return self.last_teaching_day - timedelta(weeks=weeks)
 
     @classmethod
-    def parse(cls, label: str) -> "Term | None":
+    def parse(cls, label: str) -> Term | None:
         """'2024/25 Autumn' -> Term(2024, 'Autumn')."""
         parts = str(label).split()
         if len(parts) != 2:

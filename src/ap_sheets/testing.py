@@ -21,6 +21,7 @@ workbooks (tests/conftest.py `ReturnFiller`) check that this gives the same find
 Every check made here also checks the privacy promise: no message may repeat a pupil's
 UPN, name, date of birth or postcode (`check` raises AssertionError naming the rule).
 """
+
 from __future__ import annotations
 
 import builtins
@@ -37,10 +38,32 @@ from .spec import KINDS, META_SHEET, Layout
 from .terms import Term
 from .values import upn_check_letter
 
-__all__ = ["ReturnBuilder", "provider_return", "school_log", "check", "found", "pupil", "placement",
-           "make_upn", "PROVIDER", "PUPILS", "NOTIFICATIONS", "COMPLAINTS", "SCHOOL", "PLACEMENTS",
-           "UPN1", "UPN2", "UPN3", "said", "AUTUMN_2024", "TermReturn", "pupil_row", "placement_row",
-           "provider_result", "school_result"]
+__all__ = [
+    "AUTUMN_2024",
+    "COMPLAINTS",
+    "NOTIFICATIONS",
+    "PLACEMENTS",
+    "PROVIDER",
+    "PUPILS",
+    "SCHOOL",
+    "UPN1",
+    "UPN2",
+    "UPN3",
+    "ReturnBuilder",
+    "TermReturn",
+    "check",
+    "found",
+    "make_upn",
+    "placement",
+    "placement_row",
+    "provider_result",
+    "provider_return",
+    "pupil",
+    "pupil_row",
+    "said",
+    "school_log",
+    "school_result",
+]
 
 
 class ReturnBuilder:
@@ -51,7 +74,8 @@ class ReturnBuilder:
         self.version = version or self.kind.version
         self.forms: dict[str, dict[str, object]] = {s.name: {} for s in self.kind.sheets if s.layout is Layout.FORM}
         self.tables: dict[str, dict[int, dict[str, object]]] = {
-            s.name: {} for s in self.kind.sheets if s.layout is Layout.TABLE}
+            s.name: {} for s in self.kind.sheets if s.layout is Layout.TABLE
+        }
         self.renamed: dict[tuple[str, str], str] = {}
         self.dropped: builtins.set[str] = builtins.set()
         self.order: dict[str, list[str]] = {}  # a table's columns where a user moved them
@@ -113,17 +137,17 @@ class ReturnBuilder:
 
     # -- what the reader would give --
     def raw(self, source: str = "return.xlsm") -> RawWorkbook:
-        sheets = {META_SHEET: RawSheet(META_SHEET, [["kind", str(self.kind.kind)],
-                                                    ["template_version", self.version]])}
+        sheets = {META_SHEET: RawSheet(META_SHEET, [["kind", str(self.kind.kind)], ["template_version", self.version]])}
         for spec in self.kind.sheets:
             if spec.name in self.dropped:
                 continue
             columns = [c for c in spec.columns if c.in_version(self.version)]
-            header = lambda c: self.renamed.get((spec.name, c.key), c.header)  # noqa: E731
+            header = lambda c: self.renamed.get((spec.name, c.key), c.header)  # noqa: B023 (called at once)
             if spec.layout is Layout.FORM:
                 record = self.forms[spec.name]
                 rows = [["Item", "Your answer", "Notes"]] + [
-                    [header(c), _as_read(record.get(c.key)), ""] for c in columns if c.computed is None]
+                    [header(c), _as_read(record.get(c.key)), ""] for c in columns if c.computed is None
+                ]
             else:
                 by_key = {c.key: c for c in columns}
                 columns = [by_key[k] for k in self.columns(spec.name)]
@@ -133,8 +157,14 @@ class ReturnBuilder:
                     record = table.get(r, {})
                     rows.append([_as_read(record.get(c.key)) for c in columns])
             sheets[spec.name] = RawSheet(spec.name, rows)
-        return RawWorkbook(source, sheets, meta={"kind": str(self.kind.kind), "template_version": self.version},
-                           vba_digest=self.vba_digest, cut=list(self.cut), outside=list(self.outside))
+        return RawWorkbook(
+            source,
+            sheets,
+            meta={"kind": str(self.kind.kind), "template_version": self.version},
+            vba_digest=self.vba_digest,
+            cut=list(self.cut),
+            outside=list(self.outside),
+        )
 
     def personal_values(self) -> builtins.set[str]:
         """Every pupil's UPN, name, date of birth and postcode, as a message might show them."""
@@ -220,33 +250,68 @@ def make_upn(serial: int, la: str = "801", school: str = "2000") -> str:
     return upn_check_letter("A" + body) + body
 
 
-
 # ---- a clean provider return for 2024/25 Autumn (the same data tests/conftest.py fills into the real template) ----
 UPN1, UPN2, UPN3 = "B801200005001", make_upn(2), make_upn(3)
 
 PROVIDER = {
-    "provider_name": "Bright Futures Learning", "provider_id": "AP-0007", "academic_year": "2024/25",
-    "term": "Autumn", "registered_school": "Y", "dfe_urn": "145678", "ofsted_judgement": "Good",
-    "ofsted_report_date": date(2023, 3, 14), "in_directory": "Y", "last_qa_visit": date(2024, 6, 10),
-    "all_staff_dbs": "Y", "cp_training_date": date(2023, 9, 1), "insurance_expiry": date(2025, 8, 31),
-    "new_sites": "N", "joint_working": "Weekly CAMHS drop-in.", "contact_name": "Sam Patel",
-    "contact_email": "sam.patel@brightfutures.org.uk", "completed_by": "Sam Patel",
+    "provider_name": "Bright Futures Learning",
+    "provider_id": "AP-0007",
+    "academic_year": "2024/25",
+    "term": "Autumn",
+    "registered_school": "Y",
+    "dfe_urn": "145678",
+    "ofsted_judgement": "Good",
+    "ofsted_report_date": date(2023, 3, 14),
+    "in_directory": "Y",
+    "last_qa_visit": date(2024, 6, 10),
+    "all_staff_dbs": "Y",
+    "cp_training_date": date(2023, 9, 1),
+    "insurance_expiry": date(2025, 8, 31),
+    "new_sites": "N",
+    "joint_working": "Weekly CAMHS drop-in.",
+    "contact_name": "Sam Patel",
+    "contact_email": "sam.patel@brightfutures.org.uk",
+    "completed_by": "Sam Patel",
     "date_completed": date(2025, 1, 6),
 }
 
 
 def pupil(**changes) -> dict:
     base = {
-        "upn": UPN1, "surname": "Okafor", "forename": "Daniel", "date_of_birth": date(2011, 3, 4),
-        "sex": "M", "ethnicity": "BAFR", "religion": "Christian", "postcode": "UB8 1UW", "nc_year": 9,
-        "sen": "N", "looked_after": "N", "commissioner_type": "School",
-        "commissioner_name": "Northwood High School", "commissioner_urn": 102345,
-        "placement_reason": "Suspension", "tier": 2, "start_date": date(2024, 9, 2),
-        "planned_end_date": date(2024, 12, 20), "hours_per_week": 12, "sessions_possible": 120,
-        "sessions_attended": 100, "sessions_authorised": 10, "engagement": 3, "progress_outcomes": 3,
-        "progress_learning": 2, "quals_entered": 1, "quals_achieved": 0, "suspensions": 0,
-        "safeguarding_concerns": 0, "behaviour_incidents": 2, "pupil_satisfaction": 4,
-        "parent_satisfaction": 5, "barriers": "Anxiety about return", "impact": "Mentoring weekly",
+        "upn": UPN1,
+        "surname": "Okafor",
+        "forename": "Daniel",
+        "date_of_birth": date(2011, 3, 4),
+        "sex": "M",
+        "ethnicity": "BAFR",
+        "religion": "Christian",
+        "postcode": "UB8 1UW",
+        "nc_year": 9,
+        "sen": "N",
+        "looked_after": "N",
+        "commissioner_type": "School",
+        "commissioner_name": "Northwood High School",
+        "commissioner_urn": 102345,
+        "placement_reason": "Suspension",
+        "tier": 2,
+        "start_date": date(2024, 9, 2),
+        "planned_end_date": date(2024, 12, 20),
+        "hours_per_week": 12,
+        "sessions_possible": 120,
+        "sessions_attended": 100,
+        "sessions_authorised": 10,
+        "engagement": 3,
+        "progress_outcomes": 3,
+        "progress_learning": 2,
+        "quals_entered": 1,
+        "quals_achieved": 0,
+        "suspensions": 0,
+        "safeguarding_concerns": 0,
+        "behaviour_incidents": 2,
+        "pupil_satisfaction": 4,
+        "parent_satisfaction": 5,
+        "barriers": "Anxiety about return",
+        "impact": "Mentoring weekly",
         "reintegration_plan": "Y",
     }
     base.update(changes)
@@ -255,51 +320,124 @@ def pupil(**changes) -> dict:
 
 PUPILS = [
     pupil(),
-    pupil(upn=UPN2, surname="Nowak", forename="Zofia", date_of_birth=date(2009, 11, 20), sex="F",
-          ethnicity="WOTH", religion="No religion", postcode="UB3 4QT", nc_year=10, sen="E",
-          looked_after="Y", commissioner_type="LA Virtual School", commissioner_name="Hillingdon Virtual School",
-          commissioner_urn=None, placement_reason="EHCP interim", tier=3, start_date=date(2024, 9, 9),
-          planned_end_date=date(2025, 7, 18), end_date=date(2024, 11, 29), destination="Special school",
-          hours_per_week=15, sessions_possible=100, sessions_attended=70, sessions_authorised=20),
-    pupil(upn=UPN3, surname="Begum", forename="Amira", date_of_birth=date(2008, 5, 10), sex="F",
-          ethnicity="ABAN", religion="Muslim", postcode="HA4 9LT", nc_year=12, sen="E",
-          sexual_orientation="Prefer not to say", commissioner_type="LA SEND", commissioner_name="Hillingdon SEND",
-          commissioner_urn=None, placement_reason="Medical or mental health", tier=3, hours_per_week=20),
+    pupil(
+        upn=UPN2,
+        surname="Nowak",
+        forename="Zofia",
+        date_of_birth=date(2009, 11, 20),
+        sex="F",
+        ethnicity="WOTH",
+        religion="No religion",
+        postcode="UB3 4QT",
+        nc_year=10,
+        sen="E",
+        looked_after="Y",
+        commissioner_type="LA Virtual School",
+        commissioner_name="Hillingdon Virtual School",
+        commissioner_urn=None,
+        placement_reason="EHCP interim",
+        tier=3,
+        start_date=date(2024, 9, 9),
+        planned_end_date=date(2025, 7, 18),
+        end_date=date(2024, 11, 29),
+        destination="Special school",
+        hours_per_week=15,
+        sessions_possible=100,
+        sessions_attended=70,
+        sessions_authorised=20,
+    ),
+    pupil(
+        upn=UPN3,
+        surname="Begum",
+        forename="Amira",
+        date_of_birth=date(2008, 5, 10),
+        sex="F",
+        ethnicity="ABAN",
+        religion="Muslim",
+        postcode="HA4 9LT",
+        nc_year=12,
+        sen="E",
+        sexual_orientation="Prefer not to say",
+        commissioner_type="LA SEND",
+        commissioner_name="Hillingdon SEND",
+        commissioner_urn=None,
+        placement_reason="Medical or mental health",
+        tier=3,
+        hours_per_week=20,
+    ),
 ]
 
 NOTIFICATIONS = [
-    {"upn": UPN2, "event_type": "Placement ended", "event_date": date(2024, 11, 29),
-     "referrer_notified": date(2024, 11, 29), "school_notified": date(2024, 11, 29),
-     "council_notified": date(2024, 11, 29), "parents_notified": date(2024, 11, 29)},
-    {"upn": UPN1, "event_type": "Non-attendance", "event_date": date(2024, 10, 3),
-     "referrer_notified": date(2024, 10, 3), "school_notified": date(2024, 10, 3)},
+    {
+        "upn": UPN2,
+        "event_type": "Placement ended",
+        "event_date": date(2024, 11, 29),
+        "referrer_notified": date(2024, 11, 29),
+        "school_notified": date(2024, 11, 29),
+        "council_notified": date(2024, 11, 29),
+        "parents_notified": date(2024, 11, 29),
+    },
+    {
+        "upn": UPN1,
+        "event_type": "Non-attendance",
+        "event_date": date(2024, 10, 3),
+        "referrer_notified": date(2024, 10, 3),
+        "school_notified": date(2024, 10, 3),
+    },
 ]
 COMPLAINTS = [
-    {"date_received": date(2024, 10, 14), "kind": "Compliment", "category": "Teaching",
-     "date_resolved": date(2024, 10, 15), "outcome": "Shared with staff"},
+    {
+        "date_received": date(2024, 10, 14),
+        "kind": "Compliment",
+        "category": "Teaching",
+        "date_resolved": date(2024, 10, 15),
+        "outcome": "Shared with staff",
+    },
 ]
-
-
 
 
 # ---- a clean school placement log ----
 SCHOOL = {
-    "school_name": "Northwood High School", "school_urn": "102345", "academic_year": "2024/25",
-    "term": "Autumn", "dsl": "Helen Marsh", "completed_by": "Office Manager", "date_completed": date(2025, 1, 8),
+    "school_name": "Northwood High School",
+    "school_urn": "102345",
+    "academic_year": "2024/25",
+    "term": "Autumn",
+    "dsl": "Helen Marsh",
+    "completed_by": "Office Manager",
+    "date_completed": date(2025, 1, 8),
 }
 
 
 def placement(**changes) -> dict:
     base = {
-        "upn": UPN1, "surname": "Okafor", "forename": "Daniel", "date_of_birth": date(2011, 3, 4),
-        "nc_year": 9, "sen": "N", "looked_after": "N", "provider_name": "Bright Futures Learning",
-        "provider_id": "AP-0007", "provider_registered": "Y", "provider_urn": "145678",
-        "placement_reason": "Suspension", "start_date": date(2024, 9, 2), "planned_end_date": date(2024, 12, 20),
-        "days_at_provider": 2, "hours_at_provider": 12, "hours_at_school": 13,
-        "sla_agreed": date(2024, 8, 20), "risk_assessment": date(2024, 8, 28), "qa_check": date(2024, 8, 15),
-        "dbs_confirmed": "Y", "reintegration_plan": "Y", "planned_return_date": date(2025, 1, 6),
-        "last_visit": date(2024, 12, 2), "attendance_pct": 0.83, "progress": 3,
-        "achievements": "Functional skills maths L1 entered", "pupil_view": "Likes the small groups",
+        "upn": UPN1,
+        "surname": "Okafor",
+        "forename": "Daniel",
+        "date_of_birth": date(2011, 3, 4),
+        "nc_year": 9,
+        "sen": "N",
+        "looked_after": "N",
+        "provider_name": "Bright Futures Learning",
+        "provider_id": "AP-0007",
+        "provider_registered": "Y",
+        "provider_urn": "145678",
+        "placement_reason": "Suspension",
+        "start_date": date(2024, 9, 2),
+        "planned_end_date": date(2024, 12, 20),
+        "days_at_provider": 2,
+        "hours_at_provider": 12,
+        "hours_at_school": 13,
+        "sla_agreed": date(2024, 8, 20),
+        "risk_assessment": date(2024, 8, 28),
+        "qa_check": date(2024, 8, 15),
+        "dbs_confirmed": "Y",
+        "reintegration_plan": "Y",
+        "planned_return_date": date(2025, 1, 6),
+        "last_visit": date(2024, 12, 2),
+        "attendance_pct": 0.83,
+        "progress": 3,
+        "achievements": "Functional skills maths L1 entered",
+        "pupil_view": "Likes the small groups",
     }
     base.update(changes)
     return base
@@ -307,13 +445,30 @@ def placement(**changes) -> dict:
 
 PLACEMENTS = [
     placement(),
-    placement(upn=make_upn(11), surname="Hughes", forename="Callum", date_of_birth=date(2010, 1, 15), nc_year=10,
-              sen="E", looked_after="Y", provider_name="Green Shoots Farm", provider_id="AP-0012",
-              provider_registered="N", provider_urn=None, ap_setting_type="OTH",
-              placement_reason="At risk of exclusion", days_at_provider=2, hours_at_provider=10, hours_at_school=15,
-              send_officer_consulted=date(2024, 8, 30), virtual_school_consulted=date(2024, 8, 29),
-              end_date=date(2024, 11, 15), final_report_received="Y", destination="Returned to home school",
-              last_visit=date(2024, 11, 1)),
+    placement(
+        upn=make_upn(11),
+        surname="Hughes",
+        forename="Callum",
+        date_of_birth=date(2010, 1, 15),
+        nc_year=10,
+        sen="E",
+        looked_after="Y",
+        provider_name="Green Shoots Farm",
+        provider_id="AP-0012",
+        provider_registered="N",
+        provider_urn=None,
+        ap_setting_type="OTH",
+        placement_reason="At risk of exclusion",
+        days_at_provider=2,
+        hours_at_provider=10,
+        hours_at_school=15,
+        send_officer_consulted=date(2024, 8, 30),
+        virtual_school_consulted=date(2024, 8, 29),
+        end_date=date(2024, 11, 15),
+        final_report_received="Y",
+        destination="Returned to home school",
+        last_visit=date(2024, 11, 1),
+    ),
 ]
 
 
@@ -337,41 +492,101 @@ class TermReturn:
 
 def pupil_row(row: int, n: int, **changes) -> PupilRow:
     """A provider's Pupils row `row` for the pupil with UPN `make_upn(n)`."""
-    base = dict(row=row, upn=make_upn(n), surname="Smith", forename="Jo", date_of_birth=date(2010, 3, 4), sex="F",
-                ethnicity="WBRI", nc_year="10", sen="N", looked_after="N", commissioner_type="School",
-                commissioner_name="School One", commissioner_urn="100001", placement_reason="Suspension", tier=2,
-                start_date=date(2024, 9, 9), planned_end_date=date(2025, 1, 31), end_date=None, hours_per_week=12,
-                sessions_possible=100, sessions_attended=80, sessions_authorised=10, engagement=3,
-                progress_outcomes=3, progress_learning=3, quals_entered=0, quals_achieved=0, suspensions=0,
-                safeguarding_concerns=0, behaviour_incidents=0, reintegration_plan="Y", destination=None,
-                postcode="UB8 1UW")
+    base = dict(
+        row=row,
+        upn=make_upn(n),
+        surname="Smith",
+        forename="Jo",
+        date_of_birth=date(2010, 3, 4),
+        sex="F",
+        ethnicity="WBRI",
+        nc_year="10",
+        sen="N",
+        looked_after="N",
+        commissioner_type="School",
+        commissioner_name="School One",
+        commissioner_urn="100001",
+        placement_reason="Suspension",
+        tier=2,
+        start_date=date(2024, 9, 9),
+        planned_end_date=date(2025, 1, 31),
+        end_date=None,
+        hours_per_week=12,
+        sessions_possible=100,
+        sessions_attended=80,
+        sessions_authorised=10,
+        engagement=3,
+        progress_outcomes=3,
+        progress_learning=3,
+        quals_entered=0,
+        quals_achieved=0,
+        suspensions=0,
+        safeguarding_concerns=0,
+        behaviour_incidents=0,
+        reintegration_plan="Y",
+        destination=None,
+        postcode="UB8 1UW",
+    )
     base.update(changes)
-    return PupilRow(**base)
+    return PupilRow(**base)  # type: ignore[arg-type]
 
 
 def placement_row(row: int, n: int, pid: str = "AP-1", **changes) -> PlacementRow:
     """A school's Placements row `row` for the pupil with UPN `make_upn(n)`, at provider `pid`."""
-    base = dict(row=row, upn=make_upn(n), surname="Smith", forename="Jo", date_of_birth=date(2010, 3, 4),
-                nc_year="10", sen="N", looked_after="N", provider_name="Alpha", provider_id=pid,
-                provider_registered="Y", placement_reason="Suspension", start_date=date(2024, 9, 9),
-                planned_end_date=date(2025, 1, 31), end_date=None, hours_at_provider=12, hours_at_school=13,
-                reintegration_plan="Y", planned_return_date=None, attendance_pct=80.0, progress=3,
-                final_report_received=None, destination=None)
+    base = dict(
+        row=row,
+        upn=make_upn(n),
+        surname="Smith",
+        forename="Jo",
+        date_of_birth=date(2010, 3, 4),
+        nc_year="10",
+        sen="N",
+        looked_after="N",
+        provider_name="Alpha",
+        provider_id=pid,
+        provider_registered="Y",
+        placement_reason="Suspension",
+        start_date=date(2024, 9, 9),
+        planned_end_date=date(2025, 1, 31),
+        end_date=None,
+        hours_at_provider=12,
+        hours_at_school=13,
+        reintegration_plan="Y",
+        planned_return_date=None,
+        attendance_pct=80.0,
+        progress=3,
+        final_report_received=None,
+        destination=None,
+    )
     base.update(changes)
-    return PlacementRow(**base)
+    return PlacementRow(**base)  # type: ignore[arg-type]
 
 
-def provider_result(file: str, pid: str, rows, status: str = "accepted", completed: date = date(2024, 12, 16),
-                    mtime: float = 0.0) -> TermReturn:
+def provider_result(
+    file: str, pid: str, rows, status: str = "accepted", completed: date = date(2024, 12, 16), mtime: float = 0.0
+) -> TermReturn:
     """Provider `pid`'s return in `file` (its Provider ID on Provider row 3)."""
-    return TermReturn(file, "provider-return", status,
-                      record={"provider_name": f"Provider {pid}", "provider_id": pid, "date_completed": completed},
-                      record_rows={"provider_id": 3}, mtime=mtime, rows=list(rows))
+    return TermReturn(
+        file,
+        "provider-return",
+        status,
+        record={"provider_name": f"Provider {pid}", "provider_id": pid, "date_completed": completed},
+        record_rows={"provider_id": 3},
+        mtime=mtime,
+        rows=list(rows),
+    )
 
 
-def school_result(file: str, urn: str, rows, status: str = "accepted", completed: date = date(2024, 12, 16),
-                  mtime: float = 0.0) -> TermReturn:
+def school_result(
+    file: str, urn: str, rows, status: str = "accepted", completed: date = date(2024, 12, 16), mtime: float = 0.0
+) -> TermReturn:
     """School `urn`'s placement log in `file` (its URN on School row 3)."""
-    return TermReturn(file, "school-log", status,
-                      record={"school_name": f"School {urn}", "school_urn": urn, "date_completed": completed},
-                      record_rows={"school_urn": 3}, mtime=mtime, rows=list(rows))
+    return TermReturn(
+        file,
+        "school-log",
+        status,
+        record={"school_name": f"School {urn}", "school_urn": urn, "date_completed": completed},
+        record_rows={"school_urn": 3},
+        mtime=mtime,
+        rows=list(rows),
+    )

@@ -4,6 +4,7 @@ batch. read -> normalise -> check -> findings. A bad file never raises: it comes
 
 `settings` are the council's (`ap_sheets.settings`); the rules read what they declare.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,8 +26,11 @@ class Checked:
 
 
 def internal_error(file: str, exc: BaseException) -> FileReport:
-    return unreadable(file, f"ap-sheets could not check this file ({type(exc).__name__}). Please report "
-                            "this to the ap-sheets maintainers with a copy of the file.")
+    return unreadable(
+        file,
+        f"ap-sheets could not check this file ({type(exc).__name__}). Please report "
+        "this to the ap-sheets maintainers with a copy of the file.",
+    )
 
 
 def check_workbooks(raws: list[RawWorkbook], settings: Settings | None = None) -> list[Checked]:

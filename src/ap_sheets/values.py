@@ -5,14 +5,15 @@ a canonical code ...) and otherwise the user's own text, stripped, so that the c
 say "not a date" and show exactly what was typed. Blank (None, "", spaces, zero-width
 characters) is always None. Rules never parse text again: they see these values.
 """
+
 from __future__ import annotations
 
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from functools import lru_cache, partial
-from typing import Callable
+from functools import cache, partial
 
 from .spec.codes import CodeList, fold
 from .spec.la_numbers import is_la_number
@@ -22,11 +23,18 @@ from .terms import parse_academic_year as year_of
 # Characters that hide in pasted text: zero-width spaces/joiners, BOM, soft hyphen; also
 # direction marks and bidi overrides (which can make text display differently from what it
 # is), invisible operators, and control characters that are not whitespace.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-                                    "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-                                    "\u2061\u2062\u2063\u2064\u180e"), None)
-_INVISIBLE.update(dict.fromkeys(
-    (c for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)] if not chr(c).isspace()), None))
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+        "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+        "\u2061\u2062\u2063\u2064\u180e",
+    ),
+    None,
+)
+_INVISIBLE.update(
+    dict.fromkeys((c for c in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0)] if not chr(c).isspace()), None)
+)
 _SPACES = re.compile(r"\s+")
 EXCEL_EPOCH = datetime(1899, 12, 30)
 # Excel serial numbers accepted as dates when a date cell lost its date format:
@@ -34,9 +42,18 @@ EXCEL_EPOCH = datetime(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73050
 
 _DATE_FORMATS = (
-    "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d",
-    "%d %b %Y", "%d %B %Y", "%d-%b-%Y",
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%Y-%m-%d",
+    "%Y/%m/%d",
+    "%d %b %Y",
+    "%d %B %Y",
+    "%d-%b-%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
 )
 
 
@@ -175,7 +192,7 @@ def parse_yn(raw):
     return _YES.get(text.casefold(), text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lookup(codes: CodeList) -> dict:
     return codes.lookup()
 
@@ -225,16 +242,23 @@ def parse_academic_year(raw):
 
 
 _PARSERS = {
-    ValueType.DATE: parse_date, ValueType.WHOLE: parse_whole, ValueType.NUMBER: parse_number,
-    ValueType.PERCENT: parse_percent, ValueType.YN: parse_yn, ValueType.UPN: parse_upn,
-    ValueType.POSTCODE: parse_postcode, ValueType.URN: parse_urn, ValueType.UKPRN: parse_urn,
+    ValueType.DATE: parse_date,
+    ValueType.WHOLE: parse_whole,
+    ValueType.NUMBER: parse_number,
+    ValueType.PERCENT: parse_percent,
+    ValueType.YN: parse_yn,
+    ValueType.UPN: parse_upn,
+    ValueType.POSTCODE: parse_postcode,
+    ValueType.URN: parse_urn,
+    ValueType.UKPRN: parse_urn,
     ValueType.ACADEMIC_YEAR: parse_academic_year,
 }
 # Coded, dated and numeric columns repeat a few distinct values many times, so their
 # normalisers remember what each raw value gave (per column; free text is not remembered).
 _MEMO_MAX = 20_000  # distinct raw values remembered per column
-_MEMO_TYPES = frozenset({ValueType.DATE, ValueType.WHOLE, ValueType.NUMBER, ValueType.PERCENT,
-                         ValueType.YN, ValueType.CODE})
+_MEMO_TYPES = frozenset(
+    {ValueType.DATE, ValueType.WHOLE, ValueType.NUMBER, ValueType.PERCENT, ValueType.YN, ValueType.CODE}
+)
 _NORMALISERS: dict[int, tuple[Column, Callable]] = {}
 
 

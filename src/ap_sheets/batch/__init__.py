@@ -15,6 +15,7 @@ One job a module, in the order a run uses them:
 
 Everything callers use is importable from `ap_sheets.batch`.
 """
+
 from __future__ import annotations
 
 from ..return_rows import NotificationRow, PlacementRow, PupilRow
@@ -22,8 +23,16 @@ from .assembly import Consolidation, FileResult, assemble, choose_term
 from .discovery import IGNORED_NAMES, NothingToCheck, expand_inputs, find_files, not_regular
 from .feedback_copies import FEEDBACK_DIR, FeedbackResult, feedback_chunk, write_feedback_copies
 from .outputs import LOCK_NAME, TMP_PREFIX, FolderLocked, OutputFolder, write_atomic
-from .run import (OUTPUT_NAMES, REPORT_NAME, SHAREABLE_NAME, SUMMARY_NAME, NoReturnsForTerm, Outcome, consolidate,
-                  produced_at)
+from .run import (
+    OUTPUT_NAMES,
+    REPORT_NAME,
+    SHAREABLE_NAME,
+    SUMMARY_NAME,
+    NoReturnsForTerm,
+    Outcome,
+    consolidate,
+    produced_at,
+)
 from .tasks import check_chunk, report_chunk, warm_up
 from .workers import (
     GRACE_SECONDS,
@@ -39,11 +48,46 @@ from .workers import (
 )
 
 __all__ = [
-    "FEEDBACK_DIR", "GRACE_SECONDS", "IGNORED_NAMES", "LOCK_NAME", "MAX_CHUNK", "OUTPUT_NAMES", "REPORT_NAME",
-    "SHAREABLE_NAME", "SUMMARY_NAME", "TMP_PREFIX",
-    "Consolidation", "FeedbackResult", "FileResult", "FolderLocked", "NoReturnsForTerm", "NothingToCheck", "NotificationRow",
-    "Outcome", "OutputFolder", "PlacementRow", "PupilRow", "WorkerPool", "WorkersUnavailable",
-    "assemble", "check_chunk", "check_file_isolated", "choose_term", "consolidate", "expand_inputs",
-    "feedback_chunk", "find_files", "not_regular", "report_chunk", "run_isolated", "run_workers",
-    "produced_at", "seconds_per_file", "timed_out", "warm_up", "worker_died", "write_atomic", "write_feedback_copies",
+    "FEEDBACK_DIR",
+    "GRACE_SECONDS",
+    "IGNORED_NAMES",
+    "LOCK_NAME",
+    "MAX_CHUNK",
+    "OUTPUT_NAMES",
+    "REPORT_NAME",
+    "SHAREABLE_NAME",
+    "SUMMARY_NAME",
+    "TMP_PREFIX",
+    "Consolidation",
+    "FeedbackResult",
+    "FileResult",
+    "FolderLocked",
+    "NoReturnsForTerm",
+    "NothingToCheck",
+    "NotificationRow",
+    "Outcome",
+    "OutputFolder",
+    "PlacementRow",
+    "PupilRow",
+    "WorkerPool",
+    "WorkersUnavailable",
+    "assemble",
+    "check_chunk",
+    "check_file_isolated",
+    "choose_term",
+    "consolidate",
+    "expand_inputs",
+    "feedback_chunk",
+    "find_files",
+    "not_regular",
+    "produced_at",
+    "report_chunk",
+    "run_isolated",
+    "run_workers",
+    "seconds_per_file",
+    "timed_out",
+    "warm_up",
+    "worker_died",
+    "write_atomic",
+    "write_feedback_copies",
 ]

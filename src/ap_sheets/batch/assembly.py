@@ -1,18 +1,19 @@
 """From the files' results to the consolidation: what each worker sends back (`FileResult`),
 the report's term, one return per provider/school (X005), X001-X004, and for each file
 whether it is in the figures and why not."""
+
 from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
-from ..rules import cross_rules
+from ..figures import notification_rows
 from ..findings import ACCEPTED, REJECTED, UNREADABLE, FileReport
 from ..normalise import Return
-from ..figures import notification_rows
 from ..return_rows import ROW_TYPES, complaint_counts, table_rows
+from ..rules import cross_rules
 from ..terms import Term
 
 
@@ -45,8 +46,9 @@ class FileResult:
 
 def extract(file: str, report: FileReport, ret: Return | None, stat: os.stat_result | None) -> FileResult:
     """The `FileResult` of a checked file: its report and only the columns the report needs."""
-    result = FileResult(file, report, kind=report.kind,
-                        mtime=stat.st_mtime if stat else 0.0, size=stat.st_size if stat else 0)
+    result = FileResult(
+        file, report, kind=report.kind, mtime=stat.st_mtime if stat else 0.0, size=stat.st_size if stat else 0
+    )
     if ret is None:
         return result
     result.has_data = True
@@ -144,8 +146,7 @@ def assemble(results: list[FileResult], term: Term | None = None, config=None) -
         else:
             accepted = [r for r in results if r.term == t and r.readable and r.status == ACCEPTED]
             trend_terms[t] = cross_rules.choose_returns(accepted)[0]
-    return Consolidation("", term, source, results, decisions, chosen,
-                         superseded, cross, trend_terms, config)
+    return Consolidation("", term, source, results, decisions, chosen, superseded, cross, trend_terms, config)
 
 
 def _who(r: FileResult) -> str:

@@ -7,12 +7,13 @@ and the folders in `exclude` (the output folder, when inside the returns folder)
 that is not a regular file (a named pipe, a device, a link to nothing) is listed too, and
 gets an unreadable verdict without being opened (`not_regular`): opening a pipe would block.
 """
+
 from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 # Files never treated as returns: operating-system clutter.
 IGNORED_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
@@ -33,8 +34,9 @@ def find_files(directory: Path, exclude: Path | Iterable[Path] | None = None) ->
     skip = {Path(p).resolve() for p in exclude or ()}
     for dirpath, dirnames, filenames in os.walk(directory):
         here = Path(dirpath)
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".")
-                             and (not skip or (here / d).resolve() not in skip))
+        dirnames[:] = sorted(
+            d for d in dirnames if not d.startswith(".") and (not skip or (here / d).resolve() not in skip)
+        )
         out += [here / name for name in filenames if not _ignored(name)]
     return sorted(out, key=lambda p: p.relative_to(directory).as_posix())
 
@@ -71,8 +73,9 @@ def not_regular(path: str | Path) -> str | None:
             what = "a folder"
         else:
             what = "not a file"
-    return (f"This is not a regular file ({what}), so it was not read. Put the workbook itself in the "
-            "folder and run again.")
+    return (
+        f"This is not a regular file ({what}), so it was not read. Put the workbook itself in the folder and run again."
+    )
 
 
 class NothingToCheck(Exception):

@@ -1,5 +1,6 @@
 """Feedback copies of rejected returns, written on the run's worker processes: a copy that
 crashes or hangs a worker costs only itself, and is named with why it was not written."""
+
 from __future__ import annotations
 
 from functools import partial
@@ -23,24 +24,30 @@ class FeedbackResult(NamedTuple):
     problem: str | None = None  # no pupil data: safe for the terminal
 
 
-def write_feedback_copies(batch: Consolidation, directory: Path, folder: Path, pool: WorkerPool | None = None,
-                          tmpdir: Path | None = None) -> tuple[list[Path], dict[str, str]]:
+def write_feedback_copies(
+    batch: Consolidation, directory: Path, folder: Path, pool: WorkerPool | None = None, tmpdir: Path | None = None
+) -> tuple[list[Path], dict[str, str]]:
     """A feedback copy of each rejected return in the batch, at `folder/<its path under
     directory>`, as of the report's time; on `pool`'s workers, or in this process without
     one. Working files go in `tmpdir` (default: beside each copy). Returns the copies
     written (sorted) and, per file whose copy could not be written, why."""
     when = batch.produced
     tmp = str(tmpdir) if tmpdir else None
-    items = [(str(directory / r.file), r.file, str(folder / r.file), r.report, when, tmp)
-             for r in batch.results if r.status == REJECTED]
+    items = [
+        (str(directory / r.file), r.file, str(folder / r.file), r.report, when, tmp)
+        for r in batch.results
+        if r.status == REJECTED
+    ]
     results: list[FeedbackResult] = []
     if pool is None:
         results = feedback_chunk(items, batch.config)
     elif items:
         pool.run(items, results.extend, partial(feedback_chunk, settings=batch.config), _feedback_stopped)
     results.sort(key=lambda r: r.file)
-    return ([r.path for r in results if r.path is not None],
-            {r.file: r.problem or "not written" for r in results if r.path is None})
+    return (
+        [r.path for r in results if r.path is not None],
+        {r.file: r.problem or "not written" for r in results if r.path is None},
+    )
 
 
 def feedback_chunk(items: list[tuple], settings: Settings | None = None) -> list[FeedbackResult]:
@@ -55,8 +62,12 @@ def feedback_chunk(items: list[tuple], settings: Settings | None = None) -> list
             if same_file(Path(path), target):
                 raise FeedbackError("the copy would replace the return itself")
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, lambda p: write_feedback(path, report, p, now=when, settings=settings), private=True,
-                         tmpdir=Path(tmpdir) if tmpdir else None)
+            write_atomic(
+                target,
+                lambda p: write_feedback(path, report, p, now=when, settings=settings),  # noqa: B023 (called at once)
+                private=True,
+                tmpdir=Path(tmpdir) if tmpdir else None,
+            )
             out.append(FeedbackResult(shown, target))
         except Exception as exc:  # one copy, not the run
             out.append(FeedbackResult(shown, None, feedback_problem(exc)))

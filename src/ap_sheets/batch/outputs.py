@@ -12,17 +12,18 @@ private folder, every output renamed into place only when all of them are writte
   previous report as it was and nothing half-written.
 - `write_atomic` writes one file via a temporary file and renames it into place.
 """
+
 from __future__ import annotations
 
-import json
 import contextlib
+import json
 import os
 import shutil
 import socket
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
 
 LOCK_NAME = ".ap-sheets.lock"
 TMP_PREFIX = ".ap-sheets-tmp-"
@@ -76,8 +77,9 @@ def stage_file(folder: Path, name: str, write: Callable[[Path], None], private: 
     return path
 
 
-def write_atomic(target: Path, write: Callable[[Path], None], private: bool = False,
-                 tmpdir: Path | None = None) -> Path:
+def write_atomic(
+    target: Path, write: Callable[[Path], None], private: bool = False, tmpdir: Path | None = None
+) -> Path:
     """Write via a temporary file (in `tmpdir`, default the same folder), then rename it into
     place. `private`: readable by its owner only (the restricted report holds personal data);
     otherwise the usual permissions for a new file (the umask decides)."""
@@ -152,7 +154,8 @@ class OutputFolder:
                 os.close(fd)
                 raise FolderLocked(
                     f"Another ap-sheets run is writing into {self.folder} ({holder}). Wait for it to finish, or "
-                    "choose another output folder.")
+                    "choose another output folder."
+                )
             try:
                 same = os.path.samestat(os.fstat(fd), os.stat(self.lock_path))
             except OSError:
@@ -162,8 +165,11 @@ class OutputFolder:
                 os.close(fd)
                 continue
             os.ftruncate(fd, 0)
-            details = {"pid": os.getpid(), "host": socket.gethostname(),
-                       "started": datetime.now().replace(microsecond=0).isoformat()}
+            details = {
+                "pid": os.getpid(),
+                "host": socket.gethostname(),
+                "started": datetime.now().replace(microsecond=0).isoformat(),
+            }
             os.lseek(fd, 0, os.SEEK_SET)
             os.write(fd, json.dumps(details).encode())
             self._fd = fd
@@ -213,10 +219,8 @@ def _unlock(fd: int) -> None:
         import msvcrt
 
         os.lseek(fd, _LOCK_OFFSET, os.SEEK_SET)
-        try:
+        with contextlib.suppress(OSError):
             msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        except OSError:
-            pass
         return
     import fcntl
 
@@ -228,7 +232,9 @@ def _read_holder(fd: int) -> str:
     try:
         os.lseek(fd, 0, os.SEEK_SET)
         info = json.loads(os.read(fd, 4096).decode() or "{}")
-        return (f"process {int(info['pid'])} on {str(info['host'])[:100]}, started "
-                f"{str(info['started'])[:19].replace('T', ' ')}")
+        return (
+            f"process {int(info['pid'])} on {str(info['host'])[:100]}, started "
+            f"{str(info['started'])[:19].replace('T', ' ')}"
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return "a run that has only just started"

@@ -6,24 +6,26 @@ worker processes (`workers`, `tasks`: read -> normalise -> check, the same engin
 into the run's private folder and rename them into place together -> feedback copies of
 rejected returns on the same workers (`feedback_copies`).
 """
+
 from __future__ import annotations
 
 import json
-from collections import Counter
 import os
 import sys
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
+from ..settings import Settings
 from ..terms import Term
 from .assembly import Consolidation, FileResult, assemble
 from .discovery import NOTHING_TO_CHECK, NothingToCheck, find_files
 from .feedback_copies import FEEDBACK_DIR, write_feedback_copies
 from .outputs import OutputFolder
-from ..settings import Settings
 from .tasks import check_chunk
 from .workers import WorkerPool, chunks, run_workers
 
@@ -65,10 +67,18 @@ class NoReturnsForTerm(Exception):
         super().__init__(f"No return in the folder is for {term.label}. The returns it holds are for: {held}.")
 
 
-def consolidate(directory, outdir, term: Term | str | None = None, config=None, jobs: int | None = None,
-                progress: bool | None = None, in_process: bool = False,
-                pseudonymise_salt: str | bytes | None = None, feedback: bool = False,
-                register: Callable[[Consolidation], None] | None = None) -> Outcome:
+def consolidate(
+    directory,
+    outdir,
+    term: Term | str | None = None,
+    config=None,
+    jobs: int | None = None,
+    progress: bool | None = None,
+    in_process: bool = False,
+    pseudonymise_salt: str | bytes | None = None,
+    feedback: bool = False,
+    register: Callable[[Consolidation], None] | None = None,
+) -> Outcome:
     """Check every file under `directory` and write the council's report into `outdir`.
 
     `term`: a Term or "2024/25 Autumn"; default the most common term among the returns.
@@ -100,11 +110,15 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
         term = parsed
     feedback_dir = outdir / FEEDBACK_DIR
     if outdir.resolve() == directory.resolve():
-        raise ValueError(f"the report would be written into {outdir}, the folder of returns itself, and "
-                         "read back as a return next time: choose another output folder")
+        raise ValueError(
+            f"the report would be written into {outdir}, the folder of returns itself, and "
+            "read back as a return next time: choose another output folder"
+        )
     if feedback and feedback_dir.resolve() == directory.resolve():
-        raise ValueError(f"the feedback copies would go to {feedback_dir}, the folder of returns itself: "
-                         "choose another output folder")
+        raise ValueError(
+            f"the feedback copies would go to {feedback_dir}, the folder of returns itself: "
+            "choose another output folder"
+        )
     files = find_files(directory, exclude=[outdir, feedback_dir])
     if not files:
         raise NothingToCheck(NOTHING_TO_CHECK.format(where=directory))
@@ -145,8 +159,9 @@ def consolidate(directory, outdir, term: Term | str | None = None, config=None, 
     return Outcome(batch, summary, outputs, time.perf_counter() - started, problems, phases)
 
 
-def _check(items: list[tuple[str, str]], pool: WorkerPool | None, progress: bool | None,
-           settings: Settings) -> list[FileResult]:
+def _check(
+    items: list[tuple[str, str]], pool: WorkerPool | None, progress: bool | None, settings: Settings
+) -> list[FileResult]:
     results: list[FileResult] = []
     bar = _progress_bar(len(items), progress)
 
@@ -176,24 +191,28 @@ def _write_outputs(batch: Consolidation, out: OutputFolder, salt, clock: _Stopwa
     if salt is not None:
         from ..report.pseudonymised import PSEUDONYMISED_NAME, write_pseudonymised_register
 
-        out.stage("pseudonymised", PSEUDONYMISED_NAME,
-                  lambda p: write_pseudonymised_register(batch, p, salt), private=True)
+        out.stage(
+            "pseudonymised", PSEUDONYMISED_NAME, lambda p: write_pseudonymised_register(batch, p, salt), private=True
+        )
     summary = build_summary(batch)
     if batch.year is not None:
         summary["year"] = batch.year
-    out.stage("summary", SUMMARY_NAME,
-              lambda p: p.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+    out.stage(
+        "summary",
+        SUMMARY_NAME,
+        lambda p: p.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"),
+    )
     clock.lap("write the other outputs")
     return summary
 
 
 def produced_at():
     """When the report was produced: now, or SOURCE_DATE_EPOCH for reproducible output."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).replace(tzinfo=None)
+        return datetime.fromtimestamp(int(epoch), tz=UTC).replace(tzinfo=None)
     return datetime.now().replace(microsecond=0)
 
 

@@ -3,6 +3,7 @@
 Worker entry points are top-level functions (they are sent to workers by name, which spawn,
 the start method on Windows, requires); their arguments and results must pickle.
 """
+
 from __future__ import annotations
 
 import os

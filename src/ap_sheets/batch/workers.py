@@ -17,6 +17,7 @@ Start method: fork on Linux when this process has no other threads (workers inhe
 imported engine), otherwise the platform's default; `AP_SHEETS_START_METHOD` (fork, spawn or
 forkserver) overrides it, e.g. to run as on Windows (spawn).
 """
+
 from __future__ import annotations
 
 import gc
@@ -27,10 +28,11 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait as wait_for
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..findings import FileReport, unreadable
 from ..safety import LIMITS, REASONS
@@ -162,7 +164,7 @@ class _Batch:
 
 def chunks(items: list, jobs: int) -> list[list]:
     size = max(1, min(MAX_CHUNK, -(-len(items) // (jobs * 4))))
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 class WorkerPool:
@@ -197,8 +199,7 @@ class WorkerPool:
         here, there = self.ctx.Pipe(duplex=True)
         try:
             parent = None if self.ctx.get_start_method() == "forkserver" else os.getpid()
-            proc = self.ctx.Process(target=worker_main, args=(there, parent), daemon=True,
-                                    name="ap-sheets-worker")
+            proc = self.ctx.Process(target=worker_main, args=(there, parent), daemon=True, name="ap-sheets-worker")
             proc.start()
         except Exception as exc:  # no processes left, no executable ...
             here.close()
@@ -220,7 +221,8 @@ class WorkerPool:
         if not self.workers:
             raise WorkersUnavailable(
                 f"the worker processes that check the files could not be started ({self._last_failure}). "
-                "Nothing was checked: this is a fault of this computer's set-up, not of the files")
+                "Nothing was checked: this is a fault of this computer's set-up, not of the files"
+            )
 
     def _remove(self, worker: _Worker, kill: bool) -> None:
         if kill and worker.process.is_alive():
@@ -249,9 +251,15 @@ class WorkerPool:
             self._frozen = False
 
     # -- running tasks --
-    def run(self, items: list[tuple], on_done: Callable[[list], None], task: Callable,
-            fallback: Callable[[tuple, FileReport], Any], per_file: float | None = None,
-            grace: float = GRACE_SECONDS) -> None:
+    def run(
+        self,
+        items: list[tuple],
+        on_done: Callable[[list], None],
+        task: Callable,
+        fallback: Callable[[tuple, FileReport], Any],
+        per_file: float | None = None,
+        grace: float = GRACE_SECONDS,
+    ) -> None:
         """Run `task` over `items` (tuples whose second element is the file's shown name), in
         chunks; `on_done` gets each chunk's results as it finishes. A chunk whose worker dies,
         hangs or fails is run again one item at a time; an item that fails alone gets
@@ -293,8 +301,12 @@ class WorkerPool:
                 continue
             now = time.monotonic()
             deadlines = [w.deadline if w.ready else w.started + START_SECONDS for w in waiting]
-            ready = set(wait_for([w.conn for w in waiting] + [w.process.sentinel for w in waiting],
-                                 timeout=max(0.0, min(deadlines) - now)))
+            ready = set(
+                wait_for(
+                    [w.conn for w in waiting] + [w.process.sentinel for w in waiting],
+                    timeout=max(0.0, min(deadlines) - now),
+                )
+            )
             now = time.monotonic()
             for w, deadline in zip(waiting, deadlines):
                 if w.conn in ready:
@@ -359,10 +371,16 @@ class WorkerPool:
             batch.on_fail(chunk, timed_out(chunk[0][1], batch.per_file), "timeout", None)
 
 
-def run_workers(items: list[tuple], jobs: int, on_done: Callable[[list], None],
-                task: Callable | None = None, per_file: float | None = None,
-                grace: float = GRACE_SECONDS, fallback: Callable[[tuple, FileReport], Any] | None = None,
-                pool: WorkerPool | None = None) -> None:
+def run_workers(
+    items: list[tuple],
+    jobs: int,
+    on_done: Callable[[list], None],
+    task: Callable | None = None,
+    per_file: float | None = None,
+    grace: float = GRACE_SECONDS,
+    fallback: Callable[[tuple, FileReport], Any] | None = None,
+    pool: WorkerPool | None = None,
+) -> None:
     """Run `task` (default: check the files, `tasks.check_chunk`) over (path, shown name, ...)
     items on `jobs` workers (or on `pool`); `on_done` gets each chunk's results as it finishes.
     A file that crashes or hangs its worker again when run alone gets `fallback(item,

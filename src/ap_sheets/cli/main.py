@@ -1,4 +1,5 @@
 """The `ap-sheets` Click group that every command module adds its commands to."""
+
 from __future__ import annotations
 
 import click

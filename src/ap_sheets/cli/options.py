@@ -1,4 +1,5 @@
 """What several commands share: the council's settings file (`--config`)."""
+
 from __future__ import annotations
 
 from pathlib import Path

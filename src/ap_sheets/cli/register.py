@@ -6,6 +6,7 @@ written) loads the term into the database in one transaction; the report's Trend
 `register report` writes the same reports from the database alone; `register purge`
 applies the council's retention schedule.
 """
+
 from __future__ import annotations
 
 import sys
@@ -16,8 +17,10 @@ import click
 
 from .main import main
 
-DB_HELP = ("The register database: an SQLite file (created readable by you only) or a database URL such as "
-           "postgresql+psycopg://user@host/dbname.")
+DB_HELP = (
+    "The register database: an SQLite file (created readable by you only) or a database URL such as "
+    "postgresql+psycopg://user@host/dbname."
+)
 
 
 def open_db(db: str):
@@ -61,14 +64,18 @@ class LoadIntoRegister:
 
     def render(self) -> str:
         if self.problem:
-            return (f"Could not load the term into the register database {self.name}: {self.problem}. "
-                    "Nothing was changed in it; the report above does not include the year figures. "
-                    "Run the same command again.")
+            return (
+                f"Could not load the term into the register database {self.name}: {self.problem}. "
+                "Nothing was changed in it; the report above does not include the year figures. "
+                "Run the same command again."
+            )
         r = self.result
         if r is None:
             return ""
-        lines = [f"Register database {self.name}: {len(r.loaded)} file{'s' * (len(r.loaded) != 1)} loaded "
-                 f"({r.placements} placement rows), {len(r.already_held)} already held."]
+        lines = [
+            f"Register database {self.name}: {len(r.loaded)} file{'s' * (len(r.loaded) != 1)} loaded "
+            f"({r.placements} placement rows), {len(r.already_held)} already held."
+        ]
         if r.superseded:
             lines.append(f"  Replaced by a corrected return: {', '.join(r.superseded)}")
         if r.not_loaded:
@@ -89,11 +96,13 @@ def render_year(year: dict | None) -> str:
     if not year:
         return ""
     weeks = year["median_placement_weeks"]
-    return (f"Year {year['academic_year']} ({', '.join(t.split()[-1] for t in year['terms']) or 'no terms'} held): "
-            f"{year['children']:,} children, {year['placements']:,} placements, "
-            f"{year['children_placed_more_than_once']:,} placed more than once, "
-            f"{year['returned_to_mainstream']:,} returned to mainstream ({year['back_in_ap']:,} back in AP since), "
-            f"median placement {'-' if weeks is None else f'{weeks:g}'} weeks.")
+    return (
+        f"Year {year['academic_year']} ({', '.join(t.split()[-1] for t in year['terms']) or 'no terms'} held): "
+        f"{year['children']:,} children, {year['placements']:,} placements, "
+        f"{year['children_placed_more_than_once']:,} placed more than once, "
+        f"{year['returned_to_mainstream']:,} returned to mainstream ({year['back_in_ap']:,} back in AP since), "
+        f"median placement {'-' if weeks is None else f'{weeks:g}'} weeks."
+    )
 
 
 @main.group()
@@ -103,11 +112,21 @@ def register():
 
 @register.command("report")
 @click.option("--db", "db", required=True, help=DB_HELP)
-@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for council_report.xlsx, council_report_shareable.xlsx and summary.json.")
+@click.option(
+    "-o",
+    "--output",
+    "outdir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for council_report.xlsx, council_report_shareable.xlsx and summary.json.",
+)
 @click.option("--term", "term", metavar='"2024/25 Autumn"', help="The term to report on. Default: the latest held.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="TOML or JSON settings, as for consolidate.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="TOML or JSON settings, as for consolidate.",
+)
 def report(db: str, outdir: Path, term: str | None, config_file: Path | None):
     """Write the council's report for a term from the register database alone."""
     import json
@@ -138,8 +157,11 @@ def report(db: str, outdir: Path, term: str | None, config_file: Path | None):
     finally:
         engine.dispose()
     if batch is None:
-        click.echo(f"The register database {shown(db)} holds no accepted return yet: load a term with "
-                   "`ap-sheets consolidate DIR -o OUT --db DB` first.", err=True)
+        click.echo(
+            f"The register database {shown(db)} holds no accepted return yet: load a term with "
+            "`ap-sheets consolidate DIR -o OUT --db DB` first.",
+            err=True,
+        )
         sys.exit(1)
     batch.produced = produced_at()
     try:
@@ -148,8 +170,11 @@ def report(db: str, outdir: Path, term: str | None, config_file: Path | None):
             out.stage("shareable", SHAREABLE_NAME, lambda p: write_shareable_report(batch, p))
             summary = build_summary(batch)
             summary["year"] = batch.year
-            out.stage("summary", SUMMARY_NAME, lambda p: p.write_text(
-                json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"))
+            out.stage(
+                "summary",
+                SUMMARY_NAME,
+                lambda p: p.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"),
+            )
             out.commit()
     except FolderLocked as exc:
         click.echo(str(exc), err=True)
@@ -158,19 +183,28 @@ def report(db: str, outdir: Path, term: str | None, config_file: Path | None):
         click.echo(f"Could not write the report: {exc}", err=True)
         sys.exit(1)
     files = summary["files"]
-    click.echo(f"Term {summary['term']} from the register database {shown(db)}: {sum(files.values())} returns held "
-               f"for it - {files['accepted']} accepted, {files['rejected']} rejected, {files['unreadable']} unreadable; "
-               f"{summary['children']:,} children.")
+    click.echo(
+        f"Term {summary['term']} from the register database {shown(db)}: {sum(files.values())} returns held "
+        f"for it - {files['accepted']} accepted, {files['rejected']} rejected, {files['unreadable']} unreadable; "
+        f"{summary['children']:,} children."
+    )
     click.echo(render_year(batch.year))
-    click.echo(f"Wrote {REPORT_NAME} (restricted: holds the register), {SHAREABLE_NAME} and {SUMMARY_NAME} to "
-               f"{outdir} in {time.perf_counter() - started:.1f} s.")
+    click.echo(
+        f"Wrote {REPORT_NAME} (restricted: holds the register), {SHAREABLE_NAME} and {SUMMARY_NAME} to "
+        f"{outdir} in {time.perf_counter() - started:.1f} s."
+    )
 
 
 @register.command("purge")
 @click.option("--db", "db", required=True, help=DB_HELP)
-@click.option("--ended-before", "ended_before", required=True, metavar="YYYY-MM-DD",
-              type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
-              help="Delete children whose last placement ended before this date (e.g. 2019-09-01).")
+@click.option(
+    "--ended-before",
+    "ended_before",
+    required=True,
+    metavar="YYYY-MM-DD",
+    type=click.DateTime(formats=["%Y-%m-%d", "%d/%m/%Y"]),
+    help="Delete children whose last placement ended before this date (e.g. 2019-09-01).",
+)
 @click.option("--yes", is_flag=True, help="Delete them. Without it, only say what would be deleted.")
 def purge_cmd(db: str, ended_before, yes: bool):
     """Delete the personal data of children whose last placement ended before a date.
@@ -187,17 +221,25 @@ def purge_cmd(db: str, ended_before, yes: bool):
     engine = open_db(db)
     try:
         plan = plan_purge(engine, when)
-        what = (f"{plan.children:,} child{'ren' * (plan.children != 1)} whose last placement ended before "
-                f"{when:%d/%m/%Y} ({plan.placements:,} placement rows, {plan.identities:,} names and dates of birth)")
+        what = (
+            f"{plan.children:,} child{'ren' * (plan.children != 1)} whose last placement ended before "
+            f"{when:%d/%m/%Y} ({plan.placements:,} placement rows, {plan.identities:,} names and dates of birth)"
+        )
         if plan.children == 0:
-            click.echo(f"No child in {shown(db)} has a last placement that ended before {when:%d/%m/%Y}: nothing to delete.")
+            click.echo(
+                f"No child in {shown(db)} has a last placement that ended before {when:%d/%m/%Y}: nothing to delete."
+            )
             return
         if not yes:
-            click.echo(f"This would delete the personal data of {what} from {shown(db)}, keeping anonymous counts. "
-                       "Run again with --yes to delete it.")
+            click.echo(
+                f"This would delete the personal data of {what} from {shown(db)}, keeping anonymous counts. "
+                "Run again with --yes to delete it."
+            )
             sys.exit(1)
         done = purge(engine, when)
     finally:
         engine.dispose()
-    click.echo(f"Deleted the personal data of {done.children:,} child{'ren' * (done.children != 1)} whose last "
-               f"placement ended before {when:%d/%m/%Y}; their placements are kept, anonymous, in the figures.")
+    click.echo(
+        f"Deleted the personal data of {done.children:,} child{'ren' * (done.children != 1)} whose last "
+        f"placement ended before {when:%d/%m/%Y}; their placements are kept, anonymous, in the figures."
+    )

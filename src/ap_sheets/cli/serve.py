@@ -1,5 +1,6 @@
 """`ap-sheets serve` (the council's checking service) and `ap-sheets service-key add|revoke`
 (the organisations' keys for the workbook buttons that call it)."""
+
 from __future__ import annotations
 
 import os
@@ -26,10 +27,19 @@ def keys_file_of(config: Path | None) -> Path | None:
 
 
 @main.command()
-@click.option("--config", "config", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The council's settings file (service_keys_file names the organisations' keys).")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on (keep 127.0.0.1 behind a reverse proxy on the same machine).")
+@click.option(
+    "--config",
+    "config",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The council's settings file (service_keys_file names the organisations' keys).",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on (keep 127.0.0.1 behind a reverse proxy on the same machine).",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 def serve(config: Path, host: str, port: int):
     """Run the checking service: an upload page, and the workbook buttons' calls (see the README)."""
@@ -41,8 +51,11 @@ def serve(config: Path, host: str, port: int):
 
     keys = keys_file_of(config)
     if keys is None:
-        click.echo("No service_keys_file in the settings: the workbook buttons' calls will be refused "
-                   "(the upload page works).", err=True)
+        click.echo(
+            "No service_keys_file in the settings: the workbook buttons' calls will be refused "
+            "(the upload page works).",
+            err=True,
+        )
     os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # the remote engine; see the README
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(keys_file=keys)

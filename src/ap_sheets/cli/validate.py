@@ -4,6 +4,7 @@ Files are found as `consolidate` finds them (`batch.expand_inputs`) and checked 
 batch's worker processes, so a file that kills the native reader or hangs costs only its own
 verdict, never the others'.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,10 +23,20 @@ from .options import load_config
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: a readable list per file; json: one JSON object for scripts.")
-@click.option("--config", "config_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="The council's settings file (TOML): registration test, full-time hours ...")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a readable list per file; json: one JSON object for scripts.",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The council's settings file (TOML): registration test, full-time hours ...",
+)
 def validate(files: tuple[Path, ...], fmt: str, config_file: Path | None):
     """Check returns against the council's data specification.
 
@@ -54,9 +65,11 @@ def validate(files: tuple[Path, ...], fmt: str, config_file: Path | None):
             click.echo(render_text(report))
         if len(reports) > 1:
             ok = sum(r.status == "accepted" for r in reports)
-            click.echo(f"{len(reports)} files: {ok} accepted, "
-                       f"{sum(r.status == 'rejected' for r in reports)} rejected, "
-                       f"{sum(r.status == UNREADABLE for r in reports)} unreadable.")
+            click.echo(
+                f"{len(reports)} files: {ok} accepted, "
+                f"{sum(r.status == 'rejected' for r in reports)} rejected, "
+                f"{sum(r.status == UNREADABLE for r in reports)} unreadable."
+            )
     sys.exit(0 if all(r.status == "accepted" for r in reports) else 1)
 
 
@@ -74,8 +87,13 @@ def check_isolated(paths: list[Path], settings=None) -> list[FileReport]:
             reports[i] = report
 
     jobs = max(1, min(os.cpu_count() or 1, len(items)))
-    run_workers(items, jobs, done, task=partial(report_chunk, settings=settings),
-                fallback=lambda item, report: (item[2], report))
+    run_workers(
+        items,
+        jobs,
+        done,
+        task=partial(report_chunk, settings=settings),
+        fallback=lambda item, report: (item[2], report),
+    )
     return reports  # type: ignore[return-value]
 
 
@@ -87,9 +105,11 @@ def render_text(report: FileReport) -> str:
         lines.append(f"{name}: UNREADABLE - {printable(report.reason)}")
         return "\n".join(lines) + "\n"
     kind = KINDS[report.kind].title if report.kind in KINDS else "unknown workbook"
-    lines.append(f"{name} ({kind}): {report.status.upper()} - "
-                 f"{len(report.errors)} error{'s' * (len(report.errors) != 1)}, "
-                 f"{len(report.queries)} quer{'ies' if len(report.queries) != 1 else 'y'}")
+    lines.append(
+        f"{name} ({kind}): {report.status.upper()} - "
+        f"{len(report.errors)} error{'s' * (len(report.errors) != 1)}, "
+        f"{len(report.queries)} quer{'ies' if len(report.queries) != 1 else 'y'}"
+    )
     sheets: dict[str, list] = {}
     for f in report.issues:
         sheets.setdefault(f.sheet or "(whole workbook)", []).append(f)
@@ -97,6 +117,7 @@ def render_text(report: FileReport) -> str:
         lines.append(f"  {printable(sheet)}")
         for f in sorted(found, key=lambda f: f.severity != "error"):
             where = f.cell or "-"
-            lines.append(f"    {f.severity.upper():<6} {f.code}  {where:<7} {printable(f.column or ''):<26.26} "
-                         f"{f.message}")
+            lines.append(
+                f"    {f.severity.upper():<6} {f.code}  {where:<7} {printable(f.column or ''):<26.26} {f.message}"
+            )
     return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ completed, then the later-saved file, then the later loaded); the others point a
 (`superseded_by`). Everything happens in one transaction holding the register's write lock
 (`store.lock`): a run that is killed leaves the database as it was, and a second run waits.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,8 +23,8 @@ from pathlib import Path
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from ..rules.cross_rules import provider_key, school_key, valid_upn
 from ..findings import ACCEPTED, json_value
+from ..rules.cross_rules import provider_key, school_key, valid_upn
 from . import schema as S
 from .store import lock
 
@@ -77,8 +78,9 @@ def load_term(engine: Engine, batch, now: datetime | None = None) -> LoadResult:
         readable = [r for _, r in new if r.readable and r.rows]
         result.placements = _insert_rows(conn, readable, ids)
         _organisations(conn, [r for _, r in new])
-        groups = {(r.kind, _org_key(r), r.term.start_year, r.term.term) for _, r in new
-                  if _org_key(r) and r.term is not None}
+        groups = {
+            (r.kind, _org_key(r), r.term.start_year, r.term.term) for _, r in new if _org_key(r) and r.term is not None
+        }
         result.superseded = _choose(conn, groups)
     return result
 
@@ -86,7 +88,7 @@ def load_term(engine: Engine, batch, now: datetime | None = None) -> LoadResult:
 def _held_hashes(conn: Connection, hashes: list[str]) -> set[str]:
     out = set()
     for i in range(0, len(hashes), CHUNK):
-        part = hashes[i:i + CHUNK]
+        part = hashes[i : i + CHUNK]
         out.update(conn.scalars(select(S.returns.c.content_hash).where(S.returns.c.content_hash.in_(part))))
     return out
 
@@ -105,8 +107,15 @@ def _org_name(r):
 
 def _finding(f) -> dict:
     """A finding as held: where and what, never the cell's value (it can be a pupil's data)."""
-    return {"sheet": f.sheet, "row": f.row, "column": f.column, "cell": f.cell, "code": f.code,
-            "severity": f.severity, "message": f.message}
+    return {
+        "sheet": f.sheet,
+        "row": f.row,
+        "column": f.column,
+        "cell": f.cell,
+        "code": f.code,
+        "severity": f.severity,
+        "message": f.message,
+    }
 
 
 def _insert_returns(conn: Connection, new: list[tuple[str, object]], now: datetime) -> dict[str, int]:
@@ -121,14 +130,25 @@ def _insert_returns(conn: Connection, new: list[tuple[str, object]], now: dateti
 def _return_values(digest: str, r, now: datetime) -> dict:
     report = r.report
     values = dict(
-        content_hash=digest, file=r.file, kind=r.kind if r.kind in (PROVIDER, SCHOOL) else None,
-        org_key=_org_key(r), org_name=_org_name(r),
-        term_year=r.term.start_year if r.term else None, term=r.term.term if r.term else None,
-        status=r.status, has_data=bool(r.has_data), errors=len(report.errors), queries=len(report.queries),
-        findings=[_finding(f) for f in report.issues], reason=report.reason,
-        date_completed=_date(r.record.get("date_completed")), file_mtime=r.mtime or None, loaded_at=now,
+        content_hash=digest,
+        file=r.file,
+        kind=r.kind if r.kind in (PROVIDER, SCHOOL) else None,
+        org_key=_org_key(r),
+        org_name=_org_name(r),
+        term_year=r.term.start_year if r.term else None,
+        term=r.term.term if r.term else None,
+        status=r.status,
+        has_data=bool(r.has_data),
+        errors=len(report.errors),
+        queries=len(report.queries),
+        findings=[_finding(f) for f in report.issues],
+        reason=report.reason,
+        date_completed=_date(r.record.get("date_completed")),
+        file_mtime=r.mtime or None,
+        loaded_at=now,
         record={k: json_value(v) for k, v in r.record.items()} if r.record else None,
-        complaints=list(r.complaints) if r.kind == PROVIDER and r.has_data else None)
+        complaints=list(r.complaints) if r.kind == PROVIDER and r.has_data else None,
+    )
     return values
 
 
@@ -136,8 +156,12 @@ def _insert_rows(conn: Connection, readable: list, ids: dict[str, int]) -> int:
     """Children, identities, placements and notifications from the rows of readable returns:
     every row of an accepted return; the rows of a rejected one whose UPN is valid (they are
     on the term's Register, but never count: see `counting`)."""
-    rows = [(r, row) for r in readable for row in r.rows
-            if isinstance(row.upn, str) and row.upn and (r.status == ACCEPTED or valid_upn(row.upn))]
+    rows = [
+        (r, row)
+        for r in readable
+        for row in r.rows
+        if isinstance(row.upn, str) and row.upn and (r.status == ACCEPTED or valid_upn(row.upn))
+    ]
     upns = sorted({row.upn for _, row in rows})
     held = _children(conn, upns)  # UPN -> (id, sex, ethnicity)
     child_ids = {u: h[0] for u, h in held.items()}
@@ -147,31 +171,59 @@ def _insert_rows(conn: Connection, readable: list, ids: dict[str, int]) -> int:
         if r.kind == PROVIDER and r.status == ACCEPTED:
             latest[row.upn] = (_text(row.sex), _text(row.ethnicity))
     if missing:
-        conn.execute(S.children.insert(), [{"upn": u, "sex": latest.get(u, (None, None))[0],
-                                            "ethnicity": latest.get(u, (None, None))[1]} for u in missing])
+        conn.execute(
+            S.children.insert(),
+            [
+                {"upn": u, "sex": latest.get(u, (None, None))[0], "ethnicity": latest.get(u, (None, None))[1]}
+                for u in missing
+            ],
+        )
         child_ids.update((u, h[0]) for u, h in _children(conn, missing).items())
-    changed = [{"cid": held[u][0], "sex": sex, "ethnicity": ethnicity} for u, (sex, ethnicity) in latest.items()
-               if u in held and held[u][1:] != (sex, ethnicity)]
+    changed = [
+        {"cid": held[u][0], "sex": sex, "ethnicity": ethnicity}
+        for u, (sex, ethnicity) in latest.items()
+        if u in held and held[u][1:] != (sex, ethnicity)
+    ]
     if changed:  # the latest loaded: what the Register shows
-        conn.execute(update(S.children).where(S.children.c.id == bindparam("cid"))
-                     .values(sex=bindparam("sex"), ethnicity=bindparam("ethnicity")), changed)
+        conn.execute(
+            update(S.children)
+            .where(S.children.c.id == bindparam("cid"))
+            .values(sex=bindparam("sex"), ethnicity=bindparam("ethnicity")),
+            changed,
+        )
     known = _identities(conn, [child_ids[u] for u in upns])
     new_identities = {}
     for r, row in rows:
         ident = _identity(child_ids[row.upn], row)
         if ident not in known and ident not in new_identities:
-            new_identities[ident] = {"child_id": ident[0], "surname": ident[1], "forename": ident[2],
-                                     "date_of_birth": ident[3], "return_id": ids[r.file]}
+            new_identities[ident] = {
+                "child_id": ident[0],
+                "surname": ident[1],
+                "forename": ident[2],
+                "date_of_birth": ident[3],
+                "return_id": ids[r.file],
+            }
     if new_identities:
         conn.execute(S.identities.insert(), list(new_identities.values()))
         known = _identities(conn, sorted({i[0] for i in new_identities}), known)
-    placements = [_placement(r, row, ids[r.file], child_ids[row.upn], known[_identity(child_ids[row.upn], row)])
-                  for r, row in rows]
+    placements = [
+        _placement(r, row, ids[r.file], child_ids[row.upn], known[_identity(child_ids[row.upn], row)])
+        for r, row in rows
+    ]
     if placements:
         conn.execute(S.placements.insert(), placements)
-    notes = [{"return_id": ids[r.file], "child_id": child_ids.get(n.upn), "row": n.row,
-              "event_type": _text(n.event_type), "event_date": _date(n.event_date), "on_time": bool(n.on_time)}
-             for r in readable for n in r.notifications]
+    notes = [
+        {
+            "return_id": ids[r.file],
+            "child_id": child_ids.get(n.upn),
+            "row": n.row,
+            "event_type": _text(n.event_type),
+            "event_date": _date(n.event_date),
+            "on_time": bool(n.on_time),
+        }
+        for r in readable
+        for n in r.notifications
+    ]
     if notes:
         conn.execute(S.notifications.insert(), notes)
     return len(placements)
@@ -185,7 +237,7 @@ def _children(conn: Connection, upns: list[str]) -> dict[str, tuple]:
     out = {}
     c = S.children.c
     for i in range(0, len(upns), CHUNK):
-        part = upns[i:i + CHUNK]
+        part = upns[i : i + CHUNK]
         for upn, *rest in conn.execute(select(c.upn, c.id, c.sex, c.ethnicity).where(c.upn.in_(part))).all():
             out[upn] = tuple(rest)
     return out
@@ -196,9 +248,10 @@ def _identities(conn: Connection, child_ids: list[int], into: dict | None = None
     out = dict(into or {})
     t = S.identities.c
     for i in range(0, len(child_ids), CHUNK):
-        part = child_ids[i:i + CHUNK]
+        part = child_ids[i : i + CHUNK]
         for ident_id, *key in conn.execute(
-                select(t.id, t.child_id, t.surname, t.forename, t.date_of_birth).where(t.child_id.in_(part))).all():
+            select(t.id, t.child_id, t.surname, t.forename, t.date_of_birth).where(t.child_id.in_(part))
+        ).all():
             out.setdefault(tuple(key), ident_id)
     return out
 
@@ -207,32 +260,61 @@ _EMPTY = {c.name: None for c in S.placements.columns if c.name != "id"}
 
 
 def _placement(r, row, return_id: int, child_id: int, identity_id: int) -> dict:
-    common = dict(return_id=return_id, child_id=child_id, identity_id=identity_id, row=row.row, nc_year=_text(row.nc_year),
-                  sen=_text(row.sen), looked_after=_text(row.looked_after),
-                  placement_reason=_text(row.placement_reason), start_date=_date(row.start_date),
-                  planned_end_date=_date(row.planned_end_date), end_date=_date(row.end_date),
-                  reintegration_plan=_text(row.reintegration_plan), destination=_text(row.destination))
+    common = dict(
+        return_id=return_id,
+        child_id=child_id,
+        identity_id=identity_id,
+        row=row.row,
+        nc_year=_text(row.nc_year),
+        sen=_text(row.sen),
+        looked_after=_text(row.looked_after),
+        placement_reason=_text(row.placement_reason),
+        start_date=_date(row.start_date),
+        planned_end_date=_date(row.planned_end_date),
+        end_date=_date(row.end_date),
+        reintegration_plan=_text(row.reintegration_plan),
+        destination=_text(row.destination),
+    )
     empty = _EMPTY
     if r.kind == PROVIDER:
-        return {**empty, **common,
-                "provider_key": _org_key(r), "provider_name": _org_name(r),
-                "school_urn": school_key(_text(row.commissioner_urn)),
-                "commissioner_type": _text(row.commissioner_type), "commissioner_name": _text(row.commissioner_name),
-                "tier": _int(row.tier), "hours_per_week": _num(row.hours_per_week),
-                "sessions_possible": _int(row.sessions_possible), "sessions_attended": _int(row.sessions_attended),
-                "sessions_authorised": _int(row.sessions_authorised), "engagement": _int(row.engagement),
-                "progress_outcomes": _int(row.progress_outcomes), "progress_learning": _int(row.progress_learning),
-                "quals_entered": _int(row.quals_entered), "quals_achieved": _int(row.quals_achieved),
-                "suspensions": _int(row.suspensions), "safeguarding_concerns": _int(row.safeguarding_concerns),
-                "behaviour_incidents": _int(row.behaviour_incidents)}
-    return {**empty, **common,
-            "provider_key": provider_key(_text(row.provider_id)), "provider_name": _text(row.provider_name),
-            "provider_registered": _text(row.provider_registered),
-            "school_urn": _org_key(r), "commissioner_type": "School", "commissioner_name": _org_name(r),
-            "hours_per_week": _num(row.hours_at_provider), "hours_at_school": _num(row.hours_at_school),
-            "attendance_pct": _num(row.attendance_pct), "progress": _int(row.progress),
-            "planned_return_date": _date(row.planned_return_date),
-            "final_report_received": _text(row.final_report_received)}
+        return {
+            **empty,
+            **common,
+            "provider_key": _org_key(r),
+            "provider_name": _org_name(r),
+            "school_urn": school_key(_text(row.commissioner_urn)),
+            "commissioner_type": _text(row.commissioner_type),
+            "commissioner_name": _text(row.commissioner_name),
+            "tier": _int(row.tier),
+            "hours_per_week": _num(row.hours_per_week),
+            "sessions_possible": _int(row.sessions_possible),
+            "sessions_attended": _int(row.sessions_attended),
+            "sessions_authorised": _int(row.sessions_authorised),
+            "engagement": _int(row.engagement),
+            "progress_outcomes": _int(row.progress_outcomes),
+            "progress_learning": _int(row.progress_learning),
+            "quals_entered": _int(row.quals_entered),
+            "quals_achieved": _int(row.quals_achieved),
+            "suspensions": _int(row.suspensions),
+            "safeguarding_concerns": _int(row.safeguarding_concerns),
+            "behaviour_incidents": _int(row.behaviour_incidents),
+        }
+    return {
+        **empty,
+        **common,
+        "provider_key": provider_key(_text(row.provider_id)),
+        "provider_name": _text(row.provider_name),
+        "provider_registered": _text(row.provider_registered),
+        "school_urn": _org_key(r),
+        "commissioner_type": "School",
+        "commissioner_name": _org_name(r),
+        "hours_per_week": _num(row.hours_at_provider),
+        "hours_at_school": _num(row.hours_at_school),
+        "attendance_pct": _num(row.attendance_pct),
+        "progress": _int(row.progress),
+        "planned_return_date": _date(row.planned_return_date),
+        "final_report_received": _text(row.final_report_received),
+    }
 
 
 def _organisations(conn: Connection, results: list) -> None:
@@ -245,10 +327,16 @@ def _organisations(conn: Connection, results: list) -> None:
             latest[(kind, key)] = _org_name(r) or latest.get((kind, key))
     t = S.organisations
     held = {(kind, key): (oid, name) for oid, kind, key, name in conn.execute(select(t)).all()}
-    new = [{"kind": kind, "key": key, "name": name} for (kind, key), name in sorted(latest.items())
-           if (kind, key) not in held]
-    renamed = [{"oid": held[k][0], "name": name} for k, name in sorted(latest.items())
-               if k in held and name and held[k][1] != name]
+    new = [
+        {"kind": kind, "key": key, "name": name}
+        for (kind, key), name in sorted(latest.items())
+        if (kind, key) not in held
+    ]
+    renamed = [
+        {"oid": held[k][0], "name": name}
+        for k, name in sorted(latest.items())
+        if k in held and name and held[k][1] != name
+    ]
     if new:
         conn.execute(t.insert(), new)
     if renamed:
@@ -273,12 +361,26 @@ def _choose(conn: Connection, groups: set[tuple]) -> list[str]:
     keys = sorted({g[1] for g in groups})
     by_group = defaultdict(list)
     for i in range(0, len(keys), CHUNK):
-        for h in conn.execute(select(t.id, t.file, t.status, t.date_completed, t.file_mtime, t.superseded_by,
-                                     t.kind, t.org_key, t.term_year, t.term).where(t.org_key.in_(keys[i:i + CHUNK]))):
+        for h in conn.execute(
+            select(
+                t.id,
+                t.file,
+                t.status,
+                t.date_completed,
+                t.file_mtime,
+                t.superseded_by,
+                t.kind,
+                t.org_key,
+                t.term_year,
+                t.term,
+            ).where(t.org_key.in_(keys[i : i + CHUNK]))
+        ):
             by_group[(h.kind, h.org_key, h.term_year, h.term)].append(h)
     for group in sorted(groups):
         held = by_group[group]
-        winner = max(held, key=lambda h: (h.status == ACCEPTED, h.date_completed or date.min, h.file_mtime or 0.0, h.id))
+        winner = max(
+            held, key=lambda h: (h.status == ACCEPTED, h.date_completed or date.min, h.file_mtime or 0.0, h.id)
+        )
         for h in held:
             wanted = None if h.id == winner.id else winner.id
             if h.superseded_by != wanted:
@@ -318,4 +420,4 @@ def _int(v):
     return int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None
 
 
-__all__ = ["LoadResult", "load_term", "counting", "content_hash"]
+__all__ = ["LoadResult", "content_hash", "counting", "load_term"]

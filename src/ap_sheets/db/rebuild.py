@@ -4,14 +4,17 @@ them, so the report's writers draw on what is held (`register report`, Trends wi
 Every return logged is given back with its status and findings (the cell values, never held,
 are blank). Rows come back as held: every row of an accepted return, the rows of a rejected
 one with a valid UPN (so a term rebuilt from the database can reconcile a little differently
-from the folder when a rejected return had invalid UPNs), each with the name and date of birth it was returned with; sex and ethnicity are the child's
+from the folder when a rejected return had invalid UPNs), each with the name and date of birth it was returned with;
+sex and ethnicity are the child's
 latest. Postcodes are not held. A purged child's rows come back without name or date of
 birth and with a stand-in UPN, `PURGED-<n>`, so old terms' counts still add up.
 A file name logged more than once (a corrected return sent under the same name, or the same
 name in different terms' folders) is shown with `(#n)`, the log's number, after it.
 """
+
 from __future__ import annotations
 
+import contextlib
 from collections import Counter, defaultdict
 from datetime import date
 
@@ -19,9 +22,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from ..batch import FileResult, assemble
-from ..rules.cross_rules import choose_returns
 from ..findings import ACCEPTED, FileReport, Finding
 from ..return_rows import NotificationRow, PlacementRow, PupilRow
+from ..rules.cross_rules import choose_returns
 from ..spec import KINDS
 from ..terms import Term
 from . import schema as S
@@ -43,10 +46,8 @@ def _record(kind, record) -> dict:
     out = {}
     for k, v in (record or {}).items():
         if k in dates and isinstance(v, str):
-            try:
+            with contextlib.suppress(ValueError):
                 v = date.fromisoformat(v)
-            except ValueError:
-                pass
         out[k] = v
     return out
 
@@ -67,14 +68,26 @@ def held_results(engine: Engine, terms: set[Term] | None = None, counting_only: 
     out = []
     for x in logged:
         shown = x.file if names[x.file] == 1 else f"{x.file} (#{x.id})"
-        issues = [Finding(f["sheet"], f["row"], f["column"], f["cell"], f["code"], f["severity"], f["message"])
-                  for f in x.findings or ()]
+        issues = [
+            Finding(f["sheet"], f["row"], f["column"], f["cell"], f["code"], f["severity"], f["message"])
+            for f in x.findings or ()
+        ]
         report = FileReport(shown, x.kind, x.status, issues, x.reason)
         term = Term(x.term_year, x.term) if x.term_year is not None and x.term else None
-        out.append(FileResult(shown, report, kind=x.kind, term=term, record=_record(x.kind, x.record),
-                              mtime=x.file_mtime or 0.0, rows=rows.get(x.id, []), notifications=notes.get(x.id, []),
-                              complaints=tuple(x.complaints or (0, 0, 0)),
-                              has_data=x.has_data))
+        out.append(
+            FileResult(
+                shown,
+                report,
+                kind=x.kind,
+                term=term,
+                record=_record(x.kind, x.record),
+                mtime=x.file_mtime or 0.0,
+                rows=rows.get(x.id, []),
+                notifications=notes.get(x.id, []),
+                complaints=tuple(x.complaints or (0, 0, 0)),
+                has_data=x.has_data,
+            )
+        )
     return out
 
 
@@ -83,15 +96,22 @@ def _rows(conn, return_ids: list[int]) -> tuple[dict, dict]:
     kinds = dict(conn.execute(select(S.returns.c.id, S.returns.c.kind)).all())
     rows, notes = defaultdict(list), defaultdict(list)
     for k in range(0, len(return_ids), CHUNK):
-        part = return_ids[k:k + CHUNK]
+        part = return_ids[k : k + CHUNK]
         found = conn.execute(
             select(S.placements, i.surname, i.forename, i.date_of_birth, c.upn, c.sex, c.ethnicity)
-            .join(S.children, c.id == p.child_id).outerjoin(S.identities, i.id == p.identity_id)
-            .where(p.return_id.in_(part)).order_by(p.return_id, p.row)).all()
+            .join(S.children, c.id == p.child_id)
+            .outerjoin(S.identities, i.id == p.identity_id)
+            .where(p.return_id.in_(part))
+            .order_by(p.return_id, p.row)
+        ).all()
         for x in found:
             rows[x.return_id].append(_row(kinds[x.return_id], x))
-        for x in conn.execute(select(S.notifications, c.upn).outerjoin(S.children, c.id == n.child_id)
-                              .where(n.return_id.in_(part)).order_by(n.return_id, n.row)).all():
+        for x in conn.execute(
+            select(S.notifications, c.upn)
+            .outerjoin(S.children, c.id == n.child_id)
+            .where(n.return_id.in_(part))
+            .order_by(n.return_id, n.row)
+        ).all():
             upn = x.upn or (f"{PURGED}{x.child_id}" if x.child_id is not None else None)
             notes[x.return_id].append(NotificationRow(x.row, upn, x.event_type, x.event_date, x.on_time))
     return rows, notes
@@ -101,17 +121,65 @@ def _row(kind: str, x):
     upn = x.upn or f"{PURGED}{x.child_id}"
     if kind == PROVIDER:
         return PupilRow(
-            x.row, upn, x.surname, x.forename, x.date_of_birth, x.sex, x.ethnicity, x.nc_year, x.sen, x.looked_after,
-            x.commissioner_type, x.commissioner_name, x.school_urn, x.placement_reason, x.tier, x.start_date,
-            x.planned_end_date, x.end_date, x.hours_per_week, x.sessions_possible, x.sessions_attended,
-            x.sessions_authorised, x.engagement, x.progress_outcomes, x.progress_learning, x.quals_entered,
-            x.quals_achieved, x.suspensions, x.safeguarding_concerns, x.behaviour_incidents, x.reintegration_plan,
-            x.destination, None)
+            x.row,
+            upn,
+            x.surname,
+            x.forename,
+            x.date_of_birth,
+            x.sex,
+            x.ethnicity,
+            x.nc_year,
+            x.sen,
+            x.looked_after,
+            x.commissioner_type,
+            x.commissioner_name,
+            x.school_urn,
+            x.placement_reason,
+            x.tier,
+            x.start_date,
+            x.planned_end_date,
+            x.end_date,
+            x.hours_per_week,
+            x.sessions_possible,
+            x.sessions_attended,
+            x.sessions_authorised,
+            x.engagement,
+            x.progress_outcomes,
+            x.progress_learning,
+            x.quals_entered,
+            x.quals_achieved,
+            x.suspensions,
+            x.safeguarding_concerns,
+            x.behaviour_incidents,
+            x.reintegration_plan,
+            x.destination,
+            None,
+        )
     return PlacementRow(
-        x.row, upn, x.surname, x.forename, x.date_of_birth, x.nc_year, x.sen, x.looked_after, x.provider_name,
-        x.provider_key, x.provider_registered, x.placement_reason, x.start_date, x.planned_end_date, x.end_date,
-        x.hours_per_week, x.hours_at_school, x.reintegration_plan, x.planned_return_date, x.attendance_pct,
-        x.progress, x.final_report_received, x.destination)
+        x.row,
+        upn,
+        x.surname,
+        x.forename,
+        x.date_of_birth,
+        x.nc_year,
+        x.sen,
+        x.looked_after,
+        x.provider_name,
+        x.provider_key,
+        x.provider_registered,
+        x.placement_reason,
+        x.start_date,
+        x.planned_end_date,
+        x.end_date,
+        x.hours_per_week,
+        x.hours_at_school,
+        x.reintegration_plan,
+        x.planned_return_date,
+        x.attendance_pct,
+        x.progress,
+        x.final_report_received,
+        x.destination,
+    )
 
 
 def held_trend_terms(engine: Engine) -> dict[Term, list[FileResult]]:

@@ -15,15 +15,30 @@ What is held, and why (§11.5; the database holds special-category data):
   notifications of events (type, date, on time).
 - `purges`: when personal data was deleted and how much (no child-level data).
 """
+
 from __future__ import annotations
 
-from sqlalchemy import (JSON, Boolean, Column, Date, DateTime, Float, ForeignKey, Integer, MetaData, String,
-                        Table, Text, UniqueConstraint)
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
 metadata = MetaData()
 
 returns = Table(
-    "returns", metadata,
+    "returns",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("content_hash", String(64), nullable=False, unique=True),
     Column("file", Text, nullable=False),
@@ -47,7 +62,8 @@ returns = Table(
 )
 
 organisations = Table(
-    "organisations", metadata,
+    "organisations",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("kind", Text, nullable=False),  # provider, school
     Column("key", Text, nullable=False),
@@ -56,7 +72,8 @@ organisations = Table(
 )
 
 children = Table(
-    "children", metadata,
+    "children",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("upn", String(13), unique=True),  # null once purged
     Column("sex", Text),
@@ -65,7 +82,8 @@ children = Table(
 )
 
 identities = Table(
-    "identities", metadata,
+    "identities",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("child_id", Integer, ForeignKey("children.id"), nullable=False, index=True),
     Column("surname", Text),
@@ -75,7 +93,8 @@ identities = Table(
 )
 
 placements = Table(
-    "placements", metadata,
+    "placements",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("return_id", Integer, ForeignKey("returns.id"), nullable=False, index=True),
     Column("child_id", Integer, ForeignKey("children.id"), nullable=False, index=True),
@@ -117,7 +136,8 @@ placements = Table(
 )
 
 notifications = Table(
-    "notifications", metadata,
+    "notifications",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("return_id", Integer, ForeignKey("returns.id"), nullable=False, index=True),
     Column("child_id", Integer, ForeignKey("children.id"), index=True),
@@ -128,7 +148,8 @@ notifications = Table(
 )
 
 purges = Table(
-    "purges", metadata,
+    "purges",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("purged_at", DateTime, nullable=False),
     Column("ended_before", Date, nullable=False),

@@ -12,8 +12,10 @@ Writers take the database for the whole of their one transaction: on SQLite `BEG
 IMMEDIATE` (a second writer waits up to `BUSY_SECONDS`, then is told the database is busy);
 on PostgreSQL a transaction-scoped advisory lock (a second writer waits).
 """
+
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -73,8 +75,10 @@ def _reason(exc: Exception) -> str:
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).strip()
     if "database is locked" in text:
-        return (f"another run has been using it for more than {busy_seconds():g} seconds. Wait for it to finish, "
-                "then run this again")
+        return (
+            f"another run has been using it for more than {busy_seconds():g} seconds. Wait for it to finish, "
+            "then run this again"
+        )
     return text.splitlines()[0] if text else type(orig).__name__
 
 
@@ -85,10 +89,8 @@ def _sqlite_engine(path: Path) -> Engine:
     if not path.exists():
         if not path.parent.is_dir():
             raise RegisterError(f"The folder {path.parent} does not exist: create it first.")
-        try:  # made here, owner-only, before SQLite opens it
+        with contextlib.suppress(FileExistsError):  # made here, owner-only, before SQLite opens it
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        except FileExistsError:
-            pass
     engine = create_engine(f"sqlite:///{path.resolve()}", connect_args={"timeout": busy_seconds()})
 
     @event.listens_for(engine, "connect")
@@ -129,9 +131,8 @@ def _alembic_config(conn: Connection):
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -159,7 +160,8 @@ def check_revision(engine: Engine, upgrade: bool = True) -> None:
             raise RegisterError(
                 f"This register database was written by a newer version of ap-sheets (schema revision {current}; "
                 f"this version knows up to {script.get_current_head()}). Upgrade ap-sheets "
-                "(pip install --upgrade ap-sheets) to use it; it has not been changed.")
+                "(pip install --upgrade ap-sheets) to use it; it has not been changed."
+            )
         if current != script.get_current_head():
             if not upgrade:
                 raise RegisterError("This register database is older than this ap-sheets: open it once to upgrade it.")

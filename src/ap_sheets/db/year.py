@@ -18,6 +18,7 @@ that count: accepted, not superseded by a corrected return):
   the placements that ended in the year; null when none did.
 - `children_purged`: children of the year whose personal data was purged since (still counted).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -35,17 +36,17 @@ from .load import PROVIDER, counting
 
 DEFINITIONS = {
     "terms": "The terms of the academic year for which the database holds a return that counts "
-             "(accepted, not superseded by a corrected return).",
+    "(accepted, not superseded by a corrected return).",
     "children": "Distinct children (by UPN) on the year's provider returns that count.",
     "placements": "Distinct placements on the year's provider returns: one child at one provider from one "
-                  "start date, however many termly returns show it.",
+    "start date, however many termly returns show it.",
     "children_placed_more_than_once": "Children with two or more placements in the year.",
     "returned_to_mainstream": "Children with a placement that ended in the year (1 September to 31 August) "
-                              "with destination Returned to home school or New mainstream school.",
+    "with destination Returned to home school or New mainstream school.",
     "back_in_ap": "Of the children returned to mainstream, those with a placement starting after that end "
-                  "date on any later return or school log held.",
+    "date on any later return or school log held.",
     "median_placement_weeks": "The median length, start to end date in weeks, of the placements that ended "
-                              "in the year (blank when none did).",
+    "in the year (blank when none did).",
 }
 
 
@@ -93,20 +94,34 @@ def _year(engine: Engine, term: Term) -> _Year:
     with engine.connect() as conn:
         terms = conn.execute(select(r.term).where(and_(counting(), r.term_year == year)).distinct()).scalars().all()
         rows = conn.execute(
-            select(p.child_id, p.provider_key, p.start_date, p.end_date, p.destination, r.term, p.provider_name,
-                   p.identity_id)
+            select(
+                p.child_id,
+                p.provider_key,
+                p.start_date,
+                p.end_date,
+                p.destination,
+                r.term,
+                p.provider_name,
+                p.identity_id,
+            )
             .join(S.returns, r.id == p.return_id)
-            .where(and_(counting(), r.term_year == year, r.kind == PROVIDER))).all()
+            .where(and_(counting(), r.term_year == year, r.kind == PROVIDER))
+        ).all()
         starts = conn.execute(
-            select(p.child_id, p.start_date).join(S.returns, r.id == p.return_id)
-            .where(and_(counting(), p.start_date.is_not(None)))).all()
+            select(p.child_id, p.start_date)
+            .join(S.returns, r.id == p.return_id)
+            .where(and_(counting(), p.start_date.is_not(None)))
+        ).all()
         purged = {c for (c,) in conn.execute(select(S.children.c.id).where(S.children.c.upn.is_(None))).all()}
     placements: dict[tuple, tuple] = {}
     for child, provider, start, end, destination, term_name, *_ in rows:
         key = (child, provider, start)
         seen = (TERM_ORDER.get(term_name, -1), end, destination)
-        if key not in placements or seen[:1] > placements[key][:1] or (
-                seen[0] == placements[key][0] and end is not None and placements[key][1] is None):
+        if (
+            key not in placements
+            or seen[:1] > placements[key][:1]
+            or (seen[0] == placements[key][0] and end is not None and placements[key][1] is None)
+        ):
             placements[key] = seen
     per_child = defaultdict(int)
     for child, _, _ in placements:
@@ -136,8 +151,9 @@ def year_register(engine: Engine, term: Term) -> list[dict]:
         names = {}
         idlist = sorted(ids)
         for k in range(0, len(idlist), 500):
-            for row in conn.execute(select(i.id, i.surname, i.forename, i.date_of_birth)
-                                    .where(i.id.in_(idlist[k:k + 500]))).all():
+            for row in conn.execute(
+                select(i.id, i.surname, i.forename, i.date_of_birth).where(i.id.in_(idlist[k : k + 500]))
+            ).all():
                 names[row.id] = (row.surname, row.forename, row.date_of_birth)
     by_child = defaultdict(list)
     for row in y.rows:
@@ -149,18 +165,23 @@ def year_register(engine: Engine, term: Term) -> list[dict]:
         mine = {k: v for k, v in y.placements.items() if k[0] == child}
         ends = [v[1] for v in mine.values()]
         done = [(v[1], v[2]) for v in mine.values() if v[1] is not None]
-        out.append({
-            "upn": upns.get(child) or "(deleted)", "surname": surname, "forename": forename, "date_of_birth": born,
-            "placements": len(mine),
-            "providers": "; ".join(sorted({row.provider_name or row.provider_key or "?" for row in rows})),
-            "first_start": min((k[2] for k in mine if k[2] is not None), default=None),
-            "open": any(e is None for e in ends),
-            "last_end": max(done)[0] if done and all(e is not None for e in ends) else None,
-            "latest_destination": max(done)[1] if done else None,
-            "returned_to_mainstream": child in y.returned,
-            "back_in_ap": child in y.back,
-            "terms": ", ".join(t for t in ("Autumn", "Spring", "Summer") if any(row.term == t for row in rows)),
-            "names_held": len({row.identity_id for row in rows}),
-        })
+        out.append(
+            {
+                "upn": upns.get(child) or "(deleted)",
+                "surname": surname,
+                "forename": forename,
+                "date_of_birth": born,
+                "placements": len(mine),
+                "providers": "; ".join(sorted({row.provider_name or row.provider_key or "?" for row in rows})),
+                "first_start": min((k[2] for k in mine if k[2] is not None), default=None),
+                "open": any(e is None for e in ends),
+                "last_end": max(done)[0] if done and all(e is not None for e in ends) else None,
+                "latest_destination": max(done)[1] if done else None,
+                "returned_to_mainstream": child in y.returned,
+                "back_in_ap": child in y.back,
+                "terms": ", ".join(t for t in ("Autumn", "Spring", "Summer") if any(row.term == t for row in rows)),
+                "names_held": len({row.identity_id for row in rows}),
+            }
+        )
     out.sort(key=lambda e: (str(e["surname"] or "~"), str(e["forename"] or ""), e["upn"]))
     return out

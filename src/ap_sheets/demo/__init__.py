@@ -21,34 +21,39 @@ One module per job: `data` (name lists, schools, providers, the planted children
 (the planted mistakes, quirks and gaps) and `writing` (`plan_demo` puts a term together,
 `write_demo` writes it).
 """
+
 from __future__ import annotations
 
 from .data import DEFAULT_SEED, DEFAULT_TERM, PROVIDERS, SCHOOLS, Provider, School
 from .making import Child, Placement
 from .planting import Gap, Planted
 from .records import WorkbookPlan, provider_file, school_file, term_file_label
-from .year import plan_year, write_year, year_paths
 from .writing import PLANTED_GAPS, PLANTED_MISTAKES, PLANTED_QUIRKS, Demo, demo_paths, plan_demo, write_demo
+from .year import plan_year, write_year, year_paths
 
 __all__ = [
-           "DEFAULT_SEED",
-           "DEFAULT_TERM",
-           "PLANTED_GAPS",
-           "PLANTED_MISTAKES",
-           "PLANTED_QUIRKS",
-           "PROVIDERS",
-           "SCHOOLS",
-           "Child",
-           "Demo",
-           "Gap",
-           "Placement",
-           "Planted",
-           "Provider",
-           "School",
-           "WorkbookPlan",
-           "plan_demo",
-           "provider_file",
-           "school_file",
-           "term_file_label",
-           "demo_paths", "plan_year", "write_demo", "write_year", "year_paths",
+    "DEFAULT_SEED",
+    "DEFAULT_TERM",
+    "PLANTED_GAPS",
+    "PLANTED_MISTAKES",
+    "PLANTED_QUIRKS",
+    "PROVIDERS",
+    "SCHOOLS",
+    "Child",
+    "Demo",
+    "Gap",
+    "Placement",
+    "Planted",
+    "Provider",
+    "School",
+    "WorkbookPlan",
+    "demo_paths",
+    "plan_demo",
+    "plan_year",
+    "provider_file",
+    "school_file",
+    "term_file_label",
+    "write_demo",
+    "write_year",
+    "year_paths",
 ]

@@ -1,8 +1,9 @@
 """Making children and their placements for one term from one random stream."""
+
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, replace, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ..terms import Term, age_on
@@ -174,12 +175,17 @@ class _Maker:
         if commissioner == "School":
             phase = "primary" if nc <= 6 else "secondary"
             named = force.get("school")
-            school = next(s for s in SCHOOLS if s.name == named) if named else \
-                rng.choice([s for s in SCHOOLS if s.phase == phase])
-        sen = force.get("sen") or ("E" if commissioner == "LA SEND" or nc >= 12 else
-                                   _pick(rng, {"E": 15, "K": 42, "N": 43}))
+            school = (
+                next(s for s in SCHOOLS if s.name == named)
+                if named
+                else rng.choice([s for s in SCHOOLS if s.phase == phase])
+            )
+        sen = force.get("sen") or (
+            "E" if commissioner == "LA SEND" or nc >= 12 else _pick(rng, {"E": 15, "K": 42, "N": 43})
+        )
         looked_after = force.get("looked_after") or (
-            "Y" if commissioner == "LA Virtual School" else "Y" if rng.random() < 0.06 else "N")
+            "Y" if commissioner == "LA Virtual School" else "Y" if rng.random() < 0.06 else "N"
+        )
         code, _, religions, heritage = rng.choices(ETHNICITY_MIX, [e[1] for e in ETHNICITY_MIX])[0]
         religion = _pick(rng, religions)
         if isinstance(heritage, dict):
@@ -191,8 +197,23 @@ class _Maker:
         upn = self.upn(home.estab, self.term.start_year - nc)
         orientation = _pick(rng, SEXUAL_ORIENTATIONS) if age_on(born, self.term.start) >= 16 else None
         postcode = self.postcode(force.get("postcode_district"), force.get("postcode_digit"))
-        return Child(force.get("tag"), upn, surname, forename, born, sex, code, religion, orientation,
-                     postcode, nc, sen, looked_after, commissioner, school)
+        return Child(
+            force.get("tag"),
+            upn,
+            surname,
+            forename,
+            born,
+            sex,
+            code,
+            religion,
+            orientation,
+            postcode,
+            nc,
+            sen,
+            looked_after,
+            commissioner,
+            school,
+        )
 
     # -- one placement of a child with a provider --
     def dates(self, force: dict, after: date | None) -> tuple[date, date, date | None]:
@@ -252,8 +273,12 @@ class _Maker:
             hours, days = rng.choice(offers or list(provider.offers))
         possible, attended, authorised = self.sessions(start, end, days, force)
         rate = attended / possible
-        engagement = max(1, min(4, (4 if rate >= 0.9 else 3 if rate >= 0.8 else 2 if rate >= 0.68 else 1)
-                                + rng.choice((-1, 0, 0, 0, 1))))
+        engagement = max(
+            1,
+            min(
+                4, (4 if rate >= 0.9 else 3 if rate >= 0.8 else 2 if rate >= 0.68 else 1) + rng.choice((-1, 0, 0, 0, 1))
+            ),
+        )
         outcomes = max(1, min(4, engagement + rng.choice((-1, 0, 0, 1))))
         learning = max(1, min(4, outcomes + rng.choice((-1, 0, 0))))
         entered = rng.choice((0, 1, 1, 2, 3)) if child.nc_year >= 10 else 0
@@ -263,19 +288,45 @@ class _Maker:
         incidents = min(incidents, 5) if quiet else incidents
         safeguarding = 0 if quiet else rng.choices((0, 1, 2), (88, 10, 2))[0]
         # Post-16 pupils placed by the council often move on to college, not back to school.
-        plan = "N" if child.tag == "no-reintegration-plan" or (
-            child.nc_year >= 12 and child.commissioner != "School" and rng.random() < 0.5) else "Y"
+        plan = (
+            "N"
+            if child.tag == "no-reintegration-plan"
+            or (child.nc_year >= 12 and child.commissioner != "School" and rng.random() < 0.5)
+            else "Y"
+        )
         extras = {
             "pupil_satisfaction": rng.choice((None, 3, 4, 4, 5, 5, 2)),
             "parent_satisfaction": rng.choice((None, None, 3, 4, 5, 5)),
             "barriers": rng.choice(BARRIERS) if rng.random() < 0.45 else None,
             "impact": rng.choice(IMPACTS) if rng.random() < 0.5 else None,
         }
-        return Placement(child, provider, reason, tier, start, planned_end, end, destination, hours, days,
-                         possible, attended, authorised, engagement, outcomes, learning, entered,
-                         min(entered, rng.choice((0, 0, 0, 1))), suspensions, safeguarding, incidents, plan,
-                         on_return=force.get("on_return", True),
-                         on_school_log=force.get("on_school_log", True), extras=extras)
+        return Placement(
+            child,
+            provider,
+            reason,
+            tier,
+            start,
+            planned_end,
+            end,
+            destination,
+            hours,
+            days,
+            possible,
+            attended,
+            authorised,
+            engagement,
+            outcomes,
+            learning,
+            entered,
+            min(entered, rng.choice((0, 0, 0, 1))),
+            suspensions,
+            safeguarding,
+            incidents,
+            plan,
+            on_return=force.get("on_return", True),
+            on_school_log=force.get("on_school_log", True),
+            extras=extras,
+        )
 
 
 def _provider(pid: str) -> Provider:
@@ -296,8 +347,7 @@ def _placements(maker: _Maker) -> tuple[list[Placement], dict[str, Placement]]:
                 tagged[force["tag"]] = p
     for tag, to in MOVES.items():  # the same child, placed with the next provider
         before = tagged[tag]
-        placements.append(maker.placement(before.child, _provider(to), {"reason": before.reason},
-                                          after=before.end))
+        placements.append(maker.placement(before.child, _provider(to), {"reason": before.reason}, after=before.end))
     return placements, tagged
 
 
@@ -309,8 +359,15 @@ def unregistered_setting_placements(term: Term, seed: int, maker: _Maker) -> tup
     own.upns, own.names = maker.upns, maker.names
     placements = []
     for n, school in enumerate(UNREGISTERED_SETTING_PLACED_BY, start=1):
-        force = {"tag": f"unregistered-{n}", "commissioner": "School", "school": school, "sen": "NK"[n % 2],
-                 "looked_after": "N", "ended": False, "on_return": False}
+        force = {
+            "tag": f"unregistered-{n}",
+            "commissioner": "School",
+            "school": school,
+            "sen": "NK"[n % 2],
+            "looked_after": "N",
+            "ended": False,
+            "on_return": False,
+        }
         placements.append(own.placement(own.child(UNREGISTERED_SETTING, force), UNREGISTERED_SETTING, force))
     return placements, own.rng
 
@@ -324,11 +381,15 @@ def carry_on(maker: _Maker, placements: list[Placement], earlier: tuple) -> None
     term = maker.term
     spare = [p for p in placements if p.child.tag is None and p.on_return and p.on_school_log]
     last = earlier[-1]
-    carried = [p for p in last.placements
-               if p.end is None and p.child.tag is None and p.on_return and p.on_school_log]
-    back = [p for demo in earlier for p in demo.placements
-            if p.end is not None and p.destination in ("Returned to home school", "New mainstream school")
-            and p.child.tag is None]
+    carried = [p for p in last.placements if p.end is None and p.child.tag is None and p.on_return and p.on_school_log]
+    back = [
+        p
+        for demo in earlier
+        for p in demo.placements
+        if p.end is not None
+        and p.destination in ("Returned to home school", "New mainstream school")
+        and p.child.tag is None
+    ]
     for before in carried:
         place = next((p for p in spare if p.provider is before.provider), None)
         if place is None:
@@ -338,9 +399,16 @@ def carry_on(maker: _Maker, placements: list[Placement], earlier: tuple) -> None
         start = before.start
         possible, attended, authorised = maker.sessions(start, now.end, before.days, {})
         placements[placements.index(place)] = replace(
-            now, start=start, planned_end=max(now.planned_end, before.planned_end, start + timedelta(42)),
-            hours=before.hours, days=before.days, tier=before.tier, sessions_possible=possible,
-            sessions_attended=attended, sessions_authorised=authorised)
+            now,
+            start=start,
+            planned_end=max(now.planned_end, before.planned_end, start + timedelta(42)),
+            hours=before.hours,
+            days=before.days,
+            tier=before.tier,
+            sessions_possible=possible,
+            sessions_attended=attended,
+            sessions_authorised=authorised,
+        )
     here = {p.child.upn for p in placements}
     returning = 0
     for before in back:
@@ -352,8 +420,9 @@ def carry_on(maker: _Maker, placements: list[Placement], earlier: tuple) -> None
         if place is None:
             continue
         spare.remove(place)
-        placements[placements.index(place)] = maker.placement(_grown(maker, before.child), place.provider, {},
-                                                              after=max(before.end, term.start))
+        placements[placements.index(place)] = maker.placement(
+            _grown(maker, before.child), place.provider, {}, after=max(before.end, term.start)
+        )
 
 
 def _grown(maker: _Maker, child: Child) -> Child:

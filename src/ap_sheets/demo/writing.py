@@ -1,4 +1,5 @@
 """A term of returns: put the workbooks together, plant the mistakes, write the files."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -59,38 +60,62 @@ def plan_demo(term=DEFAULT_TERM, seed: int = DEFAULT_SEED, earlier: tuple[Demo, 
     own_rows = {id(p) for p in unregistered}
     plans: dict[str, WorkbookPlan] = {}
     for provider in PROVIDERS:
-        rows = sorted((p for p in placements if p.provider is provider and p.on_return),
-                      key=lambda p: (p.child.surname, p.child.forename))
+        rows = sorted(
+            (p for p in placements if p.provider is provider and p.on_return),
+            key=lambda p: (p.child.surname, p.child.forename),
+        )
         path = provider_file(provider, term)
-        plans[path] = WorkbookPlan(path, "provider-return", {
-            "Provider": provider_record(rng, term, provider),
-            "Pupils": [pupil_record(p) for p in rows],
-            "Notifications": notification_records(rng, term, rows),
-            "Complaints": complaint_records(rng, term),
-        })
+        plans[path] = WorkbookPlan(
+            path,
+            "provider-return",
+            {
+                "Provider": provider_record(rng, term, provider),
+                "Pupils": [pupil_record(p) for p in rows],
+                "Notifications": notification_records(rng, term, rows),
+                "Complaints": complaint_records(rng, term),
+            },
+        )
     for school in SCHOOLS:
-        rows = sorted((p for p in placements if p.child.school is school and p.on_school_log),
-                      key=lambda p: (p.start, p.child.surname, p.child.forename))
+        rows = sorted(
+            (p for p in placements if p.child.school is school and p.on_school_log),
+            key=lambda p: (p.start, p.child.surname, p.child.forename),
+        )
         path = school_file(school, term)
-        plans[path] = WorkbookPlan(path, "school-log", {
-            "School": school_record(rng, term, school),
-            "Placements": [placement_record(own_rng if id(p) in own_rows else rng, term, p) for p in rows],
-        })
+        plans[path] = WorkbookPlan(
+            path,
+            "school-log",
+            {
+                "School": school_record(rng, term, school),
+                "Placements": [placement_record(own_rng if id(p) in own_rows else rng, term, p) for p in rows],
+            },
+        )
     planter = _Planter(plans)
     _plant(planter, term, tagged)
     gaps = [
-        _gap("X001", tagged["missing-from-log"],
-             "placed by a school that left the placement off its log"),
-        _gap("X002", tagged["missing-from-return"],
-             "a placement that started late in term and is not yet on the provider's return"),
-        _gap("X004", tagged["attendance-differs"],
-             "the school's log shows about 21 points more attendance than the provider's sessions"),
+        _gap("X001", tagged["missing-from-log"], "placed by a school that left the placement off its log"),
+        _gap(
+            "X002",
+            tagged["missing-from-return"],
+            "a placement that started late in term and is not yet on the provider's return",
+        ),
+        _gap(
+            "X004",
+            tagged["attendance-differs"],
+            "the school's log shows about 21 points more attendance than the provider's sessions",
+        ),
     ]
     gaps += [_gap("X002", p, "placed at an unregistered setting that sent no return") for p in unregistered]
     schools = sorted({p.child.school.name for p in unregistered})
-    gaps.append(Gap("X006", None, UNREGISTERED_SETTING.id, ", ".join(schools),
-                    f"{len(unregistered)} children full time at an unregistered setting that sent no return, "
-                    f"placed by {len(schools)} schools: it may be operating as an unregistered school"))
+    gaps.append(
+        Gap(
+            "X006",
+            None,
+            UNREGISTERED_SETTING.id,
+            ", ".join(schools),
+            f"{len(unregistered)} children full time at an unregistered setting that sent no return, "
+            f"placed by {len(schools)} schools: it may be operating as an unregistered school",
+        )
+    )
     return Demo(term, list(plans.values()), placements, planter.mistakes, planter.quirks, gaps)
 
 

@@ -2,6 +2,7 @@
 on: placements still open at the end of a term go on at the same provider, some end, and
 children who went back to school come back into AP. One folder a term, ready to load term
 by term into the register database."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,8 +27,11 @@ def plan_year(first_term=DEFAULT_TERM, terms: int = 3, seed: int = DEFAULT_SEED)
 
 def year_paths(directory, first_term=DEFAULT_TERM, terms: int = 3, seed: int = DEFAULT_SEED) -> list[Path]:
     """Where `write_year` would write its workbooks."""
-    return [Path(directory) / term_file_label(demo.term) / plan.path
-            for demo in plan_year(first_term, terms, seed) for plan in demo.workbooks]
+    return [
+        Path(directory) / term_file_label(demo.term) / plan.path
+        for demo in plan_year(first_term, terms, seed)
+        for plan in demo.workbooks
+    ]
 
 
 def write_year(directory, first_term=DEFAULT_TERM, terms: int = 3, seed: int = DEFAULT_SEED) -> dict[Term, list[Path]]:

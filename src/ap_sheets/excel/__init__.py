@@ -26,17 +26,34 @@ Validation sheet), `marks` (filling cells and putting the fills back), `summary_
 (the clerk's message and the log) and `text` (cell text that is never a formula).
 Everything the VBA and the tests use is importable from `ap_sheets.excel` itself.
 """
+
 from __future__ import annotations
 
 from .book import find_sheet, fresh_sheet, names_by_fold, read_book, sheet_grid, sheet_names, write_lines
 from .buttons import summary, validate
 from .failures import LOG_ENV, LOG_FILE, LOG_MAX_BYTES, log_dir, log_failure, show_failure
 from .layout import (
-    FINDING_HEADERS, FINDING_WIDTHS, MARK_HEADERS, MARKS_COLUMN, MARKS_NOTE, TABLE_ROW, VALIDATION_SHEET,
+    FINDING_HEADERS,
+    FINDING_WIDTHS,
+    MARK_HEADERS,
+    MARKS_COLUMN,
+    MARKS_NOTE,
+    TABLE_ROW,
+    VALIDATION_SHEET,
 )
 from .marks import (
-    ERROR_FILL, QUERY_FILL, Mark, apply, before_fill, mark_fills, mark_rows, marks_for, marks_in_grid, read_marks,
-    restore, write_marks,
+    ERROR_FILL,
+    QUERY_FILL,
+    Mark,
+    apply,
+    before_fill,
+    mark_fills,
+    mark_rows,
+    marks_for,
+    marks_in_grid,
+    read_marks,
+    restore,
+    write_marks,
 )
 from .summary_sheet import (
     CHART_COLUMN,
@@ -50,18 +67,67 @@ from .summary_sheet import (
 )
 from .summary_tables import Block, summary_blocks
 from .validation import (
-    Link, finding_rows, header_lines, sorted_findings, validate_book, verdict, write_findings, write_header,
+    Link,
+    finding_rows,
+    header_lines,
+    sorted_findings,
+    validate_book,
+    verdict,
+    write_findings,
+    write_header,
 )
 
 __all__ = [
-    "CHART_COLUMN", "CHART_ROWS", "CHART_SIZE", "ERROR_FILL", "FINDING_HEADERS", "FINDING_WIDTHS", "LOG_ENV",
-    "LOG_FILE", "LOG_MAX_BYTES", "MARK_HEADERS", "MARKS_COLUMN", "MARKS_NOTE", "QUERY_FILL", "SUMMARY_SHEET",
-    "TABLE_ROW", "VALIDATION_SHEET",
-    "Block", "Link", "Mark",
-    "apply", "before_fill", "draw_charts", "find_sheet", "finding_rows", "fresh_sheet", "header_lines", "log_dir",
-    "log_failure", "mark_fills", "mark_rows", "marks_for", "marks_in_grid", "names_by_fold", "read_book",
-    "read_marks", "restore", "sheet_grid", "sheet_names", "show_failure", "sorted_findings", "summary",
-    "summary_blocks", "summary_book", "summary_heading", "validate", "validate_book", "verdict", "write_blocks",
-    "write_findings", "write_header",
-    "write_lines", "write_marks",
+    "CHART_COLUMN",
+    "CHART_ROWS",
+    "CHART_SIZE",
+    "ERROR_FILL",
+    "FINDING_HEADERS",
+    "FINDING_WIDTHS",
+    "LOG_ENV",
+    "LOG_FILE",
+    "LOG_MAX_BYTES",
+    "MARKS_COLUMN",
+    "MARKS_NOTE",
+    "MARK_HEADERS",
+    "QUERY_FILL",
+    "SUMMARY_SHEET",
+    "TABLE_ROW",
+    "VALIDATION_SHEET",
+    "Block",
+    "Link",
+    "Mark",
+    "apply",
+    "before_fill",
+    "draw_charts",
+    "find_sheet",
+    "finding_rows",
+    "fresh_sheet",
+    "header_lines",
+    "log_dir",
+    "log_failure",
+    "mark_fills",
+    "mark_rows",
+    "marks_for",
+    "marks_in_grid",
+    "names_by_fold",
+    "read_book",
+    "read_marks",
+    "restore",
+    "sheet_grid",
+    "sheet_names",
+    "show_failure",
+    "sorted_findings",
+    "summary",
+    "summary_blocks",
+    "summary_book",
+    "summary_heading",
+    "validate",
+    "validate_book",
+    "verdict",
+    "write_blocks",
+    "write_findings",
+    "write_header",
+    "write_lines",
+    "write_marks",
 ]

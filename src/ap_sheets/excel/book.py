@@ -1,16 +1,26 @@
 """The live workbook through xlwings: its known sheets read as a `RawWorkbook`, and sheets
 found, emptied and written to."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..cells import column_letters
-from ..read import (CutText, OutsideData, RawSheet, RawWorkbook, capped_row, digest_of, outside_data, read_meta,
-                    wanted_sheets)
+from ..privacy import safe_text
+from ..read import (
+    CutText,
+    OutsideData,
+    RawSheet,
+    RawWorkbook,
+    capped_row,
+    digest_of,
+    outside_data,
+    read_meta,
+    wanted_sheets,
+)
 from ..safety import LIMITS, Refused, SheetExtent, inspect
 from ..spec import META_SHEET, fold
-from ..privacy import safe_text
 
 
 def read_book(book) -> RawWorkbook:
@@ -20,10 +30,19 @@ def read_book(book) -> RawWorkbook:
     wanted = {fold(name) for name in wanted_sheets()}
     cut: list[CutText] = []
     outside: list[OutsideData] = []
-    sheets = {s.name.strip(): RawSheet(s.name.strip(), sheet_grid(s, cut, outside))
-              for s in book.sheets if fold(s.name.strip()) in wanted}
-    return RawWorkbook(source=book.name, sheets=sheets, meta=read_meta(sheets.get(META_SHEET)),
-                       cut=cut, outside=outside, vba_digest=saved_macro_digest(book))
+    sheets = {
+        s.name.strip(): RawSheet(s.name.strip(), sheet_grid(s, cut, outside))
+        for s in book.sheets
+        if fold(s.name.strip()) in wanted
+    }
+    return RawWorkbook(
+        source=book.name,
+        sheets=sheets,
+        meta=read_meta(sheets.get(META_SHEET)),
+        cut=cut,
+        outside=outside,
+        vba_digest=saved_macro_digest(book),
+    )
 
 
 def saved_macro_digest(book) -> str | None:
@@ -81,8 +100,9 @@ def _outside(sheet, name: str, last_row: int, last_col: int) -> SheetExtent:
         blocks.append((LIMITS.rows + 1, 1, min(last_row, LIMITS.rows + OUTSIDE_CELLS_LOOKED_AT // width), width))
     if last_col > LIMITS.columns:  # right: the rows read, columns past the limit
         height = min(last_row, LIMITS.rows)
-        blocks.append((1, LIMITS.columns + 1, height,
-                       min(last_col, LIMITS.columns + max(1, OUTSIDE_CELLS_LOOKED_AT // height))))
+        blocks.append(
+            (1, LIMITS.columns + 1, height, min(last_col, LIMITS.columns + max(1, OUTSIDE_CELLS_LOOKED_AT // height)))
+        )
     for top, left, bottom, right in blocks:
         values = sheet.range((top, left), (bottom, right)).options(ndim=2).value
         for r, row in enumerate(values, top):

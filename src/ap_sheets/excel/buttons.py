@@ -1,5 +1,6 @@
 """What the workbook's buttons call: `RunPython "import ap_sheets.excel as x; x.validate()"`
 (and `x.summary()`), run inside the user's Excel on the workbook whose button was clicked."""
+
 from __future__ import annotations
 
 import sys
@@ -28,7 +29,9 @@ def _calling_book(button: str):
         return xw.Book.caller()
     except Exception as exc:
         log = log_failure(f"{button}: find the workbook", exc)
-        sys.stderr.write(f"ap-sheets could not reach this workbook from Python, so the {button} button "
-                         f"did nothing. Save the workbook, close Excel, open the workbook again and "
-                         f"click {button} once more.{log_hint(log)}\n")
+        sys.stderr.write(
+            f"ap-sheets could not reach this workbook from Python, so the {button} button "
+            f"did nothing. Save the workbook, close Excel, open the workbook again and "
+            f"click {button} once more.{log_hint(log)}\n"
+        )
         raise SystemExit(1) from None

@@ -1,5 +1,6 @@
 """When a button fails: a plain message for the clerk on the sheet, and the technical detail in a
 log file that holds no cell values (so no pupil data)."""
+
 from __future__ import annotations
 
 import os
@@ -23,10 +24,12 @@ def show_failure(book, sheet_name: str, button: str, exc: BaseException) -> None
     it is kept, so the next check still removes the old colours.
     """
     log = log_failure(button, exc)
-    message = (f"Sorry: {button} could not finish, because of a problem in ap-sheets rather than in your "
-               f"entries. Save the workbook, close Excel, open it again and click {button} once more. "
-               f"If this message comes back, send the workbook to the council's AP team as it is."
-               f"{log_hint(log)}")
+    message = (
+        f"Sorry: {button} could not finish, because of a problem in ap-sheets rather than in your "
+        f"entries. Save the workbook, close Excel, open it again and click {button} once more. "
+        f"If this message comes back, send the workbook to the council's AP team as it is."
+        f"{log_hint(log)}"
+    )
     try:
         sheet = find_sheet(book, sheet_name)
         if sheet is None:
@@ -68,8 +71,10 @@ def log_failure(action: str, exc: BaseException) -> Path | None:
             path.replace(path.with_suffix(".log.1"))
         frames = "".join(traceback.format_list(traceback.extract_tb(exc.__traceback__)))
         with path.open("a", encoding="utf-8") as log:
-            log.write(f"{datetime.now():%Y-%m-%d %H:%M:%S} {action}: {type(exc).__module__}."
-                      f"{type(exc).__qualname__}\n{frames}\n")
+            log.write(
+                f"{datetime.now():%Y-%m-%d %H:%M:%S} {action}: {type(exc).__module__}."
+                f"{type(exc).__qualname__}\n{frames}\n"
+            )
         return path
     except Exception:
         return None

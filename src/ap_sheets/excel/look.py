@@ -5,12 +5,12 @@ Every styled range names its font: a bold heading with no font name shows in a s
 LibreOffice. The verdict line and each finding row are coloured by severity (the same red and
 amber as the marked cells); the marks list beside the table is grey, for Validate's own use.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..findings import FileReport
-from ..spec import ERROR
 from .layout import FINDING_HEADERS, MARK_HEADERS, MARKS_COLUMN, TABLE_ROW
 
 FONT = "Calibri"
@@ -75,4 +75,3 @@ def validation_looks(report: FileReport, n_marks: int) -> list[Look]:
     if n_marks:
         looks.append(Look(TABLE_ROW + 1, MARKS_COLUMN, TABLE_ROW + n_marks, last_mark_col, font_color=GREY))
     return looks
-

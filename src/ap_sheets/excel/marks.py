@@ -4,6 +4,7 @@ the Validation sheet with each cell's fill before, and putting those fills back 
 Which cells get which fill (`mark_fills`), the list as written (`mark_rows`) and the list read
 back (`marks_in_grid`) are plain functions, shared with the feedback copies
 (`ap_sheets.feedback`); the rest reads and sets fills through xlwings."""
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,8 @@ from ..spec import ERROR, fold
 from .book import find_sheet, sheet_grid, sheet_names
 from .failures import log_failure
 from .layout import MARK_HEADERS, MARKS_COLUMN, MARKS_NOTE, TABLE_ROW
+from .look import ERROR_FILL, QUERY_FILL
 
-from .look import ERROR_FILL, QUERY_FILL  # noqa: F401 (Excel's own "Bad" red and "Neutral" amber)
 _A1 = re.compile(r"^[A-Z]{1,3}[1-9][0-9]*$")
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -49,8 +50,10 @@ def mark_fills(report: FileReport, names: Mapping[str, str]) -> dict[tuple[str, 
 def marks_for(book, report: FileReport) -> list[Mark]:
     """The cells to fill (`mark_fills`), with each cell's fill as it is now, read before it
     is marked."""
-    return [Mark(name, cell, fill, _fill_of(book.sheets[name].range(cell)))
-            for (name, cell), fill in mark_fills(report, sheet_names(book)).items()]
+    return [
+        Mark(name, cell, fill, _fill_of(book.sheets[name].range(cell)))
+        for (name, cell), fill in mark_fills(report, sheet_names(book)).items()
+    ]
 
 
 def mark_rows(marks: list[Mark]) -> list[list[str]]:
@@ -125,8 +128,10 @@ def _fill_cells(book, fills: list[tuple[str, str, str | None]], problems: list[s
                 target.range(cell).color = fill
         except Exception as exc:
             log_failure(f"Validate: fill cells on a sheet ({done})", exc)
-            problems.append(f"Some cells on the {name} sheet could not be {done} (is the sheet protected?). "
-                            "The problems are still listed below.")
+            problems.append(
+                f"Some cells on the {name} sheet could not be {done} (is the sheet protected?). "
+                "The problems are still listed below."
+            )
 
 
 def _fill_of(rng) -> str | None:

@@ -1,16 +1,17 @@
 """The Summary button: the return's figures written to the Summary sheet as tables, with charts."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
 from ..figures import return_figures
 from ..findings import FileReport
+from ..privacy import safe_text
 from ..spec import KINDS
 from ..validate import check_workbook
 from .book import fresh_sheet, read_book, write_lines
 from .failures import log_failure, show_failure
 from .summary_tables import Block, summary_blocks
-from ..privacy import safe_text
 from .text import counted
 
 SUMMARY_SHEET = "Summary"
@@ -32,7 +33,7 @@ def summary_book(book, now: datetime | None = None) -> dict | None:
         blocks = summary_blocks(figures)
         positions = write_blocks(sheet, blocks, first_row=5)
         notes = draw_charts(sheet, blocks, positions)
-        write_lines(sheet, summary_heading(figures, checked.report, when) + [" ".join(notes)])
+        write_lines(sheet, [*summary_heading(figures, checked.report, when), " ".join(notes)])
         sheet.activate()
         return figures
     except Exception as exc:
@@ -45,9 +46,12 @@ def summary_heading(figures: dict, report: FileReport, when: datetime) -> list[s
     who = figures.get("provider_name") or figures.get("school_name") or "(name not given)"
     term = figures["term"] or "term not given"
     errors, queries = len(report.errors), len(report.queries)
-    state = ("It has no errors or queries." if not errors + queries else
-             f"It has {counted(errors, 'error')} and {counted(queries, 'query')}: click Validate to see them. "
-             "Values that could not be read are counted as Not recorded.")
+    state = (
+        "It has no errors or queries."
+        if not errors + queries
+        else f"It has {counted(errors, 'error')} and {counted(queries, 'query')}: click Validate to see them. "
+        "Values that could not be read are counted as Not recorded."
+    )
     return [f"Summary: {kind.title}", f"{who}, {term}. Made on {when:%d/%m/%Y at %H:%M}. {state}"]
 
 
@@ -93,9 +97,14 @@ def draw_charts(sheet, blocks: list[Block], positions: list[tuple[int, int]]) ->
             continue
         cols = len(block.rows[0])
         try:
-            chart = sheet.charts.add(chart_type=block.chart, name=block.title, width=width, height=height,
-                                     anchor=sheet.range((top, CHART_COLUMN)),
-                                     source=sheet.range((first, 1), (last, cols)))
+            chart = sheet.charts.add(
+                chart_type=block.chart,
+                name=block.title,
+                width=width,
+                height=height,
+                anchor=sheet.range((top, CHART_COLUMN)),
+                source=sheet.range((first, 1), (last, cols)),
+            )
             chart.title = block.title
         except Exception as exc:
             log_failure("Summary: draw a chart", exc)

@@ -1,4 +1,5 @@
 """What the Summary sheet shows: its titled tables, built from `figures.return_figures`."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,59 +29,106 @@ def _provider_blocks(f: dict) -> list[Block]:
     att, notes = f["attendance"], f["notifications"]
     ratings = f["ratings"]
     keys = ("engagement", "progress_towards_outcomes", "progress_in_learning")
-    rating_rows = [[_rating_label(code, C.ENGAGEMENT, C.PROGRESS)] + [ratings[k].get(code, 0) for k in keys]
-                   for code in _codes_in(*(ratings[k] for k in keys))]
+    rating_rows = [
+        [_rating_label(code, C.ENGAGEMENT, C.PROGRESS)] + [ratings[k].get(code, 0) for k in keys]
+        for code in _codes_in(*(ratings[k] for k in keys))
+    ]
     return [
-        Block("Children", [["Children (each counted once)", f["children"]],
-                           ["Rows on the Pupils sheet", f["pupil_rows"]],
-                           ["With an EHC plan", f["with_ehcp"]],
-                           ["Looked after", f["looked_after"]]]),
-        Block("Attendance", [["Sessions possible", att["sessions_possible"]],
-                             ["Sessions attended", att["sessions_attended"]],
-                             ["Sessions of authorised absence", att["sessions_authorised_absence"]],
-                             ["Attendance % (sessions attended / possible)", _pct(att["attendance_pct"])]]),
+        Block(
+            "Children",
+            [
+                ["Children (each counted once)", f["children"]],
+                ["Rows on the Pupils sheet", f["pupil_rows"]],
+                ["With an EHC plan", f["with_ehcp"]],
+                ["Looked after", f["looked_after"]],
+            ],
+        ),
+        Block(
+            "Attendance",
+            [
+                ["Sessions possible", att["sessions_possible"]],
+                ["Sessions attended", att["sessions_attended"]],
+                ["Sessions of authorised absence", att["sessions_authorised_absence"]],
+                ["Attendance % (sessions attended / possible)", _pct(att["attendance_pct"])],
+            ],
+        ),
         _distribution("Placements by commissioner type", "Commissioner type", f["by_commissioner_type"]),
-        _distribution("Placements by reason", "Placement reason", f["by_placement_reason"],
-                      chart="bar_clustered"),
-        Block("Progress ratings",
-              [["Rating", "Engagement", "Progress towards outcomes", "Progress in learning"]] + rating_rows,
-              header=True, chart="column_clustered"),
+        _distribution("Placements by reason", "Placement reason", f["by_placement_reason"], chart="bar_clustered"),
+        Block(
+            "Progress ratings",
+            [["Rating", "Engagement", "Progress towards outcomes", "Progress in learning"], *rating_rows],
+            header=True,
+            chart="column_clustered",
+        ),
         Block("Ended placements", [["Placements ended by the end of term", f["ended_placements"]]]),
         _distribution("Destinations of ended placements", "Destination", f["destinations"]),
-        Block("Notifications", [["Events reported", notes["total"]],
-                                ["On time (everyone told on the day)", notes["on_time"]],
-                                ["Late, or someone not told", notes["late_or_missing"]]]),
+        Block(
+            "Notifications",
+            [
+                ["Events reported", notes["total"]],
+                ["On time (everyone told on the day)", notes["on_time"]],
+                ["Late, or someone not told", notes["late_or_missing"]],
+            ],
+        ),
         _distribution("Notifications by event", "Event type", notes["by_event_type"]),
-        Block("Complaints", [["Complaints", f["complaints"]["complaints"]],
-                             ["Complaints not yet resolved", f["complaints"]["complaints_open"]],
-                             ["Compliments", f["complaints"]["compliments"]]]),
+        Block(
+            "Complaints",
+            [
+                ["Complaints", f["complaints"]["complaints"]],
+                ["Complaints not yet resolved", f["complaints"]["complaints_open"]],
+                ["Compliments", f["complaints"]["compliments"]],
+            ],
+        ),
     ]
 
 
 def _school_blocks(f: dict) -> list[Block]:
     reg, att = f["provider_registered"], f["attendance"]
     return [
-        Block("Placements", [["Placements", f["placements"]],
-                             ["Children (each counted once)", f["children"]],
-                             ["With an EHC plan", f["with_ehcp"]],
-                             ["Looked after", f["looked_after"]]]),
-        Block("Providers", [["Placements with registered providers", reg["registered"]],
-                            ["Placements with unregistered providers", reg["unregistered"]]]
-              + ([["Provider registered not recorded", reg[NOT_RECORDED]]] if reg[NOT_RECORDED] else [])),
+        Block(
+            "Placements",
+            [
+                ["Placements", f["placements"]],
+                ["Children (each counted once)", f["children"]],
+                ["With an EHC plan", f["with_ehcp"]],
+                ["Looked after", f["looked_after"]],
+            ],
+        ),
+        Block(
+            "Providers",
+            [
+                ["Placements with registered providers", reg["registered"]],
+                ["Placements with unregistered providers", reg["unregistered"]],
+            ]
+            + ([["Provider registered not recorded", reg[NOT_RECORDED]]] if reg[NOT_RECORDED] else []),
+        ),
         _distribution("Placements by provider", "Provider", f["by_provider"], chart="bar_clustered"),
         _distribution("Placements by reason", "Placement reason", f["by_placement_reason"]),
-        Block("Attendance", [["Placements with attendance recorded", att["placements_with_attendance"]],
-                             ["Average attendance %", _pct(att["average_attendance_pct"])]]),
-        _distribution("Progress ratings", "Rating",
-                      {_rating_label(k, C.PROGRESS): n for k, n in f["progress"].items()}, chart="column_clustered"),
+        Block(
+            "Attendance",
+            [
+                ["Placements with attendance recorded", att["placements_with_attendance"]],
+                ["Average attendance %", _pct(att["average_attendance_pct"])],
+            ],
+        ),
+        _distribution(
+            "Progress ratings",
+            "Rating",
+            {_rating_label(k, C.PROGRESS): n for k, n in f["progress"].items()},
+            chart="column_clustered",
+        ),
         Block("Ended placements", [["Placements ended by the end of term", f["ended_placements"]]]),
         _distribution("Destinations of ended placements", "Destination", f["destinations"]),
     ]
 
 
 def _distribution(title: str, label: str, counts: dict, chart: str | None = None) -> Block:
-    return Block(title, [[label, "Placements" if label != "Event type" else "Notifications"]]
-                 + [[k, n] for k, n in counts.items()], header=True, chart=chart)
+    return Block(
+        title,
+        [[label, "Placements" if label != "Event type" else "Notifications"]] + [[k, n] for k, n in counts.items()],
+        header=True,
+        chart=chart,
+    )
 
 
 def _codes_in(*counts: dict) -> list[str]:

@@ -1,4 +1,5 @@
 """Counts in words, as the buttons write them."""
+
 from __future__ import annotations
 
 

@@ -7,6 +7,7 @@ lines), `finding_rows` (the findings table: text, and a `Link` for each cell ref
 in `marks`, `mark_fills` and `mark_rows` (which cells get which fill, and the list of them).
 This module and `marks` only add the xlwings side: reading fills, writing ranges.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -64,8 +65,10 @@ class Link:
         return f'=HYPERLINK("#{target.replace(chr(34), chr(34) * 2)}","{self.cell}")'
 
 
-COPY_NOTE = ("This is a copy the council made of the workbook you sent: make the changes in your own "
-             "workbook, click Validate there, and send it again.")
+COPY_NOTE = (
+    "This is a copy the council made of the workbook you sent: make the changes in your own "
+    "workbook, click Validate there, and send it again."
+)
 BUTTON_ADVICE = " When you have made changes, click Validate again."
 
 
@@ -77,8 +80,10 @@ def verdict(report: FileReport, when: datetime, settings: Settings | None = None
     counts = f"{counted(errors, 'error')} and {counted(queries, 'query')}"
     line = f"{report.status.upper()}: {counts}. Checked on {when:%d/%m/%Y at %H:%M}."
     if errors:
-        advice = ("Errors (red) must be fixed before the council can accept this return. "
-                  "Queries (amber) must be fixed or explained when you send it.")
+        advice = (
+            "Errors (red) must be fixed before the council can accept this return. "
+            "Queries (amber) must be fixed or explained when you send it."
+        )
     elif queries:
         advice = "No errors. Queries (amber) must be fixed or explained when you send the return."
     else:
@@ -90,14 +95,16 @@ def verdict(report: FileReport, when: datetime, settings: Settings | None = None
 
 def rules_applied(settings: Settings) -> str:
     """The registration test and the full-time line, as the checks applied them (R030, R031, R054)."""
-    return (f"Registration test applied: {settings.registration_test} ({settings.registration_test_description}). "
-            f"Full-time education is more than {settings.full_time_hours:g} hours a week (DfE guidance, §3.3).")
+    return (
+        f"Registration test applied: {settings.registration_test} ({settings.registration_test_description}). "
+        f"Full-time education is more than {settings.full_time_hours:g} hours a week (DfE guidance, §3.3)."
+    )
 
 
 def header_lines(lines: list[str], problems: list[str]) -> list[str]:
     """The sheet's first lines (A1 down): the verdict lines, then any cells that could not be
     coloured (an empty line when there were none)."""
-    return lines + [" ".join(problems)]
+    return [*lines, " ".join(problems)]
 
 
 def sorted_findings(report: FileReport) -> list:
@@ -116,8 +123,9 @@ def finding_rows(report: FileReport, names: Mapping[str, str]) -> list[list]:
     for f in sorted_findings(report):
         name = names.get(fold(f.sheet)) if f.sheet else None
         link = Link(name, f.cell) if name and f.cell else ""
-        rows.append([f.severity.capitalize(), f.code, f.sheet or "", link, f.column or "",
-                     display_value(f.value), f.message])
+        rows.append(
+            [f.severity.capitalize(), f.code, f.sheet or "", link, f.column or "", display_value(f.value), f.message]
+        )
     return rows
 
 
@@ -158,5 +166,4 @@ def write_findings(book, sheet, report: FileReport) -> None:
     first, last = TABLE_ROW + 1, TABLE_ROW + len(rows)
     value_col = FINDING_HEADERS.index("Value") + 1
     sheet.range((first, value_col), (last, value_col)).number_format = "@"  # "01/02/2024" stays text
-    sheet.range((first, 1)).value = [[v.formula if isinstance(v, Link) else safe_text(v) for v in row]
-                                     for row in rows]
+    sheet.range((first, 1)).value = [[v.formula if isinstance(v, Link) else safe_text(v) for v in row] for row in rows]

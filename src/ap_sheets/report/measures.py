@@ -4,15 +4,23 @@ and child, each worked out once per batch.
 Every count is defined once, in `figures` (`measure`, and its definitions, which the
 Overview sheet prints): this module only chooses which placements go into each figure.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from ..figures import (  # noqa: F401 (sheets use M.*)
+    COMMISSIONER_TYPES,
+    DESTINATIONS,
+    NOT_RECORDED,
+    Measures,
+    measure,
+    permanently_excluded_upns_of,
+    rate,
+)
 from ..rules.cross_rules import overlaps_term, provider_key, school_key
-from ..figures import (COMMISSIONER_TYPES, DESTINATIONS, NOT_RECORDED, Measures,  # noqa: F401 (sheets use M.*)
-                       measure, permanently_excluded_upns_of, rate)
 from ..terms import Term
 from ..values import is_num
 
@@ -61,8 +69,9 @@ def term_measures(accepted: list, term: Term | None, on_track_min: int = 3) -> T
     providers = [r for r in accepted if r.kind == "provider-return"]
     schools = [r for r in accepted if r.kind == "school-log"]
     rows = [row for p in providers for row in p.rows]
-    tm = TermMeasures(term, len(providers), len(schools),
-                      measure(rows, term, permanently_excluded_upns(providers), on_track_min))
+    tm = TermMeasures(
+        term, len(providers), len(schools), measure(rows, term, permanently_excluded_upns(providers), on_track_min)
+    )
     for p in providers:
         tm.notifications += len(p.notifications)
         tm.notifications_on_time += sum(n.on_time for n in p.notifications)
@@ -115,8 +124,9 @@ def _provider_lines(batch) -> list[ProviderLine]:
     pex = permanently_excluded_upns(batch.providers)
     lines = []
     seen = set()
-    term_files = [r for r in batch.results if r.kind == "provider-return" and r.readable and r.term == term
-                  and term is not None]
+    term_files = [
+        r for r in batch.results if r.kind == "provider-return" and r.readable and r.term == term and term is not None
+    ]
     for r in term_files:
         rec = r.record
         key = provider_key(rec.get("provider_id"))
@@ -125,11 +135,16 @@ def _provider_lines(batch) -> list[ProviderLine]:
         status = "superseded (X005)" if r.file in batch.superseded else r.status
         counts = r.report.counts_by_code()
         line = ProviderLine(
-            _text(rec.get("provider_name")), _text(rec.get("provider_id")), r.file, status,
-            registered=_text(rec.get("registered_school")), ofsted=_text(rec.get("ofsted_judgement")),
+            _text(rec.get("provider_name")),
+            _text(rec.get("provider_id")),
+            r.file,
+            status,
+            registered=_text(rec.get("registered_school")),
+            ofsted=_text(rec.get("ofsted_judgement")),
             in_directory=_text(rec.get("in_directory")),
             compliance={c: counts.get(c, 0) for c in COMPLIANCE_CODES},
-            errors=len(r.report.errors), queries=len(r.report.queries),
+            errors=len(r.report.errors),
+            queries=len(r.report.queries),
             on_school_logs=on_logs.get(key, 0) if key else 0,
         )
         if in_figures:
@@ -139,10 +154,15 @@ def _provider_lines(batch) -> list[ProviderLine]:
             line.complaints, line.compliments, _ = r.complaints
         lines.append(line)
     for key in sorted(k for k in on_logs if k not in seen):
-        lines.append(ProviderLine(named_on_logs.get(key), key, None, "no return received",
-                                  on_school_logs=on_logs[key]))
-    lines.sort(key=lambda ln: (ln.status == "no return received", (ln.name or "").casefold(), ln.provider_id or "",
-                              ln.file or ""))
+        lines.append(ProviderLine(named_on_logs.get(key), key, None, "no return received", on_school_logs=on_logs[key]))
+    lines.sort(
+        key=lambda ln: (
+            ln.status == "no return received",
+            (ln.name or "").casefold(),
+            ln.provider_id or "",
+            ln.file or "",
+        )
+    )
     return lines
 
 
@@ -199,8 +219,9 @@ def _school_lines(batch) -> list[SchoolLine]:
                 names.setdefault(key, row.commissioner_name)
     logs: dict[str, object] = {}
     log_status: dict[str, str] = {}
-    term_logs = [r for r in batch.results if r.kind == "school-log" and r.readable and r.term == term
-                 and term is not None]
+    term_logs = [
+        r for r in batch.results if r.kind == "school-log" and r.readable and r.term == term and term is not None
+    ]
     for r in term_logs:
         key = school_key(r.record.get("school_urn"))
         if not key:
@@ -226,13 +247,22 @@ def _school_lines(batch) -> list[SchoolLine]:
     for key in set(rows_by_school) | set(logs):
         log = logs.get(key)
         urn = None if key.startswith("name:") else key
-        lines.append(SchoolLine(
-            names.get(key), urn, log.file if log else None,
-            log_status.get(key, "no log received"),
-            measure(rows_by_school.get(key, []), term, pex, cfg.on_track_min_rating),
-            log_placements=(sum(1 for row in log.rows if overlaps_term(row, term))
-                            if log is not None and log.status == "accepted" else 0),
-            x001=x001.get(key, 0), x002=x002.get(key, 0)))
+        lines.append(
+            SchoolLine(
+                names.get(key),
+                urn,
+                log.file if log else None,
+                log_status.get(key, "no log received"),
+                measure(rows_by_school.get(key, []), term, pex, cfg.on_track_min_rating),
+                log_placements=(
+                    sum(1 for row in log.rows if overlaps_term(row, term))
+                    if log is not None and log.status == "accepted"
+                    else 0
+                ),
+                x001=x001.get(key, 0),
+                x002=x002.get(key, 0),
+            )
+        )
     lines.sort(key=lambda ln: ((ln.name or "").casefold(), ln.urn or ""))
     return lines
 
@@ -327,11 +357,19 @@ def _register(batch) -> list[RegisterEntry]:
             commissioner = row.commissioner_name if isinstance(row.commissioner_name, str) else None
             if isinstance(row.commissioner_type, str) and row.commissioner_type != "School":
                 commissioner = f"{row.commissioner_type}" + (f": {commissioner}" if commissioner else "")
-            e.placements.append(Placement(
-                _text(rec.get("provider_name")), _text(rec.get("provider_id")), commissioner,
-                row.start_date, row.end_date,
-                rate(attended, possible) if is_num(possible) and is_num(attended) and possible > 0 else None,
-                row.destination, p.file, row.row))
+            e.placements.append(
+                Placement(
+                    _text(rec.get("provider_name")),
+                    _text(rec.get("provider_id")),
+                    commissioner,
+                    row.start_date,
+                    row.end_date,
+                    rate(attended, possible) if is_num(possible) and is_num(attended) and possible > 0 else None,
+                    row.destination,
+                    p.file,
+                    row.row,
+                )
+            )
     on_logs: dict[str, list] = defaultdict(list)
     for s in (r for r in batch.chosen if r.kind == "school-log"):  # accepted or not
         for row in s.rows:
@@ -342,10 +380,12 @@ def _register(batch) -> list[RegisterEntry]:
         e = entries.get(upn)
         if e is None:
             s, row = placed[0]
-            e = entries[upn] = RegisterEntry(upn, row.surname, row.forename, row.date_of_birth, row.nc_year,
-                                             None, None, row.sen, row.looked_after)
-            e.source = ("School log only (the provider's return was rejected)" if upn in rejected_upns
-                        else "School log only")
+            e = entries[upn] = RegisterEntry(
+                upn, row.surname, row.forename, row.date_of_birth, row.nc_year, None, None, row.sen, row.looked_after
+            )
+            e.source = (
+                "School log only (the provider's return was rejected)" if upn in rejected_upns else "School log only"
+            )
         e.school_placements = [(_text(s.record.get("school_name")), s.file, row) for s, row in placed]
     queries: dict[str, set] = defaultdict(set)
     for f in batch.cross:
@@ -358,5 +398,6 @@ def _register(batch) -> list[RegisterEntry]:
         e.permanently_excluded = upn in pex
         e.placements.sort(key=lambda pl: (pl.start if isinstance(pl.start, date) else date.min, pl.file))
         e.queries = tuple(sorted(queries.get(upn, ())))
-    return sorted(entries.values(), key=lambda e: (str(e.surname or "").casefold(),
-                                                   str(e.forename or "").casefold(), e.upn))
+    return sorted(
+        entries.values(), key=lambda e: (str(e.surname or "").casefold(), str(e.forename or "").casefold(), e.upn)
+    )

@@ -1,5 +1,6 @@
 """The Overview's rows (headline figures, KPIs, destinations) and `summary.json`: shared by
 both workbooks so the restricted and shareable reports and the JSON always agree."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -15,12 +16,16 @@ def term_note(batch) -> str:
     if batch.term is None:
         return "No return gave a term that could be read, so there are no figures: see Data quality."
     how = {"given": "as asked", "latest held": "the latest term in the register database"}.get(
-        batch.term_source, "the term most returns are for")
+        batch.term_source, "the term most returns are for"
+    )
     others = Counter(r.term.label for r in batch.other_term_files)
     tail = ""
     if others:
-        tail = " Returns for other terms (" + ", ".join(f"{t}: {n}" for t, n in sorted(others.items())) + \
-               ") are left out of these figures and used only in Trends."
+        tail = (
+            " Returns for other terms ("
+            + ", ".join(f"{t}: {n}" for t, n in sorted(others.items()))
+            + ") are left out of these figures and used only in Trends."
+        )
     return f"Term: {batch.term.label} ({how}).{tail}"
 
 
@@ -28,12 +33,18 @@ def registration_note(cfg, plain: bool = False) -> str:
     """The registration test and full-time line the checks applied (R030, R031, R054, X006).
     `plain`: for an Overview, without section references (the Definitions sheet has them)."""
     if plain:
-        test = ("the council's guidance" if cfg.registration_test == "guidance-2024"
-                else "the Children's Wellbeing and Schools Act 2026")
-        return (f"Registration test applied: {test}. Full-time education is more than {cfg.full_time_hours:g} "
-                "hours a week.")
-    return (f"Registration test applied: {cfg.registration_test} ({cfg.registration_test_description}); "
-            f"full-time education is more than {cfg.full_time_hours:g} hours a week (DfE guidance, §3.3).")
+        test = (
+            "the council's guidance"
+            if cfg.registration_test == "guidance-2024"
+            else "the Children's Wellbeing and Schools Act 2026"
+        )
+        return (
+            f"Registration test applied: {test}. Full-time education is more than {cfg.full_time_hours:g} hours a week."
+        )
+    return (
+        f"Registration test applied: {cfg.registration_test} ({cfg.registration_test_description}); "
+        f"full-time education is more than {cfg.full_time_hours:g} hours a week (DfE guidance, §3.3)."
+    )
 
 
 def definition_rows(batch, kpis: list[KPI], shareable: bool = False) -> list[tuple[str, str, str]]:
@@ -44,28 +55,52 @@ def definition_rows(batch, kpis: list[KPI], shareable: bool = False) -> list[tup
     cfg = batch.config
     rows = [
         ("Registration test", registration_note(cfg), "settings: registration_test, full_time_hours"),
-        ("Children on the register", "Every child in AP this term, once each by UPN: on any provider return or "
-         "school placement log for the term that could be read, accepted or not.", "§11.5 (single register)"),
-        ("Children in the figures", "Children on accepted provider returns for the term. Only accepted returns "
-         "are counted, one per provider and per school (a second return for the same term is X005).",
-         "§14.4a"),
-        ("Only on school logs or rejected returns", "Children on the register who are on no accepted provider "
-         "return: their provider's return was rejected or not sent, or the school's log names a placement the "
-         "provider did not return (X002).", "X002; Data quality"),
-        ("EHC plan, SEN support, looked after", "SEN provision E (EHC plan) or K (SEN support), and Looked after = "
-         "Y, on any of the child's rows.", "§14.4a"),
+        (
+            "Children on the register",
+            "Every child in AP this term, once each by UPN: on any provider return or "
+            "school placement log for the term that could be read, accepted or not.",
+            "§11.5 (single register)",
+        ),
+        (
+            "Children in the figures",
+            "Children on accepted provider returns for the term. Only accepted returns "
+            "are counted, one per provider and per school (a second return for the same term is X005).",
+            "§14.4a",
+        ),
+        (
+            "Only on school logs or rejected returns",
+            "Children on the register who are on no accepted provider "
+            "return: their provider's return was rejected or not sent, or the school's log names a placement the "
+            "provider did not return (X002).",
+            "X002; Data quality",
+        ),
+        (
+            "EHC plan, SEN support, looked after",
+            "SEN provision E (EHC plan) or K (SEN support), and Looked after = Y, on any of the child's rows.",
+            "§14.4a",
+        ),
         ("Ended placement", "A placement with an end date on or before the last day of term.", "§14.1"),
         ("Qualifications", "Qualifications entered and achieved this term, as providers record them.", "§14.1g"),
         ("Safeguarding concerns, behaviour incidents", "As providers record them for the term.", "§14.1k, §14.1l"),
-        ("Notifications", "Events a provider must tell the council about on the same day (e.g. a permanent "
-         "exclusion, a child missing education).", "§13.17, §14.7; R040 when late"),
+        (
+            "Notifications",
+            "Events a provider must tell the council about on the same day (e.g. a permanent "
+            "exclusion, a child missing education).",
+            "§13.17, §14.7; R040 when late",
+        ),
         ("Complaints and compliments", "As providers record them for the term.", "§14.8, §14.1j"),
     ]
     for k in kpis:
         target = k.target_words + (f" ({cfg.national_attendance_label})" if k.comparator else "")
         rows.append((k.label, f"{k.basis}. {target}.", k.source))
-    rows.append(("Rejected return", "A return with at least one error: listed in Data quality with its findings, "
-                 "left out of the figures until it is corrected and sent again.", "rules R001-R060"))
+    rows.append(
+        (
+            "Rejected return",
+            "A return with at least one error: listed in Data quality with its findings, "
+            "left out of the figures until it is corrected and sent again.",
+            "rules R001-R060",
+        )
+    )
     for code in X_CODES:
         if code in RULES:
             rows.append((f"Difference {code}", RULES[code].title, f"{code} ({RULES[code].severity})"))
@@ -73,9 +108,15 @@ def definition_rows(batch, kpis: list[KPI], shareable: bool = False) -> list[tup
         if code in RULES:
             rows.append((f"Compliance flag {code}", RULES[code].title, f"{code} ({RULES[code].severity})"))
     if shareable:
-        rows.append(("c", f"A count from 1 to {cfg.suppress_below - 1} of children, placements or events is shown "
-                     "as c, and one more count where a total would give it away. A rate is not shown when it "
-                     "rests on a small count.", f"setting suppress_below ({cfg.suppress_below})"))
+        rows.append(
+            (
+                "c",
+                f"A count from 1 to {cfg.suppress_below - 1} of children, placements or events is shown "
+                "as c, and one more count where a total would give it away. A rate is not shown when it "
+                "rests on a small count.",
+                f"setting suppress_below ({cfg.suppress_below})",
+            )
+        )
     return rows
 
 
@@ -104,8 +145,10 @@ def children_sentence(rc: RegisterCounts) -> str:
     """The headline child count said once, the same way everywhere (terminal, Overview notes)."""
     if rc.not_in_figures == 0:
         return f"{rc.on_register:,} children on the register, all on accepted provider returns"
-    return (f"{rc.on_register:,} children on the register: {rc.in_figures:,} on accepted provider returns "
-            f"(in the figures), {rc.not_in_figures:,} only on school logs or rejected returns (not in the figures)")
+    return (
+        f"{rc.on_register:,} children on the register: {rc.in_figures:,} on accepted provider returns "
+        f"(in the figures), {rc.not_in_figures:,} only on school logs or rejected returns (not in the figures)"
+    )
 
 
 @dataclass(frozen=True)
@@ -133,12 +176,24 @@ def headline_rows(batch, summary: M.TermMeasures, shareable: bool = False) -> li
     statuses = Counter(r.status for r in batch.results)
     H = Headline
     return [
-        H("register", "Children on the register", rc.on_register,
-          "every child in AP this term, on any return or school log, once each"),
-        H("in_figures", "  on accepted provider returns", m.children,
-          "the figures on this page are about these children"),
-        H("not_in_figures", "  only on school logs or rejected returns", rc.not_in_figures,
-          "not in the figures until their provider's return is accepted" + see("Register")),
+        H(
+            "register",
+            "Children on the register",
+            rc.on_register,
+            "every child in AP this term, on any return or school log, once each",
+        ),
+        H(
+            "in_figures",
+            "  on accepted provider returns",
+            m.children,
+            "the figures on this page are about these children",
+        ),
+        H(
+            "not_in_figures",
+            "  only on school logs or rejected returns",
+            rc.not_in_figures,
+            "not in the figures until their provider's return is accepted" + see("Register"),
+        ),
         H("with_ehcp", "With an EHC plan", m.with_ehcp, OF_FIGURES),
         H("sen_support", "With SEN support", m.sen_support, OF_FIGURES),
         H("no_sen", "With no SEN", m.children - m.with_ehcp - m.sen_support, OF_FIGURES),
@@ -153,10 +208,19 @@ def headline_rows(batch, summary: M.TermMeasures, shareable: bool = False) -> li
         H("suspensions", "Suspensions", m.suspensions, "all suspensions this term"),
         H("safeguarding", "Safeguarding concerns", m.safeguarding_concerns, "raised by providers this term"),
         H("behaviour", "Behaviour incidents", m.behaviour_incidents, "recorded by providers this term"),
-        H("notifications", "Notifications to the council", summary.notifications,
-          "events a provider must report the same day, e.g. a permanent exclusion"),
-        H("notifications_on_time", "  made on the same day", summary.notifications_on_time_rate,
-          "of notifications", "pct"),
+        H(
+            "notifications",
+            "Notifications to the council",
+            summary.notifications,
+            "events a provider must report the same day, e.g. a permanent exclusion",
+        ),
+        H(
+            "notifications_on_time",
+            "  made on the same day",
+            summary.notifications_on_time_rate,
+            "of notifications",
+            "pct",
+        ),
         H("complaints", "Complaints", summary.complaints, "received by providers this term"),
         H("complaints_open", "  still open", summary.complaints_open, "at the end of term"),
         H("compliments", "Compliments", summary.compliments, "received by providers this term"),
@@ -164,8 +228,12 @@ def headline_rows(batch, summary: M.TermMeasures, shareable: bool = False) -> li
         H("accepted", "  accepted", statuses.get(ACCEPTED, 0), "in the figures unless for another term"),
         H("rejected", "  rejected", statuses.get(REJECTED, 0), "errors to fix before they count"),
         H("unreadable", "  unreadable", statuses.get(UNREADABLE, 0), "could not be opened or are not returns"),
-        H("differences", "Differences between provider returns and school logs", len(batch.cross),
-          "children or returns to look into" + see("Reconciliation")),
+        H(
+            "differences",
+            "Differences between provider returns and school logs",
+            len(batch.cross),
+            "children or returns to look into" + see("Reconciliation"),
+        ),
     ]
 
 
@@ -220,40 +288,95 @@ def kpi_rows(summary: M.TermMeasures, cfg) -> list[KPI]:
     m = summary.overall
     setting = "setting {}".format
     kpis = [
-        KPI("attendance", "Attendance", m.attendance, _pct(cfg.national_attendance_pct), True,
+        KPI(
+            "attendance",
+            "Attendance",
+            m.attendance,
+            _pct(cfg.national_attendance_pct),
+            True,
             "Sessions attended, of sessions possible, against the national figure",
-            m.sessions_attended, m.sessions_possible, comparator=True,
-            source="H&F priority 2; " + setting("national_attendance_pct")),
-        KPI("zero_suspensions", "Children with no suspensions", m.zero_suspensions_rate,
-            _pct(cfg.zero_suspensions_target_pct), True,
+            m.sessions_attended,
+            m.sessions_possible,
+            comparator=True,
+            source="H&F priority 2; " + setting("national_attendance_pct"),
+        ),
+        KPI(
+            "zero_suspensions",
+            "Children with no suspensions",
+            m.zero_suspensions_rate,
+            _pct(cfg.zero_suspensions_target_pct),
+            True,
             "Children with no suspension this term, over all their placements",
-            m.zero_suspensions, m.children_with_suspension_counts,
-            source="H&F priority 3; " + setting("zero_suspensions_target_pct")),
-        KPI("zero_permanent_exclusions", "Children with no permanent exclusion", m.zero_permanent_exclusions_rate,
-            _pct(cfg.zero_permanent_exclusions_target_pct), True,
+            m.zero_suspensions,
+            m.children_with_suspension_counts,
+            source="H&F priority 3; " + setting("zero_suspensions_target_pct"),
+        ),
+        KPI(
+            "zero_permanent_exclusions",
+            "Children with no permanent exclusion",
+            m.zero_permanent_exclusions_rate,
+            _pct(cfg.zero_permanent_exclusions_target_pct),
+            True,
             "Children with no permanent exclusion notified this term",
-            m.zero_permanent_exclusions, m.children,
-            source="H&F priority 3; " + setting("zero_permanent_exclusions_target_pct")),
-        KPI("reintegration", "Ended placements: back to mainstream school", m.reintegration_rate,
-            _pct(cfg.reintegration_target_pct), True,
+            m.zero_permanent_exclusions,
+            m.children,
+            source="H&F priority 3; " + setting("zero_permanent_exclusions_target_pct"),
+        ),
+        KPI(
+            "reintegration",
+            "Ended placements: back to mainstream school",
+            m.reintegration_rate,
+            _pct(cfg.reintegration_target_pct),
+            True,
             "Back in a mainstream school (their own or a new one), of ended placements",
-            m.reintegrated, m.ended, source="H&F priority 4; " + setting("reintegration_target_pct")),
-        KPI("neet", "Ended placements: not in education, employment or training", m.neet_rate,
-            _pct(cfg.neet_max_pct), False,
-            "Ended placements with destination NEET (lower is better)", m.neet, m.ended,
-            source=setting("neet_max_pct") + " (a maximum)"),
-        KPI("outcomes_on_track", "Placements on track for their outcomes", m.on_track_rate,
-            _pct(cfg.outcomes_on_track_target_pct), True,
+            m.reintegrated,
+            m.ended,
+            source="H&F priority 4; " + setting("reintegration_target_pct"),
+        ),
+        KPI(
+            "neet",
+            "Ended placements: not in education, employment or training",
+            m.neet_rate,
+            _pct(cfg.neet_max_pct),
+            False,
+            "Ended placements with destination NEET (lower is better)",
+            m.neet,
+            m.ended,
+            source=setting("neet_max_pct") + " (a maximum)",
+        ),
+        KPI(
+            "outcomes_on_track",
+            "Placements on track for their outcomes",
+            m.on_track_rate,
+            _pct(cfg.outcomes_on_track_target_pct),
+            True,
             f"Progress towards outcomes rated {cfg.on_track_min_rating} or better (of 4), of rated placements",
-            m.on_track, m.outcomes_rated,
-            source=setting("outcomes_on_track_target_pct") + "; " + setting("on_track_min_rating")),
-        KPI("engaged", "Placements where the child is engaged", m.engaged_rate, None, True,
-            "Engagement rated 3 or 4 (of 4), of rated placements", m.engaged, m.engagement_rated,
-            source="§14.1; no setting"),
-        KPI("notifications_on_time", "Notifications made on the same day", summary.notifications_on_time_rate,
-            None, True, "Notifications the council had on the day of the event",
-            summary.notifications_on_time, summary.notifications,
-            source="§13.17, §14.7 (rule R040); no setting"),
+            m.on_track,
+            m.outcomes_rated,
+            source=setting("outcomes_on_track_target_pct") + "; " + setting("on_track_min_rating"),
+        ),
+        KPI(
+            "engaged",
+            "Placements where the child is engaged",
+            m.engaged_rate,
+            None,
+            True,
+            "Engagement rated 3 or 4 (of 4), of rated placements",
+            m.engaged,
+            m.engagement_rated,
+            source="§14.1; no setting",
+        ),
+        KPI(
+            "notifications_on_time",
+            "Notifications made on the same day",
+            summary.notifications_on_time_rate,
+            None,
+            True,
+            "Notifications the council had on the day of the event",
+            summary.notifications_on_time,
+            summary.notifications,
+            source="§13.17, §14.7 (rule R040); no setting",
+        ),
     ]
     with_target = [k for k in kpis if k.target is not None]
     return sorted(with_target, key=lambda k: not k.higher_is_better) + [k for k in kpis if k.target is None]
@@ -281,8 +404,11 @@ def build_summary(batch) -> dict:
     other_terms = Counter(r.term.label for r in batch.other_term_files)
     return {
         "term": batch.term.label if batch.term else None,
-        "files": {"accepted": statuses.get(ACCEPTED, 0), "rejected": statuses.get(REJECTED, 0),
-                  "unreadable": statuses.get(UNREADABLE, 0)},
+        "files": {
+            "accepted": statuses.get(ACCEPTED, 0),
+            "rejected": statuses.get(REJECTED, 0),
+            "unreadable": statuses.get(UNREADABLE, 0),
+        },
         "children": m.children,
         "children_on_register": rc.on_register,
         "with_ehcp": m.with_ehcp,
@@ -294,8 +420,10 @@ def build_summary(batch) -> dict:
         "registration_test": cfg.registration_test,
         "full_time_hours": cfg.full_time_hours,
         "term_chosen": batch.term_source,
-        "children_not_in_figures": {"on_rejected_provider_returns": rc.on_rejected_returns,
-                                    "only_on_school_logs": rc.only_on_school_logs},
+        "children_not_in_figures": {
+            "on_rejected_provider_returns": rc.on_rejected_returns,
+            "only_on_school_logs": rc.only_on_school_logs,
+        },
         "schools": tm.schools,
         "placements": m.placements,
         "sen_support": m.sen_support,
@@ -303,9 +431,16 @@ def build_summary(batch) -> dict:
         "national_attendance_pct": cfg.national_attendance_pct,
         "ended_placements": m.ended,
         "destinations": dict(m.destinations),
-        "kpis": {k.key: {"value_pct": _round_pct(k.value), "target_pct": _round_pct(k.target),
-                         "status": k.status, "numerator": k.numerator, "denominator": k.denominator}
-                 for k in kpis},
+        "kpis": {
+            k.key: {
+                "value_pct": _round_pct(k.value),
+                "target_pct": _round_pct(k.target),
+                "status": k.status,
+                "numerator": k.numerator,
+                "denominator": k.denominator,
+            }
+            for k in kpis
+        },
         "files_detail": {
             "total": len(batch.results),
             "in_figures": len(batch.accepted),

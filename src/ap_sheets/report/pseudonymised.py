@@ -3,6 +3,7 @@ as `privacy.TREATMENTS` declares (salted hash of the UPN, birth month, postcode 
 religion, sexual orientation and free text dropped). Written as CSV, every text cell made
 safe against formula injection. The salt is the council's secret and is never written.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,8 +14,19 @@ from . import measures as M
 
 PSEUDONYMISED_NAME = "register_pseudonymised.csv"
 # The register's own, non-personal columns that the pseudonymised file keeps.
-REPORT_COLUMNS = ("term", "placements", "provider_ids", "first_start", "last_end", "ended",
-                  "destination", "attendance_pct", "progress", "permanently_excluded", "source")
+REPORT_COLUMNS = (
+    "term",
+    "placements",
+    "provider_ids",
+    "first_start",
+    "last_end",
+    "ended",
+    "destination",
+    "attendance_pct",
+    "progress",
+    "permanently_excluded",
+    "source",
+)
 
 
 def register_records(batch) -> list[dict]:
@@ -25,19 +37,30 @@ def register_records(batch) -> list[dict]:
         starts = [p.start for p in e.placements if isinstance(p.start, date)]
         ends = [p.end for p in e.placements if isinstance(p.end, date)]
         last = e.placements[-1] if e.placements else None
-        out.append({
-            "upn": e.upn, "date_of_birth": e.date_of_birth, "postcode": e.postcode, "sex": e.sex,
-            "ethnicity": e.ethnicity, "nc_year": e.nc_year, "sen": e.sen, "looked_after": e.looked_after,
-            "suspensions": e.suspensions, "term": term,
-            "placements": len(e.placements) or len(e.school_placements),
-            "provider_ids": ";".join(sorted({p.provider_id for p in e.placements if p.provider_id})),
-            "first_start": min(starts).isoformat() if starts else None,
-            "last_end": max(ends).isoformat() if ends else None,
-            "ended": bool(last and isinstance(last.end, date) and batch.term and last.end <= batch.term.end),
-            "destination": last.destination if last else None,
-            "attendance_pct": round(100 * e.attendance, 1) if e.attendance is not None else None,
-            "progress": e.progress, "permanently_excluded": e.permanently_excluded, "source": e.source,
-        })
+        out.append(
+            {
+                "upn": e.upn,
+                "date_of_birth": e.date_of_birth,
+                "postcode": e.postcode,
+                "sex": e.sex,
+                "ethnicity": e.ethnicity,
+                "nc_year": e.nc_year,
+                "sen": e.sen,
+                "looked_after": e.looked_after,
+                "suspensions": e.suspensions,
+                "term": term,
+                "placements": len(e.placements) or len(e.school_placements),
+                "provider_ids": ";".join(sorted({p.provider_id for p in e.placements if p.provider_id})),
+                "first_start": min(starts).isoformat() if starts else None,
+                "last_end": max(ends).isoformat() if ends else None,
+                "ended": bool(last and isinstance(last.end, date) and batch.term and last.end <= batch.term.end),
+                "destination": last.destination if last else None,
+                "attendance_pct": round(100 * e.attendance, 1) if e.attendance is not None else None,
+                "progress": e.progress,
+                "permanently_excluded": e.permanently_excluded,
+                "source": e.source,
+            }
+        )
     return out
 
 

@@ -19,10 +19,12 @@ a small non-zero count, since "95% of 40 had no suspensions" tells you that 2 di
 
 This module knows nothing about Excel; the writers call it and show `c`.
 """
+
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Hashable, Iterable, Sequence
+
 
 class Suppressed(str):
     """A count shown as `c`: a str (so it serialises as "c") that writers can recognise."""
@@ -49,8 +51,9 @@ class Line:
     total: Hashable | None = None  # the total's key (None when the total is not shown)
 
 
-def suppress(values: dict[Hashable, int | None], lines: Iterable[Line], threshold: int = DEFAULT_THRESHOLD,
-             zeros: bool = False) -> set[Hashable]:
+def suppress(
+    values: dict[Hashable, int | None], lines: Iterable[Line], threshold: int = DEFAULT_THRESHOLD, zeros: bool = False
+) -> set[Hashable]:
     """Keys of the cells to show as `c`: primary, then secondary until every line is safe."""
     lines = list(lines)
     hidden = {k for k, v in values.items() if is_small(v, threshold, zeros)}
@@ -95,8 +98,13 @@ class Grid:
     grand_total: int | None = None
 
     @classmethod
-    def of(cls, cells: Sequence[Sequence[int | None]], row_totals: bool = True, col_totals: bool = True,
-           given_col_totals: Sequence[int | None] | None = None) -> "Grid":
+    def of(
+        cls,
+        cells: Sequence[Sequence[int | None]],
+        row_totals: bool = True,
+        col_totals: bool = True,
+        given_col_totals: Sequence[int | None] | None = None,
+    ) -> Grid:
         cells = [list(r) for r in cells]
         ncols = max((len(r) for r in cells), default=0)
         rt = [sum(v or 0 for v in r) for r in cells] if row_totals else None
@@ -110,8 +118,13 @@ class Grid:
         return cls(cells, rt, ct, grand)
 
 
-def suppress_grid(grid: Grid, threshold: int = DEFAULT_THRESHOLD, zeros: bool = False,
-                  rows_add_up: bool = True, cols_add_up: bool = True) -> set[Hashable]:
+def suppress_grid(
+    grid: Grid,
+    threshold: int = DEFAULT_THRESHOLD,
+    zeros: bool = False,
+    rows_add_up: bool = True,
+    cols_add_up: bool = True,
+) -> set[Hashable]:
     """Suppress a grid. Keys: ("cell", i, j), ("row", i), ("col", j), ("grand",).
 
     `rows_add_up=False` when a row's cells are different measures (children, of whom with
@@ -136,30 +149,38 @@ def suppress_grid(grid: Grid, threshold: int = DEFAULT_THRESHOLD, zeros: bool = 
             total = ("row", i) if grid.row_totals is not None else None
             lines.append(Line(tuple(("cell", i, j) for j in range(len(row))), total))
         if grid.col_totals is not None:
-            lines.append(Line(tuple(("col", j) for j in range(ncols)),
-                              ("grand",) if grid.grand_total is not None else None))
+            lines.append(
+                Line(tuple(("col", j) for j in range(ncols)), ("grand",) if grid.grand_total is not None else None)
+            )
     if cols_add_up:
         for j in range(ncols):
             total = ("col", j) if grid.col_totals is not None else None
             lines.append(Line(tuple(("cell", i, j) for i, r in enumerate(grid.cells) if j < len(r)), total))
         if grid.row_totals is not None:
-            lines.append(Line(tuple(("row", i) for i in range(len(grid.cells))),
-                              ("grand",) if grid.grand_total is not None else None))
+            lines.append(
+                Line(
+                    tuple(("row", i) for i in range(len(grid.cells))),
+                    ("grand",) if grid.grand_total is not None else None,
+                )
+            )
     return suppress(values, lines, threshold, zeros)
 
 
-def suppress_breakdown(counts: Sequence[int | None], total: int | None, threshold: int = DEFAULT_THRESHOLD,
-                       zeros: bool = False) -> tuple[list[bool], bool]:
+def suppress_breakdown(
+    counts: Sequence[int | None], total: int | None, threshold: int = DEFAULT_THRESHOLD, zeros: bool = False
+) -> tuple[list[bool], bool]:
     """One breakdown (e.g. destinations) and its total: (hidden per count, total hidden)."""
     values: dict[Hashable, int | None] = {i: v for i, v in enumerate(counts)}
     values["total"] = total
-    hidden = suppress(values, [Line(tuple(range(len(counts))), "total" if total is not None else None)],
-                      threshold, zeros)
+    hidden = suppress(
+        values, [Line(tuple(range(len(counts))), "total" if total is not None else None)], threshold, zeros
+    )
     return [i in hidden for i in range(len(counts))], "total" in hidden
 
 
-def rate_hidden(numerator: int | None, denominator: int | None, threshold: int = DEFAULT_THRESHOLD,
-                numerator_hidden: bool = False) -> bool:
+def rate_hidden(
+    numerator: int | None, denominator: int | None, threshold: int = DEFAULT_THRESHOLD, numerator_hidden: bool = False
+) -> bool:
     """Whether a rate numerator/denominator must be shown as `c`."""
     if denominator is None or numerator is None or denominator == 0:
         return False  # nothing to show anyway (the writer leaves it blank)

@@ -9,6 +9,7 @@ Why no `constant_memory`: XlsxWriter cannot add Excel tables (`add_table`) in th
 and every sheet here is a real table with filters. Rows are written straight from the
 measures (no DataFrame round-trip), so memory is XlsxWriter's own cell store.
 """
+
 from __future__ import annotations
 
 import math
@@ -41,8 +42,17 @@ def new_workbook(path) -> xlsxwriter.Workbook:
 
 class Styles:
     def __init__(self, wb: xlsxwriter.Workbook):
-        self.header = wb.add_format({"bold": True, "text_wrap": True, "valign": "bottom", "font_color": "#FFFFFF",
-                                     "bg_color": "#1F4E78", "border": 1, "border_color": "#BFBFBF"})
+        self.header = wb.add_format(
+            {
+                "bold": True,
+                "text_wrap": True,
+                "valign": "bottom",
+                "font_color": "#FFFFFF",
+                "bg_color": "#1F4E78",
+                "border": 1,
+                "border_color": "#BFBFBF",
+            }
+        )
         self.bold = wb.add_format({"bold": True, "valign": "top"})
         self.bold_int = wb.add_format({"bold": True, "num_format": "#,##0", "valign": "top"})
         self.council = wb.add_format({"bold": True, "font_size": 12, "font_color": "#404040"})
@@ -54,8 +64,7 @@ class Styles:
         self.heading = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
         self.marking = wb.add_format({"bold": True, "font_color": "#C00000"})
         self.note = wb.add_format({"italic": True, "font_color": "#595959"})
-        self.wrap_note = wb.add_format({"italic": True, "font_color": "#595959", "text_wrap": True,
-                                        "valign": "top"})
+        self.wrap_note = wb.add_format({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
         self.text = wb.add_format({"valign": "top"})
         self.indent = wb.add_format({"valign": "top", "indent": 1, "font_color": "#595959"})
         self.wrap = wb.add_format({"text_wrap": True, "valign": "top"})
@@ -70,9 +79,19 @@ class Styles:
         self.bad = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "valign": "top"})
 
     def of(self, kind: str):
-        return {"text": self.text, "indent": self.indent, "wrap": self.wrap, "int": self.int, "num": self.num,
-                "pct": self.pct, "points": self.points, "date": self.date, "note": self.wrap_text_note,
-                "pct_left": self.pct_left, "int_left": self.int_left}.get(kind, self.text)
+        return {
+            "text": self.text,
+            "indent": self.indent,
+            "wrap": self.wrap,
+            "int": self.int,
+            "num": self.num,
+            "pct": self.pct,
+            "points": self.points,
+            "date": self.date,
+            "note": self.wrap_text_note,
+            "pct_left": self.pct_left,
+            "int_left": self.int_left,
+        }.get(kind, self.text)
 
 
 def put(ws: Worksheet, row: int, col: int, value, fmt=None, styles: Styles | None = None) -> None:
@@ -91,8 +110,12 @@ def put(ws: Worksheet, row: int, col: int, value, fmt=None, styles: Styles | Non
     elif isinstance(value, datetime):
         ws.write_datetime(row, col, value, fmt if fmt is not None else (styles.datetime if styles else None))
     elif isinstance(value, date):
-        ws.write_datetime(row, col, datetime(value.year, value.month, value.day),
-                          fmt if fmt is not None else (styles.date if styles else None))
+        ws.write_datetime(
+            row,
+            col,
+            datetime(value.year, value.month, value.day),
+            fmt if fmt is not None else (styles.date if styles else None),
+        )
     else:
         if isinstance(value, Suppressed) and styles is not None:  # keep `c` right-aligned
             fmt = styles.suppressed
@@ -117,15 +140,20 @@ def fitted_width(col: Col, longest: int) -> float:
     header = max((len(w) for w in col.header.split()), default=0) + 2
     if col.kind in TEXT_KINDS:
         return max(MIN_WIDTH, header, min(col.width, longest + 2))
-    return max(MIN_WIDTH, header, {"date": 11, "pct": 8, "pct_left": 8, "points": 8, "int_left": 6}.get(col.kind, 8),
-               min(longest + 3, 14))
+    return max(
+        MIN_WIDTH,
+        header,
+        {"date": 11, "pct": 8, "pct_left": 8, "points": 8, "int_left": 6}.get(col.kind, 8),
+        min(longest + 3, 14),
+    )
 
 
 LINE_HEIGHT = 15.0  # points per line of 11-point text
 
 
-def write_table(ws: Worksheet, styles: Styles, top: int, left: int, name: str, cols: list[Col],
-                rows, set_widths: bool = True) -> int:
+def write_table(
+    ws: Worksheet, styles: Styles, top: int, left: int, name: str, cols: list[Col], rows, set_widths: bool = True
+) -> int:
     """An Excel table (filters, banded rows) with its header at `top`; returns the last row.
 
     With `set_widths`, each column is as wide as its content (`fitted_width`), text longer
@@ -170,10 +198,18 @@ def write_table(ws: Worksheet, styles: Styles, top: int, left: int, name: str, c
         if lines > 1:
             ws.set_row(r, LINE_HEIGHT * min(lines, 15))
     last = max(r, top + 1)
-    ws.add_table(top, left, last, left + len(cols) - 1, {
-        "name": name, "style": TABLE_STYLE, "autofilter": True,
-        "columns": [{"header": c.header, "header_format": styles.header} for c in cols],
-    })
+    ws.add_table(
+        top,
+        left,
+        last,
+        left + len(cols) - 1,
+        {
+            "name": name,
+            "style": TABLE_STYLE,
+            "autofilter": True,
+            "columns": [{"header": c.header, "header_format": styles.header} for c in cols],
+        },
+    )
     if widths is not None:
         for j, width in enumerate(widths):
             ws.set_column(left + j, left + j, width)
@@ -189,7 +225,7 @@ def sheet_setup(ws: Worksheet, marking: str, landscape: bool = True, wide: bool 
     settings: narrow sheets print one page wide; wide tables print across pages (callers
     repeat the header row and the first column)."""
     left = f"&L{_header_text(council)}" if council else ""
-    ws.set_header(f"{left}&C&\"Calibri,Bold\"&12{marking}")
+    ws.set_header(f'{left}&C&"Calibri,Bold"&12{marking}')
     ws.set_footer(f"&L{marking}&C&A&RPage &P of &N")
     if landscape:
         ws.set_landscape()
@@ -199,8 +235,7 @@ def sheet_setup(ws: Worksheet, marking: str, landscape: bool = True, wide: bool 
     ws.hide_gridlines(2)
 
 
-def title_block(ws: Worksheet, styles: Styles, council: str, title: str, marking_line: str,
-                notes: list[str]) -> int:
+def title_block(ws: Worksheet, styles: Styles, council: str, title: str, marking_line: str, notes: list[str]) -> int:
     """Title (after the council's name, when set), marking and notes at the top of a sheet;
     returns the first free row. The council's name is also in the printed header."""
     import textwrap
@@ -217,21 +252,30 @@ def title_block(ws: Worksheet, styles: Styles, council: str, title: str, marking
 NOTE_WIDTH = 120  # characters
 
 
-TREND_LINES = (("Attendance", "#1F4E78"), ("National comparator", "#A6A6A6"),
-               ("Zero suspensions", "#548235"), ("Reintegration", "#C55A11"))
+TREND_LINES = (
+    ("Attendance", "#1F4E78"),
+    ("National comparator", "#A6A6A6"),
+    ("Zero suspensions", "#548235"),
+    ("Reintegration", "#C55A11"),
+)
 
 
-def add_trend_line_chart(wb: xlsxwriter.Workbook, ws: Worksheet, header_row: int, n_rows: int,
-                         cols: list[Col]) -> None:
+def add_trend_line_chart(wb: xlsxwriter.Workbook, ws: Worksheet, header_row: int, n_rows: int, cols: list[Col]) -> None:
     """The Trends sheet's line chart of rates by term, the same in both reports: its series
     are the columns named in TREND_LINES, found by header. Placed under the table."""
     headers = [c.header for c in cols]
     chart = wb.add_chart({"type": "line"})
     for name, colour in TREND_LINES:
         col = headers.index(name)
-        chart.add_series({"name": name, "categories": [ws.name, header_row + 1, 0, header_row + n_rows, 0],
-                          "values": [ws.name, header_row + 1, col, header_row + n_rows, col],
-                          "line": {"color": colour, "width": 2.25}, "marker": {"type": "circle"}})
+        chart.add_series(
+            {
+                "name": name,
+                "categories": [ws.name, header_row + 1, 0, header_row + n_rows, 0],
+                "values": [ws.name, header_row + 1, col, header_row + n_rows, col],
+                "line": {"color": colour, "width": 2.25},
+                "marker": {"type": "circle"},
+            }
+        )
     chart.set_title({"name": "Attendance, suspensions and reintegration by term"})
     chart.set_y_axis({"min": 0, "max": 1, "num_format": "0%"})
     chart.set_legend({"position": "bottom"})

@@ -1,15 +1,25 @@
 """The restricted report's Year sheet (the register database's `year` figures with their
 definitions) and Year register sheet (every child of the year once, from every term held).
 Only with --db or `register report`; see `ap_sheets.db.year`."""
+
 from __future__ import annotations
 
 from .xlsx import Col, sheet_setup, title_block, write_table
 
 REGISTER_COLS = [
-    Col("UPN", "text", 15), Col("Surname", "text", 16), Col("Forename", "text", 14), Col("Date of birth", "date", 11),
-    Col("Placements this year", "int", 10), Col("Providers", "wrap", 30), Col("First start", "date", 11),
-    Col("Open", "text", 6), Col("Last end", "date", 11), Col("Latest destination", "text", 22),
-    Col("Returned to mainstream", "text", 10), Col("Back in AP", "text", 8), Col("Terms", "text", 20),
+    Col("UPN", "text", 15),
+    Col("Surname", "text", 16),
+    Col("Forename", "text", 14),
+    Col("Date of birth", "date", 11),
+    Col("Placements this year", "int", 10),
+    Col("Providers", "wrap", 30),
+    Col("First start", "date", 11),
+    Col("Open", "text", 6),
+    Col("Last end", "date", 11),
+    Col("Latest destination", "text", 22),
+    Col("Returned to mainstream", "text", 10),
+    Col("Back in AP", "text", 8),
+    Col("Terms", "text", 20),
     Col("Names held (X003)", "int", 9),
 ]
 YEAR_COLS = [Col("Figure", "text", 34), Col("Value", "int", 12), Col("Definition", "wrap", 90)]
@@ -35,12 +45,16 @@ def write_year_sheet(wb, styles, batch, marking, mline) -> None:
     council = batch.config.council_name if batch.config is not None else ""
     sheet_setup(ws, marking, council=council)
     terms = ", ".join(year.get("terms") or []) or "none"
-    notes = [f"The academic year {year.get('academic_year')}, from the register database: every term of the year "
-             f"held, not only this report's term. Terms held: {terms}.",
-             "Only returns that count: accepted, and not replaced by a corrected return."]
+    notes = [
+        f"The academic year {year.get('academic_year')}, from the register database: every term of the year "
+        f"held, not only this report's term. Terms held: {terms}.",
+        "Only returns that count: accepted, and not replaced by a corrected return.",
+    ]
     if year.get("children_purged"):
-        notes.append(f"{year['children_purged']} of these children's personal data has been deleted under the "
-                     "council's retention schedule; they are still counted.")
+        notes.append(
+            f"{year['children_purged']} of these children's personal data has been deleted under the "
+            "council's retention schedule; they are still counted."
+        )
     r = title_block(ws, styles, council, f"The year so far: {year.get('academic_year')}", mline, notes)
     rows = year_rows(year)
     write_table(ws, styles, r, 0, "tblYear", YEAR_COLS, rows)
@@ -55,16 +69,45 @@ def write_year_sheet(wb, styles, batch, marking, mline) -> None:
 def _year_register(wb, styles, year, children, marking, mline, council: str) -> None:
     ws = wb.add_worksheet("Year register")
     sheet_setup(ws, marking, wide=True, council=council)
-    r = title_block(ws, styles, council, f"Every child in AP in {year.get('academic_year')}", mline, [
-        "Each child once, from every term of the year held in the register database (returns that count only); "
-        "names and date of birth as on their latest return. Names held: how many different names or dates of "
-        "birth were returned for the UPN (X003).",
-    ])
+    r = title_block(
+        ws,
+        styles,
+        council,
+        f"Every child in AP in {year.get('academic_year')}",
+        mline,
+        [
+            "Each child once, from every term of the year held in the register database (returns that count only); "
+            "names and date of birth as on their latest return. Names held: how many different names or dates of "
+            "birth were returned for the UPN (X003).",
+        ],
+    )
     yn = {True: "Y", False: "N"}
-    write_table(ws, styles, r, 0, "tblYearRegister", REGISTER_COLS, (
-        [e["upn"], e["surname"], e["forename"], e["date_of_birth"], e["placements"], e["providers"],
-         e["first_start"], yn[e["open"]], e["last_end"], e["latest_destination"],
-         yn[e["returned_to_mainstream"]], yn[e["back_in_ap"]], e["terms"], e["names_held"]]
-        for e in children))
+    write_table(
+        ws,
+        styles,
+        r,
+        0,
+        "tblYearRegister",
+        REGISTER_COLS,
+        (
+            [
+                e["upn"],
+                e["surname"],
+                e["forename"],
+                e["date_of_birth"],
+                e["placements"],
+                e["providers"],
+                e["first_start"],
+                yn[e["open"]],
+                e["last_end"],
+                e["latest_destination"],
+                yn[e["returned_to_mainstream"]],
+                yn[e["back_in_ap"]],
+                e["terms"],
+                e["names_held"],
+            ]
+            for e in children
+        ),
+    )
     ws.freeze_panes(r + 1, 3)
     ws.repeat_rows(r)

@@ -15,6 +15,7 @@ title, what it applies to, message wording, settings read), their checks, and te
 `declare` says how a rule is declared; `engine` runs them. `RULES` is the catalogue,
 built from the declarations (`ap-sheets rules` lists it).
 """
+
 from __future__ import annotations
 
 from . import (  # noqa: F401 (importing a group declares its rules)
@@ -33,4 +34,4 @@ from .engine import check_return, check_returns, not_a_return, sort_findings
 
 RULES: dict[str, Rule] = {r.code: r for r in rules_in_order()}
 
-__all__ = ["RULES", "Rule", "check_return", "check_returns", "not_a_return", "reconcile", "sort_findings", "DECLARED"]
+__all__ = ["DECLARED", "RULES", "Rule", "check_return", "check_returns", "not_a_return", "reconcile", "sort_findings"]

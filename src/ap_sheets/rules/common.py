@@ -1,4 +1,5 @@
 """Small helpers the rule checks share: walking a sheet's rows, dates before, hours as words."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator

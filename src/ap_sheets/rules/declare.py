@@ -28,6 +28,7 @@ clerk, say what to do, and never carry a pupil's UPN, name, date of birth or pos
 privacy test checks every template's fields, and every rule test checks the messages it
 produces (`ap_sheets.testing`).
 """
+
 from __future__ import annotations
 
 import inspect
@@ -40,11 +41,10 @@ from typing import Any
 from ..findings import display_value
 from ..spec import ERROR, QUERY, Column, Kind, Severity, ValueType
 
-__all__ = ["ERROR", "QUERY", "CellCheck", "Check", "Hit", "Rule", "ValueCheck", "DECLARED", "rule", "rules_in_order"]
+__all__ = ["DECLARED", "ERROR", "QUERY", "CellCheck", "Check", "Hit", "Rule", "ValueCheck", "rule", "rules_in_order"]
 
 # Template fields that would put a pupil's identity into a message: never allowed.
-PERSONAL_FIELDS = frozenset({"upn", "surname", "forename", "name", "date_of_birth", "dob", "born",
-                             "postcode", "pupil"})
+PERSONAL_FIELDS = frozenset({"upn", "surname", "forename", "name", "date_of_birth", "dob", "born", "postcode", "pupil"})
 
 
 @dataclass(frozen=True)
@@ -79,8 +79,7 @@ class Check:
     versions: frozenset[str] | None = None
 
     def applies(self, kind: str, version: str | None) -> bool:
-        return (self.kind is None or self.kind == kind) and (
-            self.versions is None or version in self.versions)
+        return (self.kind is None or self.kind == kind) and (self.versions is None or version in self.versions)
 
     def run(self, ret, settings) -> Iterator[Hit]:
         kwargs = {name: getattr(settings, name) for name in self.rule.settings}
@@ -144,33 +143,46 @@ class Rule:
     # ---- attaching checks -------------------------------------------------------------
     def check(self, kind: Kind | None, sheet: str | None, versions: Iterable[str] | None = None):
         """Decorator: `fn(ret, **settings)` yields this rule's hits on `sheet` of `kind`."""
+
         def attach(fn):
             self._check_signature(fn)
             self.checks.append(Check(self, kind, sheet, fn, frozenset(versions) if versions else None))
             return fn
+
         return attach
 
-    def value_check(self, predicate: Callable[[Any], bool] | None = None, *,
-                    predicate_for: Callable[[Column], Callable[[Any], bool]] | None = None,
-                    types: Iterable[ValueType] = (), columns: Iterable[str] = (),
-                    message: str | Callable = "default",
-                    fields: Callable[[Column, Any], Mapping[str, Any]] | None = None) -> ValueCheck:
+    def value_check(
+        self,
+        predicate: Callable[[Any], bool] | None = None,
+        *,
+        predicate_for: Callable[[Column], Callable[[Any], bool]] | None = None,
+        types: Iterable[ValueType] = (),
+        columns: Iterable[str] = (),
+        message: str | Callable = "default",
+        fields: Callable[[Column, Any], Mapping[str, Any]] | None = None,
+    ) -> ValueCheck:
         """Declare the predicate for some value types' (or named columns') values; give
         `predicate_for(column)` instead where it depends on the column (its code list)."""
         if predicate_for is None:
             if predicate is None:
                 raise ValueError(f"{self.code}: give predicate or predicate_for")
             fixed = predicate
-            predicate_for = lambda column: fixed  # noqa: E731
+            predicate_for = lambda column: fixed
         elif predicate is not None:
             raise ValueError(f"{self.code}: give predicate or predicate_for, not both")
-        vc = ValueCheck(self, predicate_for, frozenset(types),
-                        frozenset(columns), message, fields or (lambda column, value: {}))
+        vc = ValueCheck(
+            self, predicate_for, frozenset(types), frozenset(columns), message, fields or (lambda column, value: {})
+        )
         self.value_checks.append(vc)
         return vc
 
-    def cell_check(self, classes: tuple[type, ...], *, message: str | Callable = "default",
-                   fields: Callable[[Column, Any], Mapping[str, Any]] | None = None) -> CellCheck:
+    def cell_check(
+        self,
+        classes: tuple[type, ...],
+        *,
+        message: str | Callable = "default",
+        fields: Callable[[Column, Any], Mapping[str, Any]] | None = None,
+    ) -> CellCheck:
         """Declare that a cell holding one of `classes` (markers the reader puts where a cell
         showed an Excel error, or could not be read) is this rule's finding in any column."""
         cc = CellCheck(self, tuple(classes), message, fields or (lambda column, value: {}))
@@ -193,8 +205,10 @@ class Rule:
         wanted = set(self.settings)
         given = {p.name for p in inspect.signature(fn).parameters.values() if p.kind is p.KEYWORD_ONLY}
         if wanted != given:
-            raise TypeError(f"{self.code}: {fn.__name__} must take exactly the settings the rule declares "
-                            f"as keyword-only arguments ({sorted(wanted)}), not {sorted(given)}")
+            raise TypeError(
+                f"{self.code}: {fn.__name__} must take exactly the settings the rule declares "
+                f"as keyword-only arguments ({sorted(wanted)}), not {sorted(given)}"
+            )
 
     # ---- wording ----------------------------------------------------------------------
     def say(self, key: str = "default", **fields) -> str:
@@ -203,16 +217,24 @@ class Rule:
         shown = {k: _shown(v) for k, v in fields.items()}
         return template.format(**shown)
 
-    def hit(self, index, column: str | None, key: str = "default", *, value=None,
-            severity: Severity | None = None, at: Mapping[str, Any] | None = None, **fields) -> Hit:
+    def hit(
+        self,
+        index,
+        column: str | None,
+        key: str = "default",
+        *,
+        value=None,
+        severity: Severity | None = None,
+        at: Mapping[str, Any] | None = None,
+        **fields,
+    ) -> Hit:
         """A hit with message `key`. `at` may give sheet, row, cell and header outright
         (for findings about a whole sheet or a cell outside the known columns)."""
         return Hit(index, column, self.say(key, **fields), value, severity, **(at or {}))
 
     def message_fields(self) -> dict[str, set[str]]:
         """Each message's template fields (what the privacy test reads)."""
-        return {key: {name for _, name, _, _ in Formatter().parse(t) if name}
-                for key, t in self.messages.items()}
+        return {key: {name for _, name, _, _ in Formatter().parse(t) if name} for key, t in self.messages.items()}
 
 
 def _shown(value):
@@ -224,8 +246,16 @@ def _shown(value):
 DECLARED: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: Severity, applies_to: str, *, title: str, message: str | None = None,
-         messages: Mapping[str, str] | None = None, settings: Iterable[str] = ()) -> Rule:
+def rule(
+    code: str,
+    severity: Severity,
+    applies_to: str,
+    *,
+    title: str,
+    message: str | None = None,
+    messages: Mapping[str, str] | None = None,
+    settings: Iterable[str] = (),
+) -> Rule:
     """Declare a rule. Give `message` (one wording) or `messages` (wordings by name)."""
     if code in DECLARED:
         raise ValueError(f"rule {code} is declared twice ({DECLARED[code].module} and again)")
@@ -234,8 +264,9 @@ def rule(code: str, severity: Severity, applies_to: str, *, title: str, message:
     texts = {"default": message} if message is not None else dict(messages or {})
     frame = inspect.stack()[1]
     module = inspect.getmodule(frame[0])
-    declared = Rule(code, Severity(severity), applies_to, title, texts, tuple(settings),
-                    module.__name__ if module else "")
+    declared = Rule(
+        code, Severity(severity), applies_to, title, texts, tuple(settings), module.__name__ if module else ""
+    )
     for key, fields in declared.message_fields().items():
         bad = fields & PERSONAL_FIELDS
         if bad:

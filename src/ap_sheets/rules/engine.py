@@ -8,9 +8,10 @@ applies to the return's kind and template version runs. Hits become findings wit
 Excel row, A1 cell and severity. Findings on a column missing from the workbook are dropped
 (R004 has said it is missing), and the rest are sorted by sheet, row and column.
 """
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -34,7 +35,7 @@ def value_check_for(column: Column) -> ValueCheck | None:
     return _value_checks()[0].get(column.key) or _value_checks()[1].get(column.type)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _value_checks():
     by_column, by_type = {}, {}
     for declared in rules_in_order():
@@ -46,7 +47,7 @@ def _value_checks():
     return by_column, by_type
 
 
-@lru_cache(maxsize=None)
+@cache
 def schema_for(sheet: Sheet) -> tuple[pa.DataFrameSchema, dict[str, ValueCheck]]:
     """The sheet's Pandera schema, and each value check by the name Pandera reports it under."""
     columns, named = {}, {}
@@ -57,12 +58,13 @@ def schema_for(sheet: Sheet) -> tuple[pa.DataFrameSchema, dict[str, ValueCheck]]
             name = f"{vc.rule.code}:{column.key}"
             named[name] = vc
             checks.append(pa.Check(vc.predicate_for(column), element_wise=True, name=name, ignore_na=True))
-        columns[column.key] = pa.Column(dtype=None, checks=checks, nullable=not column.required, required=True,
-                                        coerce=False)
+        columns[column.key] = pa.Column(
+            dtype=None, checks=checks, nullable=not column.required, required=True, coerce=False
+        )
     return pa.DataFrameSchema(columns, name=sheet.name, strict=False), named
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cell_checks() -> tuple[CellCheck, ...]:
     return tuple(cc for declared in rules_in_order() for cc in declared.cell_checks)
 
@@ -84,8 +86,9 @@ def cell_failures(stacked: pd.DataFrame) -> dict[tuple[str, int], CellCheck]:
     return out
 
 
-def value_failures(sheet: Sheet, frames: list[pd.DataFrame]
-                   ) -> list[list[tuple[ValueCheck | CellCheck | None, str, object]]]:
+def value_failures(
+    sheet: Sheet, frames: list[pd.DataFrame]
+) -> list[list[tuple[ValueCheck | CellCheck | None, str, object]]]:
     """For each frame: (value or cell check, or None for a missing required value; column
     key; frame index) of every failing cell, from one Pandera pass over all the frames. A
     cell that fails a cell check gets only that finding."""
@@ -122,8 +125,9 @@ def _value_findings(data: SheetData, fails) -> list[Finding]:
         column = data.spec.column(key)
         if vc is None:  # a required value is missing
             required = DECLARED[REQUIRED]
-            out.append(_finding(data, required.code, required.severity, key, index,
-                                required.say(header=column.header), None))
+            out.append(
+                _finding(data, required.code, required.severity, key, index, required.say(header=column.header), None)
+            )
         else:
             value = data.frame.at[index, key]
             out.append(_finding(data, vc.rule.code, vc.rule.severity, key, index, vc.says(column, value), value))
@@ -131,7 +135,7 @@ def _value_findings(data: SheetData, fails) -> list[Finding]:
 
 
 # ---- the checks -------------------------------------------------------------------------
-@lru_cache(maxsize=None)
+@cache
 def all_checks() -> tuple[Check, ...]:
     return tuple(c for declared in rules_in_order() for c in declared.checks)
 

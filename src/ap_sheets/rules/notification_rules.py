@@ -1,4 +1,5 @@
 """Rules on a provider's Notifications sheet: same-day notification (R040), known pupils (R041)."""
+
 from __future__ import annotations
 
 from ..spec import ERROR, QUERY, Kind
@@ -24,18 +25,24 @@ MUST_NOTIFY = {
     "Safeguarding concern": ("referrer_notified",),
 }
 EVENT_PHRASE = {
-    "Non-attendance": "non-attendance", "Serious incident": "a serious incident",
-    "Suspension": "a suspension", "Permanent exclusion": "a permanent exclusion",
-    "Placement ended": "a placement ending", "Safeguarding concern": "a safeguarding concern",
+    "Non-attendance": "non-attendance",
+    "Serious incident": "a serious incident",
+    "Suspension": "a suspension",
+    "Permanent exclusion": "a permanent exclusion",
+    "Placement ended": "a placement ending",
+    "Safeguarding concern": "a safeguarding concern",
 }
 
 R040 = rule(
-    "R040", QUERY, "Notifications", title="Notification late or missing (same-day duty, §13.17, §14.7)",
+    "R040",
+    QUERY,
+    "Notifications",
+    title="Notification late or missing (same-day duty, §13.17, §14.7)",
     messages={
         "missing": "No date for telling {who}. For {event}, {who} must be told on the same day: give the date you "
-                   "told them.",
+        "told them.",
         "late": "{Who} {verb} told on {told}, {days} day{s} after the event ({when}). The duty is to tell them on "
-                "the same day.",
+        "the same day.",
     },
 )
 
@@ -61,15 +68,27 @@ def notified_same_day(ret):
                 yield R040.hit(idx, key, "missing", who=who, event=EVENT_PHRASE[event])
             elif is_date(told) and is_date(when) and told > when:
                 days = (told - when).days
-                yield R040.hit(idx, key, "late", value=told, Who=who[0].upper() + who[1:],
-                               verb="were" if key == "parents_notified" else "was", told=told, days=days,
-                               s="s" if days != 1 else "", when=when)
+                yield R040.hit(
+                    idx,
+                    key,
+                    "late",
+                    value=told,
+                    Who=who[0].upper() + who[1:],
+                    verb="were" if key == "parents_notified" else "was",
+                    told=told,
+                    days=days,
+                    s="s" if days != 1 else "",
+                    when=when,
+                )
 
 
 R041 = rule(
-    "R041", ERROR, "Notifications", title="Notification for a UPN not on the Pupils sheet",
+    "R041",
+    ERROR,
+    "Notifications",
+    title="Notification for a UPN not on the Pupils sheet",
     message="This UPN is not on the Pupils sheet. Every notification must be about a pupil on this return: check "
-            "the UPN, or add the pupil.",
+    "the UPN, or add the pupil.",
 )
 
 
@@ -88,6 +107,7 @@ def upn_on_pupils_sheet(ret):
 # ---- Tests -------------------------------------------------------------------------------------
 # Run by pytest. Each starts from a clean return built in memory (`ap_sheets.testing`), changes
 # what a provider gets wrong, and asserts the exact findings and their messages.
+
 
 def test_r040_late_and_missing_notifications():
     from datetime import date
@@ -117,8 +137,10 @@ def test_r040_council_need_not_hear_of_non_attendance():
     b = provider_return()  # row 3 is a non-attendance with only referrer and school told: fine
     b.set_cell("Notifications", 3, "referrer_notified", date(2024, 10, 4))
     assert found(b) == [("R040", "Notifications", 3, "Referrer notified", "D3")]
-    assert said(b) == ["The referrer was told on 04/10/2024, 1 day after the event (03/10/2024). The duty is to "
-                       "tell them on the same day."]
+    assert said(b) == [
+        "The referrer was told on 04/10/2024, 1 day after the event (03/10/2024). The duty is to "
+        "tell them on the same day."
+    ]
 
 
 def test_r040_school_need_not_be_told_when_no_school_placed_the_child():
@@ -127,14 +149,30 @@ def test_r040_school_need_not_be_told_when_no_school_placed_the_child():
     from ap_sheets.testing import UPN1, UPN3, found, provider_return, said
 
     b = provider_return()
-    b.add_row("Notifications", {"upn": UPN3, "event_type": "Serious incident", "event_date": date(2024, 11, 5),
-                                "referrer_notified": date(2024, 11, 5)})  # placed by the LA's SEND team
+    b.add_row(
+        "Notifications",
+        {
+            "upn": UPN3,
+            "event_type": "Serious incident",
+            "event_date": date(2024, 11, 5),
+            "referrer_notified": date(2024, 11, 5),
+        },
+    )  # placed by the LA's SEND team
     assert found(b) == []
-    b.add_row("Notifications", {"upn": UPN1, "event_type": "Serious incident", "event_date": date(2024, 11, 5),
-                                "referrer_notified": date(2024, 11, 5)})  # placed by a school
+    b.add_row(
+        "Notifications",
+        {
+            "upn": UPN1,
+            "event_type": "Serious incident",
+            "event_date": date(2024, 11, 5),
+            "referrer_notified": date(2024, 11, 5),
+        },
+    )  # placed by a school
     assert found(b) == [("R040", "Notifications", 5, "School notified", "E5")]
-    assert said(b) == ["No date for telling the school. For a serious incident, the school must be told on the "
-                       "same day: give the date you told them."]
+    assert said(b) == [
+        "No date for telling the school. For a serious incident, the school must be told on the "
+        "same day: give the date you told them."
+    ]
 
 
 def test_r041_notification_for_unknown_pupil():
@@ -143,5 +181,7 @@ def test_r041_notification_for_unknown_pupil():
     b = provider_return()
     b.set_cell("Notifications", 3, "upn", make_upn(99))
     assert found(b) == [("R041", "Notifications", 3, "UPN", "A3")]
-    assert said(b) == ["This UPN is not on the Pupils sheet. Every notification must be about a pupil on this "
-                       "return: check the UPN, or add the pupil."]
+    assert said(b) == [
+        "This UPN is not on the Pupils sheet. Every notification must be about a pupil on this "
+        "return: check the UPN, or add the pupil."
+    ]

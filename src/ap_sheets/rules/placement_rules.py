@@ -1,5 +1,6 @@
 """Rules on a school's placement log (R050-R057, §6-§9 of the Hillingdon guidance; R016, the DfE
 census's provider identifiers, on v2 logs)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,9 +21,12 @@ def _rows(ret, *keys):
 
 
 R050 = rule(
-    "R050", ERROR, "Placements", title="EHC plan pupil and no SEND officer consulted date (§6.2)",
+    "R050",
+    ERROR,
+    "Placements",
+    title="EHC plan pupil and no SEND officer consulted date (§6.2)",
     message="The pupil has an EHC plan but no date is given for consulting their SEND officer, which must happen "
-            "before placing them (§6.2).",
+    "before placing them (§6.2).",
 )
 
 
@@ -34,9 +38,12 @@ def send_officer_for_ehcp(ret):
 
 
 R051 = rule(
-    "R051", ERROR, "Placements", title="Looked-after pupil and no Virtual School consulted date (§6.3)",
+    "R051",
+    ERROR,
+    "Placements",
+    title="Looked-after pupil and no Virtual School consulted date (§6.3)",
     message="The pupil is looked after but no date is given for consulting the Virtual School, which must happen "
-            "before placing them (§6.3).",
+    "before placing them (§6.3).",
 )
 
 
@@ -48,11 +55,14 @@ def virtual_school_for_looked_after(ret):
 
 
 R052 = rule(
-    "R052", ERROR, "Placements", title="SLA or risk assessment missing, or dated after the start date (§6.1a, §8.3)",
+    "R052",
+    ERROR,
+    "Placements",
+    title="SLA or risk assessment missing, or dated after the start date (§6.1a, §8.3)",
     messages={
         "missing": "No date for the {document}. It must be in place before the placement starts ({section}).",
         "late": "The {document} ({when}) is dated after the placement started ({start}). It must be in place before "
-                "the start ({section}).",
+        "the start ({section}).",
     },
 )
 
@@ -71,9 +81,12 @@ def sla_and_risk_assessment_first(ret):
 
 
 R053 = rule(
-    "R053", QUERY, "Placements", title="No reintegration plan (§9.2)",
+    "R053",
+    QUERY,
+    "Placements",
+    title="No reintegration plan (§9.2)",
     message="There is no reintegration plan. Plan the pupil's return from the start of the placement (§9.2), or "
-            "explain why not.",
+    "explain why not.",
 )
 
 
@@ -85,16 +98,18 @@ def reintegration_plan(ret):
 
 
 R054 = rule(
-    "R054", ERROR, "Placements",
+    "R054",
+    ERROR,
+    "Placements",
     title="Unregistered providers: full-time hours, or not fewer hours than at school and registered providers "
-          "(§3.5, §8.15)",
+    "(§3.5, §8.15)",
     messages={
         "full-time": "The pupil has {at_provider} hours a week at unregistered providers{together}: that is full-time "
-                     "education (more than {limit} hours, the DfE's guidance, §3.3), which an unregistered provider "
-                     "may not give. Most of their education must come from school or a registered provider (§3.5).",
+        "education (more than {limit} hours, the DfE's guidance, §3.3), which an unregistered provider "
+        "may not give. Most of their education must come from school or a registered provider (§3.5).",
         "most-at-provider": "The pupil has {at_provider} hours a week at unregistered providers{together}, and only "
-                            "{elsewhere} at school{and_registered}. Most of their education must come from school "
-                            "or a registered provider (§3.5, §8.15).",
+        "{elsewhere} at school{and_registered}. Most of their education must come from school "
+        "or a registered provider (§3.5, §8.15).",
     },
     settings=("full_time_hours",),
 )
@@ -141,12 +156,16 @@ def unregistered_hours(ret, *, full_time_hours):
                 key = "most-at-provider"
             else:
                 continue
-            together = (f" (rows {', '.join(str(r['row']) for r in unregistered)} together)"
-                        if len(unregistered) > 1 else "")
+            together = (
+                f" (rows {', '.join(str(r['row']) for r in unregistered)} together)" if len(unregistered) > 1 else ""
+            )
             fields: dict[str, Any] = {
-                "at_provider": hours(at_provider), "together": together, "limit": hours(full_time_hours),
+                "at_provider": hours(at_provider),
+                "together": together,
+                "limit": hours(full_time_hours),
                 "elsewhere": hours(at_school),
-                "and_registered": f" and {hours(registered)} at registered providers" if registered else ""}
+                "and_registered": f" and {hours(registered)} at registered providers" if registered else "",
+            }
             for r in unregistered:
                 if r["row"] not in found or (key == "full-time" and found[r["row"]][0] != "full-time"):
                     found[r["row"]] = (key, fields)
@@ -159,20 +178,25 @@ def unregistered_hours(ret, *, full_time_hours):
 
 
 R016 = rule(
-    "R016", QUERY, "Placements",
+    "R016",
+    QUERY,
+    "Placements",
     title="(v2) Provider UKPRN or AP setting type missing for an unregistered provider, not 8 digits, or more "
-          "than one of URN, UKPRN and AP setting type",
+    "than one of URN, UKPRN and AP setting type",
     messages={
         "missing": "The provider is not registered, and neither its UKPRN nor an AP setting type is given. Give the "
-                   "provider's UKPRN if it has one, else its AP setting type, as in your school census.",
+        "provider's UKPRN if it has one, else its AP setting type, as in your school census.",
         "ukprn": "Provider UKPRN {shown} is not 8 digits. Check it on the UK Register of Learning Providers, or "
-                 "leave it blank and give the AP setting type.",
+        "leave it blank and give the AP setting type.",
         "more-than-one": "{given} are all given for this provider. The school census takes exactly one: the URN "
-                         "for a registered school, else the UKPRN, else the AP setting type. Clear the others.",
+        "for a registered school, else the UKPRN, else the AP setting type. Clear the others.",
     },
 )
-_IDENTIFIERS = (("provider_urn", "Provider URN"), ("provider_ukprn", "Provider UKPRN"),
-                ("ap_setting_type", "AP setting type"))
+_IDENTIFIERS = (
+    ("provider_urn", "Provider URN"),
+    ("provider_ukprn", "Provider UKPRN"),
+    ("ap_setting_type", "AP setting type"),
+)
 
 
 def _listed(names: list[str]) -> str:
@@ -196,12 +220,15 @@ def census_provider_identifier(ret):
 
 
 R055 = rule(
-    "R055", QUERY, "Placements", title="Last visit over 6 school weeks before term end for an open placement (§7.2)",
+    "R055",
+    QUERY,
+    "Placements",
+    title="Last visit over 6 school weeks before term end for an open placement (§7.2)",
     messages={
         "missing": "No date for your last visit to the pupil at the provider. Visit pupils regularly (§7.2): at "
-                   "least every 6 school weeks.",
+        "least every 6 school weeks.",
         "old": "The last visit ({visit}) was more than {weeks} school weeks before the end of term (about "
-               "{last_day}). Visit pupils regularly (§7.2).",
+        "{last_day}). Visit pupils regularly (§7.2).",
     },
 )
 
@@ -222,17 +249,27 @@ def visited_recently(ret):
             if not (is_date(start) and start > due_since):
                 yield R055.hit(idx, "last_visit", "missing")
         elif is_date(visit) and visit < due_since:
-            yield R055.hit(idx, "last_visit", "old", value=visit, visit=visit, weeks=VISIT_WEEKS,
-                           last_day=ret.term.last_teaching_day)
+            yield R055.hit(
+                idx,
+                "last_visit",
+                "old",
+                value=visit,
+                visit=visit,
+                weeks=VISIT_WEEKS,
+                last_day=ret.term.last_teaching_day,
+            )
 
 
 R056 = rule(
-    "R056", QUERY, "Placements", title="Ended placement without final report or destination (§6.1g, §6.1j)",
+    "R056",
+    QUERY,
+    "Placements",
+    title="Ended placement without final report or destination (§6.1g, §6.1j)",
     messages={
         "final-report": "The placement ended on {end} but the provider's final report has not been received. Ask "
-                        "the provider for it (§6.1g).",
+        "the provider for it (§6.1g).",
         "destination": "The placement ended on {end} but no destination is given. Record where the pupil went "
-                       "next (§6.1j).",
+        "next (§6.1j).",
     },
 )
 
@@ -252,9 +289,12 @@ def ended_placement_records(ret):
 
 
 R057 = rule(
-    "R057", ERROR, "Placements", title="DBS not confirmed (§8.4)",
+    "R057",
+    ERROR,
+    "Placements",
+    title="DBS not confirmed (§8.4)",
     message="DBS checks are not confirmed for this provider. Every adult in contact with the pupil must be checked "
-            "before the placement (§8.4).",
+    "before the placement (§8.4).",
 )
 
 
@@ -269,6 +309,7 @@ def dbs_confirmed(ret):
 # Run by pytest. Each starts from a clean log built in memory (`ap_sheets.testing`: two placements,
 # row 2 at a registered provider, row 3 at an unregistered one, ended 15/11/2024), changes what a
 # school gets wrong, and asserts the exact findings and their messages.
+
 
 def test_r050_r051_consultations():
     from ap_sheets.testing import found, said, school_log
@@ -312,11 +353,17 @@ def test_r053_no_reintegration_plan_is_a_query():
     log.set_cell("Placements", 2, "reintegration_plan", "n")
     report = check(log)
     assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
-        ("R053", "Placements", 2, "Reintegration plan", log.cell("Placements", 2, "reintegration_plan"))]
+        ("R053", "Placements", 2, "Reintegration plan", log.cell("Placements", 2, "reintegration_plan"))
+    ]
     assert report.status == "accepted"
-    assert report.issues[0].message == R053.say() == (
-        "There is no reintegration plan. Plan the pupil's return from the start of the placement (§9.2), or "
-        "explain why not.")
+    assert (
+        report.issues[0].message
+        == R053.say()
+        == (
+            "There is no reintegration plan. Plan the pupil's return from the start of the placement (§9.2), or "
+            "explain why not."
+        )
+    )
 
 
 def test_r054_unregistered_hours():
@@ -324,8 +371,17 @@ def test_r054_unregistered_hours():
 
     log = school_log()
     log.set_cell("Placements", 3, "hours_at_school", 9)  # 10 at the unregistered provider
-    log.add_row("Placements", placement(upn=make_upn(12), provider_registered="N", provider_urn=None,
-                                        ap_setting_type="OTH", hours_at_provider=19, hours_at_school=20))
+    log.add_row(
+        "Placements",
+        placement(
+            upn=make_upn(12),
+            provider_registered="N",
+            provider_urn=None,
+            ap_setting_type="OTH",
+            hours_at_provider=19,
+            hours_at_school=20,
+        ),
+    )
     log.add_row("Placements", placement(upn=make_upn(13), hours_at_provider=25, hours_at_school=0))  # registered
     assert found(log) == [
         ("R054", "Placements", 3, "Hours per week at school", log.cell("Placements", 3, "hours_at_school")),
@@ -380,8 +436,10 @@ def test_r055_summer_holiday_is_not_school_weeks():
     log.set_cell("Placements", 2, "last_visit", date(2025, 6, 12))  # 6 school weeks before 22/07 is 10/06
     log.set_cell("Placements", 3, "last_visit", date(2025, 6, 9))
     assert found(log) == [("R055", "Placements", 3, "Last visit", log.cell("Placements", 3, "last_visit"))]
-    assert said(log) == ["The last visit (09/06/2025) was more than 6 school weeks before the end of term (about "
-                         "22/07/2025). Visit pupils regularly (§7.2)."]
+    assert said(log) == [
+        "The last visit (09/06/2025) was more than 6 school weeks before the end of term (about "
+        "22/07/2025). Visit pupils regularly (§7.2)."
+    ]
 
 
 def test_r056_ended_placement_records():
@@ -407,8 +465,10 @@ def test_r057_dbs_not_confirmed():
     log = school_log()
     log.set_cell("Placements", 2, "dbs_confirmed", "No")
     assert found(log) == [("R057", "Placements", 2, "DBS confirmed", log.cell("Placements", 2, "dbs_confirmed"))]
-    assert said(log) == ["DBS checks are not confirmed for this provider. Every adult in contact with the pupil must "
-                         "be checked before the placement (§8.4)."]
+    assert said(log) == [
+        "DBS checks are not confirmed for this provider. Every adult in contact with the pupil must "
+        "be checked before the placement (§8.4)."
+    ]
 
 
 # ---- Tests: issue 10 (R054 per pupil, R016 on v2 logs) -------------------------------------
@@ -424,10 +484,19 @@ def _one_pupil_log(version, *placements):
 
 
 _REGISTERED = {"provider_registered": "Y", "provider_urn": "145678"}
-_UNREGISTERED = {"provider_registered": "N", "provider_urn": None, "ap_setting_type": "OTH",
-                 "provider_name": "Green Shoots Farm", "provider_id": "AP-0012"}
-_UNREGISTERED_2 = {**_UNREGISTERED, "provider_name": "Riverside Boxing", "provider_id": "AP-0031",
-                   "ap_setting_type": "OOT"}
+_UNREGISTERED = {
+    "provider_registered": "N",
+    "provider_urn": None,
+    "ap_setting_type": "OTH",
+    "provider_name": "Green Shoots Farm",
+    "provider_id": "AP-0012",
+}
+_UNREGISTERED_2 = {
+    **_UNREGISTERED,
+    "provider_name": "Riverside Boxing",
+    "provider_id": "AP-0031",
+    "ap_setting_type": "OOT",
+}
 
 
 def _r054(b, settings=None):
@@ -440,8 +509,11 @@ def test_r054_vector_mostly_at_a_registered_provider_passes():
     """15 hours at a registered AP, 10 at an unregistered one, none at school: most of the
     education is at a registered provider (§3.5), so no R054 (it fired when rows were judged alone)."""
     for version in ("1.0", "2.0"):
-        b = _one_pupil_log(version, dict(_REGISTERED, hours_at_provider=15, hours_at_school=0),
-                           dict(_UNREGISTERED, hours_at_provider=10, hours_at_school=0))
+        b = _one_pupil_log(
+            version,
+            dict(_REGISTERED, hours_at_provider=15, hours_at_school=0),
+            dict(_UNREGISTERED, hours_at_provider=10, hours_at_school=0),
+        )
         assert _r054(b) == [], version
 
 
@@ -449,26 +521,44 @@ def test_r054_vector_two_unregistered_providers_12_hours_each_is_full_time():
     """12 + 12 hours at two unregistered providers, 12 at school: 24 unregistered hours is
     full time; reported on each unregistered placement (it passed when rows were judged alone)."""
     for version in ("1.0", "2.0"):
-        b = _one_pupil_log(version, dict(_UNREGISTERED, hours_at_provider=12, hours_at_school=12),
-                           dict(_UNREGISTERED_2, hours_at_provider=12, hours_at_school=12))
+        b = _one_pupil_log(
+            version,
+            dict(_UNREGISTERED, hours_at_provider=12, hours_at_school=12),
+            dict(_UNREGISTERED_2, hours_at_provider=12, hours_at_school=12),
+        )
         found = _r054(b)
         assert [(f.row, f.column, f.cell) for f in found] == [
             (2, "Hours per week at provider", b.cell("Placements", 2, "hours_at_provider")),
-            (3, "Hours per week at provider", b.cell("Placements", 3, "hours_at_provider"))], version
-        assert found[0].message == R054.say("full-time", at_provider="24", together=" (rows 2, 3 together)",
-                                            limit="18", elsewhere="12", and_registered="")
+            (3, "Hours per week at provider", b.cell("Placements", 3, "hours_at_provider")),
+        ], version
+        assert found[0].message == R054.say(
+            "full-time",
+            at_provider="24",
+            together=" (rows 2, 3 together)",
+            limit="18",
+            elsewhere="12",
+            and_registered="",
+        )
         assert found[0].message == found[1].message
 
 
 def test_r054_not_fewer_than_school_plus_registered_hours():
     """Unregistered hours equal to school + registered hours is not fewer: R054. The hours at
     school are the largest given on the pupil's rows."""
-    b = _one_pupil_log("2.0", dict(_REGISTERED, hours_at_provider=4, hours_at_school=2),
-                       dict(_UNREGISTERED, hours_at_provider=10, hours_at_school=6))
+    b = _one_pupil_log(
+        "2.0",
+        dict(_REGISTERED, hours_at_provider=4, hours_at_school=2),
+        dict(_UNREGISTERED, hours_at_provider=10, hours_at_school=6),
+    )
     found = _r054(b)
     assert [(f.row, f.column) for f in found] == [(3, "Hours per week at school")]
-    assert found[0].message == R054.say("most-at-provider", at_provider="10", together="", elsewhere="6",
-                                        and_registered=" and 4 at registered providers")
+    assert found[0].message == R054.say(
+        "most-at-provider",
+        at_provider="10",
+        together="",
+        elsewhere="6",
+        and_registered=" and 4 at registered providers",
+    )
     b.set_cell("Placements", 2, "hours_at_school", 7)  # 10 < 7 + 4
     assert _r054(b) == []
 
@@ -476,11 +566,18 @@ def test_r054_not_fewer_than_school_plus_registered_hours():
 def test_r054_placements_at_different_times_are_not_added_up():
     from datetime import date
 
-    b = _one_pupil_log("2.0", dict(_UNREGISTERED, hours_at_provider=12, hours_at_school=13,
-                                   end_date=date(2024, 10, 11), final_report_received="Y",
-                                   destination="Another AP"),
-                       dict(_UNREGISTERED_2, hours_at_provider=12, hours_at_school=13,
-                            start_date=date(2024, 10, 14)))
+    b = _one_pupil_log(
+        "2.0",
+        dict(
+            _UNREGISTERED,
+            hours_at_provider=12,
+            hours_at_school=13,
+            end_date=date(2024, 10, 11),
+            final_report_received="Y",
+            destination="Another AP",
+        ),
+        dict(_UNREGISTERED_2, hours_at_provider=12, hours_at_school=13, start_date=date(2024, 10, 14)),
+    )
     assert _r054(b) == []
     b.set_cell("Placements", 3, "start_date", date(2024, 10, 11))  # one day together: 24 hours
     assert [f.row for f in _r054(b)] == [2, 3]
@@ -518,11 +615,12 @@ def test_r016_unregistered_provider_needs_a_ukprn_or_ap_setting_type():
 def test_r016_ukprn_not_8_digits():
     from ap_sheets.testing import check
 
-    b = _one_pupil_log("2.0", dict(_UNREGISTERED, ap_setting_type=None, provider_ukprn="1001234",
-                                   hours_at_provider=6, hours_at_school=20))
+    b = _one_pupil_log(
+        "2.0",
+        dict(_UNREGISTERED, ap_setting_type=None, provider_ukprn="1001234", hours_at_provider=6, hours_at_school=20),
+    )
     report = check(b)
-    assert [(f.code, f.row, f.column, f.severity) for f in report.issues] == [
-        ("R016", 2, "Provider UKPRN", "query")]
+    assert [(f.code, f.row, f.column, f.severity) for f in report.issues] == [("R016", 2, "Provider UKPRN", "query")]
     assert report.issues[0].message == R016.say("ukprn", shown="'1001234'")
     assert report.status == "accepted"
 
@@ -534,8 +632,10 @@ def test_r016_more_than_one_of_urn_ukprn_and_setting_type():
     assert found(b) == [("R016", "Placements", 2, "Provider UKPRN", b.cell("Placements", 2, "provider_ukprn"))]
     b.set_cell("Placements", 2, "ap_setting_type", "NFE")
     (issue,) = check(b).issues
-    assert (issue.column, issue.message) == ("AP setting type", R016.say(
-        "more-than-one", given="Provider URN, Provider UKPRN and AP setting type"))
+    assert (issue.column, issue.message) == (
+        "AP setting type",
+        R016.say("more-than-one", given="Provider URN, Provider UKPRN and AP setting type"),
+    )
 
 
 def test_r016_not_on_v1_logs():

@@ -1,6 +1,7 @@
 """Rules on a provider's return: the Provider record (R014, R031-R035), pupils' hours and
 sessions (R023, R030), ended placements (R042). Policy sections are the Hillingdon guidance's.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -23,14 +24,16 @@ KIND = Kind.PROVIDER_RETURN
 
 
 R014 = rule(
-    "R014", ERROR, "DfE URN", title="DfE URN missing for a registered provider, or not 6 digits",
+    "R014",
+    ERROR,
+    "DfE URN",
+    title="DfE URN missing for a registered provider, or not 6 digits",
     messages={
         "format": "DfE URN {shown} is not 6 digits. Check it on Get Information about Schools.",
         "missing": "DfE URN is missing. A registered school must give its 6-digit DfE URN.",
     },
 )
-R014.value_check(lambda v: isinstance(v, str) and is_urn(v), columns=["dfe_urn"], message="format",
-                 fields=value_fields)
+R014.value_check(lambda v: isinstance(v, str) and is_urn(v), columns=["dfe_urn"], message="format", fields=value_fields)
 
 
 @R014.check(KIND, "Provider")
@@ -41,12 +44,14 @@ def dfe_urn_for_registered_school(ret):
 
 
 R023 = rule(
-    "R023", ERROR, "sessions",
+    "R023",
+    ERROR,
+    "sessions",
     title="Sessions attended plus authorised absence exceed sessions possible, or negative",
     messages={
         "negative": "{label} is negative ({count}). Sessions are counted 0 or more.",
         "too-many": "Sessions attended ({attended}) plus authorised absence ({authorised}) is more than sessions "
-                    "possible ({possible}). Check the three counts.",
+        "possible ({possible}). Check the three counts.",
     },
 )
 
@@ -61,17 +66,25 @@ def sessions_add_up(ret):
         if negative or not all(is_num(r[k]) for k in keys):
             continue
         if r["sessions_attended"] + r["sessions_authorised"] > r["sessions_possible"]:
-            yield R023.hit(idx, "sessions_attended", "too-many", value=r["sessions_attended"],
-                           attended=r["sessions_attended"], authorised=r["sessions_authorised"],
-                           possible=r["sessions_possible"])
+            yield R023.hit(
+                idx,
+                "sessions_attended",
+                "too-many",
+                value=r["sessions_attended"],
+                attended=r["sessions_attended"],
+                authorised=r["sessions_authorised"],
+                possible=r["sessions_possible"],
+            )
 
 
 R030 = rule(
-    "R030", ERROR, "Pupils",
+    "R030",
+    ERROR,
+    "Pupils",
     title="Unregistered provider timetables full-time hours for a pupil of compulsory school age (§3.3)",
     message="{hours} hours a week is full-time education (more than {limit} hours, the DfE's guidance, §3.3), "
-            "which an unregistered provider may not give a pupil of compulsory school age. Reduce the hours or "
-            "talk to the council.",
+    "which an unregistered provider may not give a pupil of compulsory school age. Reduce the hours or "
+    "talk to the council.",
     settings=("full_time_hours",),
 )
 
@@ -88,27 +101,31 @@ def unregistered_part_time_only(ret, *, full_time_hours):
             yield R030.hit(idx, "hours_per_week", value=h, hours=hours(h), limit=hours(full_time_hours))
 
 
-_ONE_WHO = {"guidance-2024": "a pupil with an EHC plan or who is looked after",
-            "act-2026": "a pupil who is looked after or has special educational needs"}
+_ONE_WHO = {
+    "guidance-2024": "a pupil with an EHC plan or who is looked after",
+    "act-2026": "a pupil who is looked after or has special educational needs",
+}
 R031 = rule(
-    "R031", ERROR, "Provider",
+    "R031",
+    ERROR,
+    "Provider",
     title="Unregistered provider gives full-time education that requires registration as a school (§3.2)",
     messages={
         "five-or-more-guidance": "You are not a registered school but give full-time education (more than {limit} "
-                                 "hours a week) to {count} pupils of compulsory school age (Pupils rows {where}). "
-                                 "Under the council's guidance (§3.2) you must register as an independent school. "
-                                 "Talk to the council.",
+        "hours a week) to {count} pupils of compulsory school age (Pupils rows {where}). "
+        "Under the council's guidance (§3.2) you must register as an independent school. "
+        "Talk to the council.",
         "one-guidance": "You are not a registered school but give full-time education (more than {limit} hours a "
-                        "week) to {who} (Pupils rows {where}). Under the council's guidance (§3.2) you must "
-                        "register as an independent school. Talk to the council.",
+        "week) to {who} (Pupils rows {where}). Under the council's guidance (§3.2) you must "
+        "register as an independent school. Talk to the council.",
         "five-or-more-law": "You are not a registered school but give full-time education (more than {limit} hours "
-                            "a week, the DfE's guidance on full time, §3.3) to {count} pupils of compulsory school "
-                            "age (Pupils rows {where}). By law (Children's Wellbeing and Schools Act 2026 s.43) you "
-                            "must register as an independent school. Talk to the council.",
+        "a week, the DfE's guidance on full time, §3.3) to {count} pupils of compulsory school "
+        "age (Pupils rows {where}). By law (Children's Wellbeing and Schools Act 2026 s.43) you "
+        "must register as an independent school. Talk to the council.",
         "one-law": "You are not a registered school but give full-time education (more than {limit} hours a week, "
-                   "the DfE's guidance on full time, §3.3) to {who} (Pupils rows {where}). By law (Children's "
-                   "Wellbeing and Schools Act 2026 s.43) you must register as an independent school. Talk to the "
-                   "council.",
+        "the DfE's guidance on full time, §3.3) to {who} (Pupils rows {where}). By law (Children's "
+        "Wellbeing and Schools Act 2026 s.43) you must register as an independent school. Talk to the "
+        "council.",
     },
     settings=("registration_test", "full_time_hours"),
 )
@@ -135,17 +152,34 @@ def must_register_as_school(ret, *, registration_test, full_time_hours):
         return
     law = "law" if registration_test in STATUTORY_TESTS else "guidance"
     if len(full_time) >= 5:
-        yield R031.hit(0, "registered_school", f"five-or-more-{law}", value="N", limit=hours(full_time_hours),
-                       count=len(full_time), where=_rows_listed(i for i, _ in full_time))
+        yield R031.hit(
+            0,
+            "registered_school",
+            f"five-or-more-{law}",
+            value="N",
+            limit=hours(full_time_hours),
+            count=len(full_time),
+            where=_rows_listed(i for i, _ in full_time),
+        )
     else:
-        yield R031.hit(0, "registered_school", f"one-{law}", value="N", limit=hours(full_time_hours),
-                       who=_ONE_WHO[registration_test], where=_rows_listed(singled))
+        yield R031.hit(
+            0,
+            "registered_school",
+            f"one-{law}",
+            value="N",
+            limit=hours(full_time_hours),
+            who=_ONE_WHO[registration_test],
+            where=_rows_listed(singled),
+        )
 
 
 R032 = rule(
-    "R032", QUERY, "Provider", title="Ofsted judgement Requires improvement or Inadequate (§14.15)",
+    "R032",
+    QUERY,
+    "Provider",
+    title="Ofsted judgement Requires improvement or Inadequate (§14.15)",
     message="Ofsted judged the provision '{judgement}'. Commissioners may move pupils (§14.15): send the council "
-            "your improvement plan.",
+    "your improvement plan.",
 )
 
 
@@ -157,13 +191,15 @@ def ofsted_concern(ret):
 
 
 R033 = rule(
-    "R033", QUERY, "Provider",
+    "R033",
+    QUERY,
+    "Provider",
     title="Last LA QA visit over 12 months before term end, or missing for a directory provider (§10.4)",
     messages={
         "missing": "Last LA QA visit is missing. Providers in the council's AP directory have a QA visit every "
-                   "year (§10.4): give its date.",
+        "year (§10.4): give its date.",
         "old": "The last LA QA visit ({visit}) was more than 12 months before the end of term. Visits are annual "
-               "(§10.4): ask the council to arrange one.",
+        "(§10.4): ask the council to arrange one.",
     },
 )
 
@@ -181,9 +217,12 @@ def qa_visit_due(ret):
 
 
 R034 = rule(
-    "R034", ERROR, "Provider", title="Not all staff have enhanced DBS checks (§8.4)",
+    "R034",
+    ERROR,
+    "Provider",
+    title="Not all staff have enhanced DBS checks (§8.4)",
     message="Not all staff have enhanced DBS checks. Every adult in contact with children must be checked "
-            "(§8.4): tell the council now.",
+    "(§8.4): tell the council now.",
 )
 
 
@@ -194,19 +233,23 @@ def staff_dbs(ret):
 
 
 R035 = rule(
-    "R035", QUERY, "Provider", title="Insurance expired, or child protection training older than 3 years",
+    "R035",
+    QUERY,
+    "Provider",
+    title="Insurance expired, or child protection training older than 3 years",
     messages={
         "insurance": "Your insurance expired on {expiry}. Send the council your current certificate (§8.8).",
         "training": "Child protection training was last done on {trained}, more than 3 years ago. Staff need "
-                    "refresher training (§8.11).",
+        "refresher training (§8.11).",
     },
 )
 
 
 def reference_date(ret):
     """The day the provider's certificates are judged at: term end, or completion if later."""
-    days: list[date] = [x for x in (ret.term.end if ret.term else None, ret.record.get("date_completed"))
-                        if isinstance(x, date)]
+    days: list[date] = [
+        x for x in (ret.term.end if ret.term else None, ret.record.get("date_completed")) if isinstance(x, date)
+    ]
     return max(days) if days else None
 
 
@@ -225,7 +268,10 @@ def insurance_and_training(ret):
 
 
 R042 = rule(
-    "R042", QUERY, "Pupils", title="Placement ended in the term but no destination (§6.1j)",
+    "R042",
+    QUERY,
+    "Pupils",
+    title="Placement ended in the term but no destination (§6.1j)",
     message="The placement ended on {end} but no destination is given. Record where the pupil went next (§6.1j).",
 )
 
@@ -243,6 +289,7 @@ def destination_when_ended(ret):
 # ---- Tests -------------------------------------------------------------------------------------
 # Run by pytest. Each starts from a clean return built in memory (`ap_sheets.testing`), changes
 # what a provider gets wrong, and asserts the exact findings and their messages.
+
 
 def test_r014_registered_without_urn():
     from ap_sheets.testing import found, provider_return, said
@@ -297,10 +344,17 @@ def test_r030_unregistered_over_18_hours():
     b.set_cell("Pupils", 4, "hours_per_week", 12)
     issues = check(b).issues
     assert [(f.code, f.sheet, f.row, f.column, f.cell, f.message) for f in issues if f.code == "R030"] == [
-        ("R030", "Pupils", 3, "Timetabled hours per week", b.cell("Pupils", 3, "hours_per_week"),
-         "18.5 hours a week is full-time education (more than 18 hours, the DfE's guidance, §3.3), which an "
-         "unregistered provider may not give a pupil of compulsory school age. Reduce the hours or talk to the "
-         "council.")]
+        (
+            "R030",
+            "Pupils",
+            3,
+            "Timetabled hours per week",
+            b.cell("Pupils", 3, "hours_per_week"),
+            "18.5 hours a week is full-time education (more than 18 hours, the DfE's guidance, §3.3), which an "
+            "unregistered provider may not give a pupil of compulsory school age. Reduce the hours or talk to the "
+            "council.",
+        )
+    ]
 
 
 def test_r031_unregistered_full_time_for_a_looked_after_child():
@@ -311,17 +365,30 @@ def test_r031_unregistered_full_time_for_a_looked_after_child():
     b.set_cell("Pupils", 4, "hours_per_week", 12)
     b.set_cell("Pupils", 3, "hours_per_week", 25)  # EHC plan and looked after
     r = b.form_row("Provider", "registered_school")
-    issues = [(f.code, f.sheet, f.row, f.column, f.cell, f.message) for f in check(b).issues
-              if f.code in ("R030", "R031")]
+    issues = [
+        (f.code, f.sheet, f.row, f.column, f.cell, f.message) for f in check(b).issues if f.code in ("R030", "R031")
+    ]
     assert sorted(issues) == [
-        ("R030", "Pupils", 3, "Timetabled hours per week", b.cell("Pupils", 3, "hours_per_week"),
-         "25 hours a week is full-time education (more than 18 hours, the DfE's guidance, §3.3), which an "
-         "unregistered provider may not give a pupil of compulsory school age. Reduce the hours or talk to the "
-         "council."),
-        ("R031", "Provider", r, "Registered school", f"B{r}",
-         "You are not a registered school but give full-time education (more than 18 hours a week) to a pupil with "
-         "an EHC plan or who is looked after (Pupils rows 3). Under the council's guidance (§3.2) you must register "
-         "as an independent school. Talk to the council."),
+        (
+            "R030",
+            "Pupils",
+            3,
+            "Timetabled hours per week",
+            b.cell("Pupils", 3, "hours_per_week"),
+            "25 hours a week is full-time education (more than 18 hours, the DfE's guidance, §3.3), which an "
+            "unregistered provider may not give a pupil of compulsory school age. Reduce the hours or talk to the "
+            "council.",
+        ),
+        (
+            "R031",
+            "Provider",
+            r,
+            "Registered school",
+            f"B{r}",
+            "You are not a registered school but give full-time education (more than 18 hours a week) to a pupil with "
+            "an EHC plan or who is looked after (Pupils rows 3). Under the council's guidance (§3.2) you must register "
+            "as an independent school. Talk to the council.",
+        ),
     ]
 
 
@@ -341,10 +408,12 @@ def test_r031_five_full_time_pupils_but_not_four():
     assert codes.count("R031") == 1
     assert codes.count("R030") == 5
     (r031,) = [f for f in issues if f.code == "R031"]
-    assert r031.message == ("You are not a registered school but give full-time education (more than 18 hours a "
-                            "week) to 5 pupils of compulsory school age (Pupils rows 5, 6, 7, 8, 9). Under the "
-                            "council's guidance (§3.2) you must register as an independent school. Talk to the "
-                            "council.")
+    assert r031.message == (
+        "You are not a registered school but give full-time education (more than 18 hours a "
+        "week) to 5 pupils of compulsory school age (Pupils rows 5, 6, 7, 8, 9). Under the "
+        "council's guidance (§3.2) you must register as an independent school. Talk to the "
+        "council."
+    )
 
 
 def test_r032_ofsted_requires_improvement():
@@ -353,8 +422,10 @@ def test_r032_ofsted_requires_improvement():
     b = provider_return()
     r = b.set("Provider", "ofsted_judgement", "requires improvement")
     assert found(b) == [("R032", "Provider", r, "Ofsted judgement", f"B{r}")]
-    assert said(b) == ["Ofsted judged the provision 'Requires improvement'. Commissioners may move pupils "
-                       "(§14.15): send the council your improvement plan."]
+    assert said(b) == [
+        "Ofsted judged the provision 'Requires improvement'. Commissioners may move pupils "
+        "(§14.15): send the council your improvement plan."
+    ]
 
 
 def test_r033_qa_visit_over_a_year_before_term_end():
@@ -365,8 +436,10 @@ def test_r033_qa_visit_over_a_year_before_term_end():
     b = provider_return()
     r = b.set("Provider", "last_qa_visit", date(2023, 12, 30))
     assert found(b) == [("R033", "Provider", r, "Last LA QA visit", f"B{r}")]
-    assert said(b) == ["The last LA QA visit (30/12/2023) was more than 12 months before the end of term. Visits "
-                       "are annual (§10.4): ask the council to arrange one."]
+    assert said(b) == [
+        "The last LA QA visit (30/12/2023) was more than 12 months before the end of term. Visits "
+        "are annual (§10.4): ask the council to arrange one."
+    ]
     b.set("Provider", "last_qa_visit", date(2023, 12, 31))
     assert found(b) == []
 
@@ -377,8 +450,10 @@ def test_r033_missing_qa_visit_only_matters_in_the_directory():
     b = provider_return()
     r = b.set("Provider", "last_qa_visit", None)
     assert found(b) == [("R033", "Provider", r, "Last LA QA visit", f"B{r}")]
-    assert said(b) == ["Last LA QA visit is missing. Providers in the council's AP directory have a QA visit every "
-                       "year (§10.4): give its date."]
+    assert said(b) == [
+        "Last LA QA visit is missing. Providers in the council's AP directory have a QA visit every "
+        "year (§10.4): give its date."
+    ]
     b.set("Provider", "in_directory", "N")
     assert found(b) == []
 
@@ -390,9 +465,12 @@ def test_r034_dbs():
     r = b.set("Provider", "all_staff_dbs", "N")
     report = check(b)
     assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
-        ("R034", "Provider", r, "All staff enhanced DBS checked", f"B{r}")]
-    assert report.issues[0].message == ("Not all staff have enhanced DBS checks. Every adult in contact with "
-                                        "children must be checked (§8.4): tell the council now.")
+        ("R034", "Provider", r, "All staff enhanced DBS checked", f"B{r}")
+    ]
+    assert report.issues[0].message == (
+        "Not all staff have enhanced DBS checks. Every adult in contact with "
+        "children must be checked (§8.4): tell the council now."
+    )
     assert report.status == "rejected"
 
 
@@ -421,8 +499,9 @@ def test_r042_ended_without_destination():
     b = provider_return()
     b.set_cell("Pupils", 3, "destination", None)
     assert found(b) == [("R042", "Pupils", 3, "Destination", b.cell("Pupils", 3, "destination"))]
-    assert said(b) == ["The placement ended on 29/11/2024 but no destination is given. Record where the pupil went "
-                       "next (§6.1j)."]
+    assert said(b) == [
+        "The placement ended on 29/11/2024 but no destination is given. Record where the pupil went next (§6.1j)."
+    ]
 
 
 # ---- Tests: issue 10 (R030, R031: compulsory school age, full_time_hours, registration_test) ----
@@ -430,8 +509,10 @@ def _unregistered_return():
     from ap_sheets.testing import provider_return
 
     b = provider_return()
-    b.fill_form("Provider", {"registered_school": "N", "dfe_urn": None, "ofsted_judgement": "Not inspected",
-                             "ofsted_report_date": None})
+    b.fill_form(
+        "Provider",
+        {"registered_school": "N", "dfe_urn": None, "ofsted_judgement": "Not inspected", "ofsted_report_date": None},
+    )
     for row in (2, 3, 4):
         b.set_cell("Pupils", row, "hours_per_week", 10)
     return b
@@ -451,14 +532,23 @@ def test_r030_only_for_pupils_of_compulsory_school_age_on_the_first_day_of_term(
     b = _unregistered_return()
     b.set_cell("Pupils", 4, "hours_per_week", 25)  # Year 12, 16 on 01/09/2024: not a registration matter
     # 16 on 15/08/2024, Year 12: over compulsory school age on 01/09/2024, no R030
-    b.add_row("Pupils", pupil(upn=make_upn(50), date_of_birth=date(2008, 8, 15), nc_year=12, sen="E",
-                              sexual_orientation="Not asked", hours_per_week=22))
+    b.add_row(
+        "Pupils",
+        pupil(
+            upn=make_upn(50),
+            date_of_birth=date(2008, 8, 15),
+            nc_year=12,
+            sen="E",
+            sexual_orientation="Not asked",
+            hours_per_week=22,
+        ),
+    )
     # 16 on 15/09/2024, Year 11: of compulsory school age all year
-    y11 = b.add_row("Pupils", pupil(upn=make_upn(51), date_of_birth=date(2008, 9, 15), nc_year=11,
-                                    hours_per_week=22))
+    y11 = b.add_row("Pupils", pupil(upn=make_upn(51), date_of_birth=date(2008, 9, 15), nc_year=11, hours_per_week=22))
     found = _only(b, {"R030"})
     assert [(f.row, f.column, f.cell, f.value) for f in found] == [
-        (y11, "Timetabled hours per week", b.cell("Pupils", y11, "hours_per_week"), 22)]
+        (y11, "Timetabled hours per week", b.cell("Pupils", y11, "hours_per_week"), 22)
+    ]
     assert found[0].message == R030.say(hours="22", limit="18")
     assert "DfE's guidance" in found[0].message and "law" not in found[0].message
 
@@ -485,11 +575,13 @@ def test_r031_guidance_2024_one_pupil_with_an_ehc_plan_or_looked_after():
         found = _only(b, {"R031"}, settings)
         assert [(f.sheet, f.row, f.column, f.cell) for f in found] == [("Provider", r, "Registered school", f"B{r}")]
     guidance, law = _only(b, {"R031"})[0].message, _only(b, {"R031"}, Settings(registration_test="act-2026"))[0].message
-    assert guidance == R031.say("one-guidance", limit="18", who="a pupil with an EHC plan or who is looked after",
-                                where="3")
+    assert guidance == R031.say(
+        "one-guidance", limit="18", who="a pupil with an EHC plan or who is looked after", where="3"
+    )
     assert "by law" not in guidance.lower() and "council's guidance (§3.2)" in guidance
-    assert law == R031.say("one-law", limit="18", who="a pupil who is looked after or has special educational needs",
-                           where="3")
+    assert law == R031.say(
+        "one-law", limit="18", who="a pupil who is looked after or has special educational needs", where="3"
+    )
     assert "By law (Children's Wellbeing and Schools Act 2026 s.43)" in law
 
 
@@ -519,7 +611,8 @@ def test_r031_five_pupils_of_compulsory_school_age_under_both_tests_but_not_four
         assert _only(b, {"R031"}, settings) == []
     b.add_row("Pupils", pupil(upn=make_upn(70), hours_per_week=20))
     guidance = _only(b, {"R031"})
-    assert [f.message for f in guidance] == [R031.say("five-or-more-guidance", limit="18", count=5,
-                                                      where="5, 6, 7, 8, 9")]
+    assert [f.message for f in guidance] == [
+        R031.say("five-or-more-guidance", limit="18", count=5, where="5, 6, 7, 8, 9")
+    ]
     law = _only(b, {"R031"}, Settings(registration_test="act-2026"))
     assert [f.message for f in law] == [R031.say("five-or-more-law", limit="18", count=5, where="5, 6, 7, 8, 9")]

@@ -1,5 +1,6 @@
 """Rules about a child's row that apply alike to a provider's Pupils and a school's
 Placements: R011 duplicate UPN, R015 temporary UPN, R020 NC year, R021 age, R022 dates."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -16,24 +17,30 @@ CHILD_SHEETS = ((Kind.PROVIDER_RETURN, "Pupils"), (Kind.SCHOOL_LOG, "Placements"
 
 def on_child_sheets(declared):
     """Attach one check to both child-level sheets (it gets the sheet's frame)."""
+
     def attach(fn):
         for kind, sheet in CHILD_SHEETS:
             declared.check(kind, sheet)(_bound(fn, sheet))
         return fn
+
     return attach
 
 
 def _bound(fn, sheet):
     def bound(ret):
         return fn(ret, ret.frame(sheet))
+
     bound.__name__, bound.__doc__ = fn.__name__, fn.__doc__
     return bound
 
 
 R011 = rule(
-    "R011", ERROR, "UPN", title="The same UPN twice in one sheet with overlapping placement dates",
+    "R011",
+    ERROR,
+    "UPN",
+    title="The same UPN twice in one sheet with overlapping placement dates",
     message="This UPN is also on row {other_row}{where} with placement dates that overlap. Keep one row per "
-            "placement, or correct the dates.",
+    "placement, or correct the dates.",
 )
 
 
@@ -56,16 +63,20 @@ def duplicate_upn_overlapping(ret, frame):
         end = r["end_date"] if is_date(r["end_date"]) else date.max
         for other_idx, o_start, o_end in seen.get(key, []):
             if start <= o_end and o_start <= end:
-                yield R011.hit(idx, "upn", value=upn, other_row=other_idx,
-                               where=" at the same provider" if by_provider else "")
+                yield R011.hit(
+                    idx, "upn", value=upn, other_row=other_idx, where=" at the same provider" if by_provider else ""
+                )
                 break
         seen.setdefault(key, []).append((idx, start, end))
 
 
 R015 = rule(
-    "R015", QUERY, "UPN", title="A temporary UPN: cannot be matched across returns",
+    "R015",
+    QUERY,
+    "UPN",
+    title="A temporary UPN: cannot be matched across returns",
     message="This is a temporary UPN (it ends in a letter). Use the pupil's permanent UPN as soon as the school has "
-            "it: a temporary UPN cannot be matched with the pupil's other returns.",
+    "it: a temporary UPN cannot be matched with the pupil's other returns.",
 )
 
 
@@ -79,9 +90,12 @@ def temporary_upn(ret, frame):
 
 
 R020 = rule(
-    "R020", QUERY, "DOB/NC year", title="NC year differs from the one the date of birth gives",
+    "R020",
+    QUERY,
+    "DOB/NC year",
+    title="NC year differs from the one the date of birth gives",
     message="NC year {nc} does not match the date of birth, which gives {want} in {year}. Check both; if the "
-            "pupil is taught out of their year group, say so when you send the return.",
+    "pupil is taught out of their year group, say so when you send the return.",
 )
 _NC_CODES = {"R"} | {str(n) for n in range(1, 15)}  # not X: National Curriculum not followed
 
@@ -102,14 +116,16 @@ def nc_year_matches_birth_date(ret, frame):
 
 
 R021 = rule(
-    "R021", ERROR, "DOB",
+    "R021",
+    ERROR,
+    "DOB",
     title="Age at term start below 4 or above 25 (query: over compulsory school age on the first day of term "
-          "without an EHC plan)",
+    "without an EHC plan)",
     messages={
         "range": "The date of birth makes the pupil {age} at the start of term; AP is for ages 4 to 25. Check the "
-                 "date of birth (day first, e.g. 15/09/2011).",
+        "date of birth (day first, e.g. 15/09/2011).",
         "over-school-age": "The date of birth makes the pupil over compulsory school age on the first day of "
-                           "term, and they have no EHC plan. Check the date of birth and SEN provision.",
+        "term, and they have no EHC plan. Check the date of birth and SEN provision.",
     },
 )
 
@@ -130,11 +146,14 @@ def age_in_range(ret, frame):
 
 
 R022 = rule(
-    "R022", ERROR, "dates", title="End date before start date, or start date after the term's end",
+    "R022",
+    ERROR,
+    "dates",
+    title="End date before start date, or start date after the term's end",
     messages={
         "before-start": "{label} {when} is before the start date {start}. Check both dates (day first).",
         "after-term": "Start date {start} is after the end of the {term} term ({end}). Only placements in this "
-                      "term belong on this return.",
+        "term belong on this return.",
     },
 )
 
@@ -150,8 +169,9 @@ def dates_in_order(ret, frame):
             if is_date(when) and when < start:
                 yield R022.hit(idx, key, "before-start", value=when, label=label, when=when, start=start)
         if ret.term is not None and start > ret.term.end:
-            yield R022.hit(idx, "start_date", "after-term", value=start, start=start, term=ret.term.label,
-                           end=ret.term.end)
+            yield R022.hit(
+                idx, "start_date", "after-term", value=start, start=start, term=ret.term.label, end=ret.term.end
+            )
 
 
 # ---- Tests -------------------------------------------------------------------------------------
@@ -159,14 +179,16 @@ def dates_in_order(ret, frame):
 # what a user gets wrong, and asserts the exact findings and their messages. The rules apply alike
 # to a provider's Pupils and a school's Placements.
 
+
 def test_r011_same_upn_with_overlapping_dates():
     from ap_sheets.testing import found, provider_return, pupil, said
 
     b = provider_return()
     b.add_row("Pupils", pupil(start_date=date(2024, 11, 1)))  # row 2's pupil again
     assert found(b) == [("R011", "Pupils", 5, "UPN", "A5")]
-    assert said(b) == ["This UPN is also on row 2 with placement dates that overlap. Keep one row per placement, "
-                       "or correct the dates."]
+    assert said(b) == [
+        "This UPN is also on row 2 with placement dates that overlap. Keep one row per placement, or correct the dates."
+    ]
 
 
 def test_r011_same_upn_in_turn_is_fine():
@@ -183,9 +205,18 @@ def test_r011_on_a_log_a_child_may_be_at_two_providers_at_once():
     from ap_sheets.testing import found, placement, school_log
 
     b = school_log()
-    b.add_row("Placements", placement(provider_name="Green Shoots Farm", provider_id="AP-0012",
-                                      provider_registered="N", provider_urn=None, ap_setting_type="OTH",
-                                      hours_at_provider=6, hours_at_school=19))
+    b.add_row(
+        "Placements",
+        placement(
+            provider_name="Green Shoots Farm",
+            provider_id="AP-0012",
+            provider_registered="N",
+            provider_urn=None,
+            ap_setting_type="OTH",
+            hours_at_provider=6,
+            hours_at_school=19,
+        ),
+    )
     assert found(b) == []
 
 
@@ -232,7 +263,8 @@ def test_r020_is_a_query_so_the_return_is_accepted():
     assert [(f.code, f.severity) for f in report.issues] == [("R020", "query")] and report.status == "accepted"
     assert report.issues[0].message == (
         "NC year 10 does not match the date of birth, which gives Year 9 in 2024/25. Check both; if the pupil is "
-        "taught out of their year group, say so when you send the return.")
+        "taught out of their year group, say so when you send the return."
+    )
 
 
 def test_r021_too_young_is_an_error():
@@ -243,11 +275,13 @@ def test_r021_too_young_is_an_error():
     b.set_cell("Pupils", 2, "nc_year", "R")
     report = check(b)
     assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
-        ("R021", "Pupils", 2, "Date of birth", "D2")]
+        ("R021", "Pupils", 2, "Date of birth", "D2")
+    ]
     assert report.issues[0].severity == "error"
     assert report.issues[0].message == (
         "The date of birth makes the pupil 3 at the start of term; AP is for ages 4 to 25. Check the date of "
-        "birth (day first, e.g. 15/09/2011).")
+        "birth (day first, e.g. 15/09/2011)."
+    )
 
 
 def test_r021_over_school_age_without_ehcp_is_a_query():
@@ -257,11 +291,14 @@ def test_r021_over_school_age_without_ehcp_is_a_query():
     b.set_cell("Pupils", 4, "sen", "K")
     report = check(b)
     assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
-        ("R021", "Pupils", 4, "Date of birth", "D4")]
+        ("R021", "Pupils", 4, "Date of birth", "D4")
+    ]
     assert report.issues[0].severity == "query"
-    assert report.issues[0].message == ("The date of birth makes the pupil over compulsory school age on the first "
-                                        "day of term, and they have no EHC plan. Check the date of birth and SEN "
-                                        "provision.")
+    assert report.issues[0].message == (
+        "The date of birth makes the pupil over compulsory school age on the first "
+        "day of term, and they have no EHC plan. Check the date of birth and SEN "
+        "provision."
+    )
 
 
 def test_r022_end_before_start_and_start_after_term():
@@ -336,13 +373,17 @@ def test_r021_over_compulsory_school_age_is_judged_on_the_first_day_of_term():
 
     b = provider_return()
     # Turned 16 on 15/08/2024: compulsory school age ended on Friday 28/06/2024: over it on 01/09/2024.
-    over = b.add_row("Pupils", pupil(upn=make_upn(45), date_of_birth=date(2008, 8, 15), nc_year=12, sen="K",
-                                     sexual_orientation="Not asked"))
+    over = b.add_row(
+        "Pupils",
+        pupil(upn=make_upn(45), date_of_birth=date(2008, 8, 15), nc_year=12, sen="K", sexual_orientation="Not asked"),
+    )
     # Turns 16 on 15/09/2024, in Year 11: of compulsory school age until Friday 27/06/2025.
     b.add_row("Pupils", pupil(upn=make_upn(46), date_of_birth=date(2008, 9, 15), nc_year=11, sen="N"))
     # Over it, but with an EHC plan: no query.
-    b.add_row("Pupils", pupil(upn=make_upn(47), date_of_birth=date(2008, 8, 15), nc_year=12, sen="E",
-                                sexual_orientation="Not asked"))
+    b.add_row(
+        "Pupils",
+        pupil(upn=make_upn(47), date_of_birth=date(2008, 8, 15), nc_year=12, sen="E", sexual_orientation="Not asked"),
+    )
     report = check(b)
     assert [(f.code, f.row, f.severity) for f in report.issues] == [("R021", over, "query")]
     assert report.issues[0].message == R021.say("over-school-age")

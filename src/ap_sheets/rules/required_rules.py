@@ -4,6 +4,7 @@ Every column the specification marks required is checked by the engine (a Pander
 not-null check over every return at once). Values needed only in some cases are declared
 here too, each with the condition and its own words.
 """
+
 from __future__ import annotations
 
 from ..spec import ERROR, Kind
@@ -13,17 +14,20 @@ from .common import rows
 from .declare import rule
 
 R003 = rule(
-    "R003", ERROR, "any", title="A required value is missing",
+    "R003",
+    ERROR,
+    "any",
+    title="A required value is missing",
     messages={
         "default": "{header} is missing. Please fill it in.",
         "ofsted_report_date": "Ofsted report date is missing. Give the date of the report that made the "
-                              "judgement, or choose 'Not inspected'.",
+        "judgement, or choose 'Not inspected'.",
         "sexual_orientation": "Sexual orientation is missing. It is needed for pupils aged 16 and over; choose "
-                              "'Not asked' or 'Prefer not to say' if that is the answer.",
+        "'Not asked' or 'Prefer not to say' if that is the answer.",
         "commissioner_urn": "Commissioner URN is missing. When a school placed the pupil, give the school's "
-                            "6-digit URN.",
+        "6-digit URN.",
         "provider_urn": "Provider URN is missing. For a registered provider, give its 6-digit URN (find it on "
-                        "Get Information about Schools).",
+        "Get Information about Schools).",
     },
 )
 
@@ -40,11 +44,16 @@ def ofsted_report_date_when_judged(ret):
 @R003.check(Kind.PROVIDER_RETURN, "Pupils")
 def pupil_values_needed_sometimes(ret):
     """Sexual orientation at 16 and over (at the start of term); the URN of a commissioning school."""
-    for idx, r in rows(ret.frame("Pupils"), "date_of_birth", "sexual_orientation", "commissioner_type",
-                       "commissioner_urn"):
+    for idx, r in rows(
+        ret.frame("Pupils"), "date_of_birth", "sexual_orientation", "commissioner_type", "commissioner_urn"
+    ):
         born = r["date_of_birth"]
-        if (ret.term is not None and is_date(born) and age_on(born, ret.term.start) >= 16
-                and r["sexual_orientation"] is None):
+        if (
+            ret.term is not None
+            and is_date(born)
+            and age_on(born, ret.term.start) >= 16
+            and r["sexual_orientation"] is None
+        ):
             yield R003.hit(idx, "sexual_orientation", "sexual_orientation")
         if r["commissioner_type"] == "School" and r["commissioner_urn"] is None:
             yield R003.hit(idx, "commissioner_urn", "commissioner_urn")
@@ -60,6 +69,7 @@ def provider_urn_for_registered(ret):
 # ---- Tests -------------------------------------------------------------------------------------
 # Run by pytest. Each starts from a clean return built in memory (`ap_sheets.testing`), changes
 # what a user gets wrong, and asserts the exact findings and their messages.
+
 
 def test_r003_required_value_missing():
     from ap_sheets.testing import found, provider_return, said
@@ -79,14 +89,27 @@ def test_r003_conditional_values():
     r = b.set("Provider", "ofsted_report_date", None)  # judged Good
     assert [(f.code, f.sheet, f.row, f.column, f.cell, f.message) for f in check(b).issues] == [
         ("R003", "Provider", r, "Ofsted report date", f"B{r}", R003.messages["ofsted_report_date"]),
-        ("R003", "Pupils", 2, "Commissioner URN", b.cell("Pupils", 2, "commissioner_urn"),
-         "Commissioner URN is missing. When a school placed the pupil, give the school's 6-digit URN."),
-        ("R003", "Pupils", 4, "Sexual orientation", b.cell("Pupils", 4, "sexual_orientation"),
-         "Sexual orientation is missing. It is needed for pupils aged 16 and over; choose 'Not asked' or "
-         "'Prefer not to say' if that is the answer."),
+        (
+            "R003",
+            "Pupils",
+            2,
+            "Commissioner URN",
+            b.cell("Pupils", 2, "commissioner_urn"),
+            "Commissioner URN is missing. When a school placed the pupil, give the school's 6-digit URN.",
+        ),
+        (
+            "R003",
+            "Pupils",
+            4,
+            "Sexual orientation",
+            b.cell("Pupils", 4, "sexual_orientation"),
+            "Sexual orientation is missing. It is needed for pupils aged 16 and over; choose 'Not asked' or "
+            "'Prefer not to say' if that is the answer.",
+        ),
     ]
-    assert R003.messages["ofsted_report_date"] == ("Ofsted report date is missing. Give the date of the report "
-                                                   "that made the judgement, or choose 'Not inspected'.")
+    assert R003.messages["ofsted_report_date"] == (
+        "Ofsted report date is missing. Give the date of the report that made the judgement, or choose 'Not inspected'."
+    )
 
 
 def test_r003_sexual_orientation_may_be_blank_under_16():
@@ -103,8 +126,10 @@ def test_r003_provider_urn_for_registered_provider():
     b = school_log()
     b.set_cell("Placements", 2, "provider_urn", None)
     assert found(b) == [("R003", "Placements", 2, "Provider URN", b.cell("Placements", 2, "provider_urn"))]
-    assert said(b) == ["Provider URN is missing. For a registered provider, give its 6-digit URN (find it on Get "
-                       "Information about Schools)."]
+    assert said(b) == [
+        "Provider URN is missing. For a registered provider, give its 6-digit URN (find it on Get "
+        "Information about Schools)."
+    ]
 
 
 def test_r003_blank_rows_inside_and_after_the_table_are_not_records():

@@ -7,6 +7,7 @@ that could not be read is still the user's own text, so a message can show what 
 A personal value (UPN, name, date of birth, postcode ... as `privacy.TREATMENTS` declares)
 is never shown in a message: the finding's cell and `value` say which it is.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,17 +32,23 @@ def value_fields(column: Column, value) -> dict:
     (`shown`), and `what` ("'x' in Header", or just the header for a personal value)."""
     personal = column.key in PERSONAL_KEYS
     shown = f"'{display_value(value)}'"
-    return {"header": column.header, "shown": shown,
-            "what": column.header if personal else f"{shown} in {column.header}",
-            "this": "This value" if personal else shown}
+    return {
+        "header": column.header,
+        "shown": shown,
+        "what": column.header if personal else f"{shown} in {column.header}",
+        "this": "This value" if personal else shown,
+    }
 
 
 R001 = rule(
-    "R001", ERROR, "any", title="A value is not of its column's type (date, whole number, Y/N)",
+    "R001",
+    ERROR,
+    "any",
+    title="A value is not of its column's type (date, whole number, Y/N)",
     messages={
         "date": "{what} is not a date. Type it as a date, day first, e.g. 15/09/2024.",
         "impossible-date": "{what} is not a real date: check the day and month (day first, e.g. 15/09/2024). "
-                           "US order (month first) is never used.",
+        "US order (month first) is never used.",
         "whole": "{what} is not a whole number of 0 or more (0, 1, 2 ...).",
         "number": "{what} is not a number of 0 or more.",
         "percent": "{what} is not a percentage between 0% and 100%.",
@@ -49,12 +56,12 @@ R001 = rule(
         "urn": "{what} is not a URN: 6 digits, e.g. 102345.",
         "academic-year": "{what} is not an academic year like 2024/25.",
         "excel-error": "{header} shows the Excel error {error}, not a value: the cell holds a formula or link that "
-                       "did not work. Type the value itself into the cell (or fix the formula), save, and send it "
-                       "again.",
+        "did not work. Type the value itself into the cell (or fix the formula), save, and send it "
+        "again.",
         "unreadable-cell": "{header}: this cell could not be read (the program that saved the file wrote something "
-                           "that is not a value). Type the value into the cell again, save, and send it again.",
+        "that is not a value). Type the value into the cell again, save, and send it again.",
         "cut": "Cell {cell} holds {length:,} characters, more than an Excel cell can hold ({limit:,}); only the "
-               "first {limit:,} were read. Shorten it.",
+        "first {limit:,} were read. Shorten it.",
     },
 )
 
@@ -74,13 +81,19 @@ R001.value_check(lambda v: is_num(v) and v >= 0, types=[T.NUMBER], message="numb
 R001.value_check(lambda v: is_num(v) and 0 <= v <= 100, types=[T.PERCENT], message="percent", fields=value_fields)
 R001.value_check(lambda v: v in ("Y", "N"), types=[T.YN], message="yn", fields=value_fields)
 R001.value_check(lambda v: isinstance(v, str) and is_urn(v), types=[T.URN], message="urn", fields=value_fields)
-R001.value_check(lambda v: isinstance(v, str) and is_academic_year(v), types=[T.ACADEMIC_YEAR],
-                 message="academic-year", fields=value_fields)
+R001.value_check(
+    lambda v: isinstance(v, str) and is_academic_year(v),
+    types=[T.ACADEMIC_YEAR],
+    message="academic-year",
+    fields=value_fields,
+)
 
 
-R001.cell_check((ExcelError, UnreadableCell),
-                message=lambda column, value: "excel-error" if isinstance(value, ExcelError) else "unreadable-cell",
-                fields=lambda column, value: {"header": column.header, "error": str(value)})
+R001.cell_check(
+    (ExcelError, UnreadableCell),
+    message=lambda column, value: "excel-error" if isinstance(value, ExcelError) else "unreadable-cell",
+    fields=lambda column, value: {"header": column.header, "error": str(value)},
+)
 
 
 @R001.check(None, None)
@@ -88,12 +101,23 @@ def text_cut_to_the_cell_limit(ret):
     """Text longer than an Excel cell holds was cut when the workbook was read."""
     for cut in ret.cut:
         cell = cell_ref(cut.row, cut.column)
-        yield R001.hit(None, None, "cut", value=cut.sample, at={"sheet": cut.sheet, "row": cut.row, "cell": cell},
-                       cell=cell, length=cut.length, limit=LIMITS.cell_text)
+        yield R001.hit(
+            None,
+            None,
+            "cut",
+            value=cut.sample,
+            at={"sheet": cut.sheet, "row": cut.row, "cell": cell},
+            cell=cell,
+            length=cut.length,
+            limit=LIMITS.cell_text,
+        )
 
 
 R002 = rule(
-    "R002", ERROR, "any", title="A value is not in its code list",
+    "R002",
+    ERROR,
+    "any",
+    title="A value is not in its code list",
     message="{this} is not one of the codes for {header}.{choices}",
 )
 
@@ -101,8 +125,11 @@ R002 = rule(
 def _code_fields(column: Column, value) -> dict:
     assert column.codes is not None
     options = column.codes.codes
-    choices = (f" Choose one of: {', '.join(column.codes.dropdown())}." if len(options) <= 10
-               else " Choose one from the dropdown list.")
+    choices = (
+        f" Choose one of: {', '.join(column.codes.dropdown())}."
+        if len(options) <= 10
+        else " Choose one from the dropdown list."
+    )
     return {**value_fields(column, value), "choices": choices}
 
 
@@ -115,21 +142,32 @@ def _in_code_list(column: Column):
 R002.value_check(predicate_for=_in_code_list, types=[T.CODE], fields=_code_fields)
 
 R010 = rule(
-    "R010", ERROR, "UPN", title="UPN is not valid (format or check letter)",
+    "R010",
+    ERROR,
+    "UPN",
+    title="UPN is not valid (format or check letter)",
     message="The UPN {problem}: check it against the pupil's school record.",
 )
-R010.value_check(lambda v: isinstance(v, str) and upn_problem(v) is None, types=[T.UPN],
-                 fields=lambda column, value: {
-                     "problem": upn_problem(value) if isinstance(value, str) else "is not a UPN"})
+R010.value_check(
+    lambda v: isinstance(v, str) and upn_problem(v) is None,
+    types=[T.UPN],
+    fields=lambda column, value: {"problem": upn_problem(value) if isinstance(value, str) else "is not a UPN"},
+)
 
 R012 = rule(
-    "R012", ERROR, "Postcode", title="Not a valid UK postcode",
+    "R012",
+    ERROR,
+    "Postcode",
+    title="Not a valid UK postcode",
     message="The postcode is not a valid UK postcode. Check it against the pupil's address (e.g. UB8 1UW).",
 )
 R012.value_check(lambda v: isinstance(v, str) and is_postcode(v), types=[T.POSTCODE])
 
 R013 = rule(
-    "R013", ERROR, "Contact email", title="Not a valid email address",
+    "R013",
+    ERROR,
+    "Contact email",
+    title="Not a valid email address",
     message="{shown} is not a valid email address. Check it (e.g. name@provider.org.uk).",
 )
 R013.value_check(lambda v: isinstance(v, str) and is_email(v), types=[T.EMAIL], fields=value_fields)
@@ -140,6 +178,7 @@ R013.value_check(lambda v: isinstance(v, str) and is_email(v), types=[T.EMAIL], 
 # what a user gets wrong, and asserts the exact findings (code, sheet, row, column, cell) and their
 # messages. How typed values are read (text dates, codes in any case, stray spaces) is tested here:
 # it decides what a value is.
+
 
 def test_r001_text_dates_in_uk_order_are_read():
     from ap_sheets.testing import found, provider_return
@@ -153,8 +192,10 @@ def test_r001_text_dates_in_uk_order_are_read():
 def test_r001_unreadable_dates():
     from ap_sheets.testing import found, provider_return, said
 
-    not_real = ("Date of birth is not a real date: check the day and month (day first, e.g. 15/09/2024). US order "
-                "(month first) is never used.")
+    not_real = (
+        "Date of birth is not a real date: check the day and month (day first, e.g. 15/09/2024). US order "
+        "(month first) is never used."
+    )
     not_a_date = "Date of birth is not a date. Type it as a date, day first, e.g. 15/09/2024."
     for typed, message in [("31/02/2011", not_real), ("next Tuesday", not_a_date), ("03/31/2011", not_real)]:
         b = provider_return()
@@ -170,9 +211,12 @@ def test_r001_impossible_date_says_so():
     b.set_cell("Pupils", 2, "start_date", "31/02/2024")
     report = check(b)
     assert [(f.code, f.row, f.column, f.cell) for f in report.issues] == [
-        ("R001", 2, "Start date", b.cell("Pupils", 2, "start_date"))]
-    assert report.issues[0].message == ("'31/02/2024' in Start date is not a real date: check the day and month "
-                                        "(day first, e.g. 15/09/2024). US order (month first) is never used.")
+        ("R001", 2, "Start date", b.cell("Pupils", 2, "start_date"))
+    ]
+    assert report.issues[0].message == (
+        "'31/02/2024' in Start date is not a real date: check the day and month "
+        "(day first, e.g. 15/09/2024). US order (month first) is never used."
+    )
 
 
 def test_r001_whole_number_and_yes_no():
@@ -185,8 +229,10 @@ def test_r001_whole_number_and_yes_no():
         ("R001", "Pupils", 2, "Qualifications entered", b.cell("Pupils", 2, "quals_entered")),
         ("R001", "Pupils", 3, "Looked after", b.cell("Pupils", 3, "looked_after")),
     ]
-    assert said(b) == ["'two' in Qualifications entered is not a whole number of 0 or more (0, 1, 2 ...).",
-                       "Looked after is not Y or N."]  # a sensitive value is not repeated
+    assert said(b) == [
+        "'two' in Qualifications entered is not a whole number of 0 or more (0, 1, 2 ...).",
+        "Looked after is not Y or N.",
+    ]  # a sensitive value is not repeated
 
 
 def test_r001_on_the_provider_form():
@@ -195,8 +241,9 @@ def test_r001_on_the_provider_form():
     b = provider_return()
     r = b.set("Provider", "date_completed", "sometime in January")
     assert found(b) == [("R001", "Provider", r, "Date completed", f"B{r}")]
-    assert said(b) == ["'sometime in January' in Date completed is not a date. Type it as a date, day first, "
-                       "e.g. 15/09/2024."]
+    assert said(b) == [
+        "'sometime in January' in Date completed is not a date. Type it as a date, day first, e.g. 15/09/2024."
+    ]
 
 
 def test_r002_wrong_code():
@@ -206,7 +253,8 @@ def test_r002_wrong_code():
     b.set_cell("Pupils", 4, "placement_reason", "Naughty")
     report = check(b)
     assert [(f.code, f.sheet, f.row, f.column, f.cell) for f in report.issues] == [
-        ("R002", "Pupils", 4, "Placement reason", b.cell("Pupils", 4, "placement_reason"))]
+        ("R002", "Pupils", 4, "Placement reason", b.cell("Pupils", 4, "placement_reason"))
+    ]
     assert report.issues[0].message.startswith("'Naughty' is not one of the codes for Placement reason. Choose ")
     assert report.issues[0].value == "Naughty"
 
@@ -279,8 +327,7 @@ def test_r012_postcode():
     b.set_cell("Pupils", 2, "postcode", "HA4 0EY")
     b.set_cell("Pupils", 3, "postcode", "UB3 4Q")
     assert found(b) == [("R012", "Pupils", 3, "Postcode", "I3")]
-    assert said(b) == ["The postcode is not a valid UK postcode. Check it against the pupil's address "
-                       "(e.g. UB8 1UW)."]
+    assert said(b) == ["The postcode is not a valid UK postcode. Check it against the pupil's address (e.g. UB8 1UW)."]
 
 
 def test_r012_postcode_without_space_and_lower_case_is_fine():
@@ -297,8 +344,7 @@ def test_r013_email():
     b = provider_return()
     r = b.set("Provider", "contact_email", "sam.patel@brightfutures")
     assert found(b) == [("R013", "Provider", r, "Contact email", f"B{r}")]
-    assert said(b) == ["'sam.patel@brightfutures' is not a valid email address. Check it "
-                       "(e.g. name@provider.org.uk)."]
+    assert said(b) == ["'sam.patel@brightfutures' is not a valid email address. Check it (e.g. name@provider.org.uk)."]
 
 
 def test_r001_text_longer_than_a_cell_holds():
@@ -309,6 +355,9 @@ def test_r001_text_longer_than_a_cell_holds():
     b.cut.append(CutText("Pupils", 3, 35, 40_000, "Mentoring weekly"))  # what the reader says it cut
     report = check(b)
     assert [(f.code, f.sheet, f.row, f.column, f.cell, f.value) for f in report.issues] == [
-        ("R001", "Pupils", 3, None, "AI3", "Mentoring weekly")]
-    assert report.issues[0].message == ("Cell AI3 holds 40,000 characters, more than an Excel cell can hold "
-                                        "(32,767); only the first 32,767 were read. Shorten it.")
+        ("R001", "Pupils", 3, None, "AI3", "Mentoring weekly")
+    ]
+    assert report.issues[0].message == (
+        "Cell AI3 holds 40,000 characters, more than an Excel cell can hold "
+        "(32,767); only the first 32,767 were read. Shorten it."
+    )

@@ -14,11 +14,19 @@ One job a module:
 
 Everything callers use is importable from `ap_sheets.safety` itself.
 """
+
 from __future__ import annotations
 
 from .filetype import OLE_MAGIC, ZIP_MAGICS, sniff
 from .limits import LIMITS, MB, Deadline, Limits
-from .macros import EARLIER_TEMPLATE_DIGESTS, TEMPLATE_VBA, councils_vba_digests, normalise_vba, template_vba_digest, vba_digest
+from .macros import (
+    EARLIER_TEMPLATE_DIGESTS,
+    TEMPLATE_VBA,
+    councils_vba_digests,
+    normalise_vba,
+    template_vba_digest,
+    vba_digest,
+)
 from .preflight import Inspection, inspect, load_bytes
 from .refusals import REASONS, SAVE_AGAIN, SAVE_AS_XLSM, SEND_WORKBOOK, Refused, refuse
 from .relationships import WORKBOOK_PART
@@ -27,10 +35,34 @@ from .xmlscan import SheetExtent
 from .zipparts import zlib_error
 
 __all__ = [
-    "EARLIER_TEMPLATE_DIGESTS", "LIMITS", "MB", "OLE_MAGIC", "REASONS", "SAVE_AGAIN", "SAVE_AS_XLSM",
-    "SEND_WORKBOOK", "TEMPLATE_VBA", "WORKBOOK_PART", "ZIP_MAGICS",
-    "Deadline", "Inspection", "Limits", "Refused", "SheetExtent", "VbaError", "VbaModule",
-    "councils_vba_digests", "inspect", "load_bytes",
-    "normalise_vba", "read_vba_dir", "refuse", "sniff", "template_vba_digest",
-    "vba_decompress", "vba_digest", "vba_modules", "zlib_error",
+    "EARLIER_TEMPLATE_DIGESTS",
+    "LIMITS",
+    "MB",
+    "OLE_MAGIC",
+    "REASONS",
+    "SAVE_AGAIN",
+    "SAVE_AS_XLSM",
+    "SEND_WORKBOOK",
+    "TEMPLATE_VBA",
+    "WORKBOOK_PART",
+    "ZIP_MAGICS",
+    "Deadline",
+    "Inspection",
+    "Limits",
+    "Refused",
+    "SheetExtent",
+    "VbaError",
+    "VbaModule",
+    "councils_vba_digests",
+    "inspect",
+    "load_bytes",
+    "normalise_vba",
+    "read_vba_dir",
+    "refuse",
+    "sniff",
+    "template_vba_digest",
+    "vba_decompress",
+    "vba_digest",
+    "vba_modules",
+    "zlib_error",
 ]

@@ -1,4 +1,5 @@
 """What a file really is, from its content (never its name), and the refusal for anything not a workbook."""
+
 from __future__ import annotations
 
 import io
@@ -8,8 +9,13 @@ from .refusals import Refused, refuse
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _IMAGES = {
-    b"\x89PNG\r\n\x1a\n": "a PNG image", b"\xff\xd8\xff": "a JPEG photo", b"GIF87a": "a GIF image",
-    b"GIF89a": "a GIF image", b"BM": "a bitmap image", b"II*\x00": "a TIFF image", b"MM\x00*": "a TIFF image",
+    b"\x89PNG\r\n\x1a\n": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG photo",
+    b"GIF87a": "a GIF image",
+    b"GIF89a": "a GIF image",
+    b"BM": "a bitmap image",
+    b"II*\x00": "a TIFF image",
+    b"MM\x00*": "a TIFF image",
 }
 _ARCHIVES = {b"Rar!\x1a\x07": "RAR", b"7z\xbc\xaf\x27\x1c": "7-Zip", b"\x1f\x8b": "gzip"}
 
@@ -53,8 +59,9 @@ def _sniff_text(head: bytes) -> str:
     if not text.strip() or printable < 0.95 * len(text):
         return "unknown"
     start = text.lstrip().lower()[:2000]
-    if ("<?mso-application" in start and "excel.sheet" in start) or \
-            "urn:schemas-microsoft-com:office:spreadsheet" in start:
+    if (
+        "<?mso-application" in start and "excel.sheet" in start
+    ) or "urn:schemas-microsoft-com:office:spreadsheet" in start:
         return "xml2003"
     if start.startswith(("<!doctype html", "<html", "<table", "<meta")) or "<html" in start:
         return "html"
@@ -81,9 +88,11 @@ def _ole_refusal(data: bytes) -> Refused:
     try:
         import olefile
     except ImportError:  # without olefile: the stream names, as stored (UTF-16), are enough to tell
-        names = {n.casefold() for n in ("EncryptionInfo", "EncryptedPackage", "Workbook", "Book",
-                                        "WordDocument", "PowerPoint Document")
-                 if (n + "\x00").encode("utf-16-le") in data}
+        names = {
+            n.casefold()
+            for n in ("EncryptionInfo", "EncryptedPackage", "Workbook", "Book", "WordDocument", "PowerPoint Document")
+            if (n + "\x00").encode("utf-16-le") in data
+        }
     else:
         try:
             ole = olefile.OleFileIO(io.BytesIO(data))

@@ -1,4 +1,5 @@
 """Every limit ap-sheets puts on a file, how a size reads in a message, and the clock for one file."""
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """The digest of a workbook's macros, and of the council's template's (rule R060 compares them)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -26,8 +27,12 @@ def normalise_vba(code: str) -> str:
     return "\n".join(ln for ln in lines if ln and not _NOT_CODE.match(ln))
 
 
-def vba_digest(vba: bytes | None, macro_sheets: dict[str, bytes] | None = None,
-               oversized: bool = False, limits: Limits | None = None) -> str | None:
+def vba_digest(
+    vba: bytes | None,
+    macro_sheets: dict[str, bytes] | None = None,
+    oversized: bool = False,
+    limits: Limits | None = None,
+) -> str | None:
     """A digest of a workbook's macros, or None if it has none.
 
     Over the normalised source of every module that has code (an empty module, like the one

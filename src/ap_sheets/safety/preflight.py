@@ -26,6 +26,7 @@ This module runs the steps in order; each step lives in its own module: `filetyp
 (what a file is), `zipparts` (the zip directory and bounded reads), `relationships`
 (which part is which sheet) and `xmlscan` (the bounded XML pass).
 """
+
 from __future__ import annotations
 
 import io
@@ -39,7 +40,7 @@ from pathlib import Path, PurePosixPath
 from .filetype import refusal_for, sniff
 from .limits import LIMITS, Deadline, Limits, size_text
 from .refusals import refuse
-from .relationships import WORKBOOK_PART, find_sheet_parts, find_workbook_part, any_total_row, table_totals, uses_1904
+from .relationships import WORKBOOK_PART, any_total_row, find_sheet_parts, find_workbook_part, table_totals, uses_1904
 from .xmlscan import SheetExtent
 from .zipparts import check_directory, read_part, scan_part
 
@@ -164,8 +165,9 @@ def _inspect_zip(data: bytes, limits: Limits, deadline: Deadline) -> Inspection:
         patched = {e.part: e.patches for e in extents.values() if e.patches}
         if patched:  # cells the reader cannot read are hidden from it, in a copy made in memory
             data = _patched_copy(zf, patched, limits)
-        result = Inspection(data=data, sheets={e.name: e for e in extents.values()},
-                            date1904=uses_1904(zf, workbook_part, limits))
+        result = Inspection(
+            data=data, sheets={e.name: e for e in extents.values()}, date1904=uses_1904(zf, workbook_part, limits)
+        )
         for info in infos:
             low = info.filename.casefold()
             if PurePosixPath(low).name == "vbaproject.bin":

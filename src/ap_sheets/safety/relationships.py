@@ -1,5 +1,6 @@
 """Which part of the zip is the workbook, and which part holds each sheet, from the package's
 relationships (read small, with DTDs refused), so the sheet checked is the sheet the reader reads."""
+
 from __future__ import annotations
 
 import re
@@ -112,15 +113,18 @@ def uses_1904(zf: zipfile.ZipFile, workbook: str, limits: Limits) -> bool:
 
 def any_total_row(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> bool:
     """Whether any table in the workbook has a Total Row (most have none: nothing more to read)."""
-    return any(_TOTALS.search(read_part(zf, n, limits.part_bytes)) for n in names
-               if n.casefold().startswith("xl/tables/") and n.casefold().endswith(".xml"))
+    return any(
+        _TOTALS.search(read_part(zf, n, limits.part_bytes))
+        for n in names
+        if n.casefold().startswith("xl/tables/") and n.casefold().endswith(".xml")
+    )
 
 
 def _cell(ref: str) -> tuple[int, int] | None:
     from .xmlscan import column_number
 
     letters = ref.rstrip("0123456789").lstrip("$")
-    digits = ref[len(ref.rstrip("0123456789")):]
+    digits = ref[len(ref.rstrip("0123456789")) :]
     if not letters.isalpha() or not digits or len(digits) > 7 or len(letters) > 3:
         return None
     return int(digits), column_number(letters)

@@ -3,6 +3,7 @@
 olefile reads the container; the decompression is ours so that a bomb in a module stream is
 refused by budget instead of inflated.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,14 +37,14 @@ def vba_decompress(buf: bytes, budget: int) -> bytes:
         pos += 2
         start = len(out)
         if not compressed:
-            out += buf[pos:pos + 4096]
+            out += buf[pos : pos + 4096]
             pos += 4096
         else:
             while pos < chunk_end:
                 flags = buf[pos]
                 pos += 1
                 if flags == 0 and pos + 8 <= chunk_end:  # eight literal bytes: copy them at once
-                    out += buf[pos:pos + 8]
+                    out += buf[pos : pos + 8]
                     pos += 8
                     continue
                 for bit in range(8):
@@ -64,7 +65,7 @@ def vba_decompress(buf: bytes, budget: int) -> bytes:
                     if src < start:
                         raise VbaError("copy token points before the chunk")
                     if offset >= length:
-                        out += out[src:src + length]
+                        out += out[src : src + length]
                     else:
                         for i in range(length):
                             out.append(out[src + i])
@@ -128,7 +129,7 @@ def read_vba_dir(ole, limits: Limits | None = None) -> tuple[str, list[VbaModule
         pos += 6
         if rid == 0x0009:  # PROJECTVERSION: its "size" is a reserved 4; the record holds 6 bytes
             size = 6
-        body = d[pos:pos + size]
+        body = d[pos : pos + size]
         pos += size
         if rid == 0x0003 and len(body) >= 2:  # PROJECTCODEPAGE
             codepage = struct.unpack_from("<H", body)[0]
@@ -147,7 +148,7 @@ def read_vba_dir(ole, limits: Limits | None = None) -> tuple[str, list[VbaModule
     modules = []
     for m in found:
         names = [n for n in (m.get("stream_u"), m.get("stream"), m.get("name")) if n]
-        path = next((prefix + [n] for n in names if ole.exists("/".join(prefix + [n]))), None)
+        path = next(([*prefix, n] for n in names if ole.exists("/".join([*prefix, n]))), None)
         if path is None:
             raise VbaError(f"module {m.get('name')} has no stream")
         modules.append(VbaModule(m.get("name", "?"), path, m.get("offset", 0)))
@@ -173,7 +174,7 @@ def vba_modules(vba: bytes, limits: Limits | None = None) -> dict[str, str]:
         out: dict[str, str] = {}
         left = limits.vba_source_bytes
         for m in modules:
-            raw = _stream(ole, m.stream)[m.offset:]
+            raw = _stream(ole, m.stream)[m.offset :]
             source = _decompress_cached(raw, left) if raw else b""
             left -= len(source)
             out[m.name] = source.decode(codec, "replace")

@@ -1,5 +1,6 @@
 """The bounded XML scanner: every XML part streamed through expat with no DTD allowed, and,
 for a worksheet, where its values really are (so a stray value far out is found from the XML)."""
+
 from __future__ import annotations
 
 import re
@@ -47,8 +48,18 @@ def short_error(exc: Exception) -> str:
 READER_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!"})
 # Every error value Excel shows. Anything else in an error cell (Gnumeric writes its own) is
 # an unreadable cell: its text is never shown, since it could be anything.
-EXCEL_ERRORS = READER_ERRORS | {"#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!", "#CONNECT!", "#BUSY!",
-                                "#PYTHON!", "#GETTING_DATA", "#EXTERNAL!"}
+EXCEL_ERRORS = READER_ERRORS | {
+    "#SPILL!",
+    "#CALC!",
+    "#FIELD!",
+    "#BLOCKED!",
+    "#UNKNOWN!",
+    "#CONNECT!",
+    "#BUSY!",
+    "#PYTHON!",
+    "#GETTING_DATA",
+    "#EXTERNAL!",
+}
 # A number as the reader parses one (no spaces, no thousands separators).
 NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
 _SST_INDEX = re.compile(r"[0-9]{1,9}")  # a shared-string index; the reader reads anything else as 0
@@ -102,11 +113,11 @@ def locate_values(data: bytes, extent: SheetExtent, limits: Limits, deadline: De
     scanner.close()
 
 
-_ESSENTIAL = re.compile(r"^(\[content_types\]\.xml|_rels/\.rels|xl/[^/]+\.xml|xl/_rels/[^/]+\.rels|"
-                        r"xl/worksheets/[^/]+\.xml)$")
+_ESSENTIAL = re.compile(
+    r"^(\[content_types\]\.xml|_rels/\.rels|xl/[^/]+\.xml|xl/_rels/[^/]+\.rels|"
+    r"xl/worksheets/[^/]+\.xml)$"
+)
 _REF = re.compile(r"^([A-Za-z]{1,3})([0-9]{1,7})$")
-
-
 
 
 class _Dtd(Exception):
@@ -243,8 +254,7 @@ class XmlScan:
             if kind != "e" and row <= self.limits.rows and col <= self.limits.columns:
                 self.extent.unreadable.add((row, col))
             end = self.parser.CurrentByteIndex
-            self.extent.patches.append((self.start_at, end, f'<{self.qname} r="{column_letters(col)}{row}"/>'
-                                        .encode()))
+            self.extent.patches.append((self.start_at, end, f'<{self.qname} r="{column_letters(col)}{row}"/>'.encode()))
 
     # --- feeding ---
     def feed(self, chunk: bytes):
@@ -277,4 +287,3 @@ class XmlScan:
         # Parts the reader never parses (drawings, VML: often not well-formed from Excel itself)
         # are only held to the no-DTD rule, which the head check above covers.
         self.failed = str(exc)
-

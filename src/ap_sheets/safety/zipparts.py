@@ -1,12 +1,13 @@
 """A workbook's zip, read within the limits: the directory checked before anything is inflated
 (zip bombs), whole parts read with a cap, and XML parts searched for DTDs."""
+
 from __future__ import annotations
 
 import re
 import zipfile
 
 from .limits import Deadline, Limits, size_text
-from .refusals import Refused, refuse
+from .refusals import refuse
 from .xmlscan import DTD, SheetExtent, XmlScan, locate_values
 
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -111,8 +112,9 @@ def zlib_error():
     return zlib.error
 
 
-def scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, extent: SheetExtent | None,
-              limits: Limits, deadline: Deadline) -> int:
+def scan_part(
+    zf: zipfile.ZipFile, info: zipfile.ZipInfo, extent: SheetExtent | None, limits: Limits, deadline: Deadline
+) -> int:
     """Inflate one part, bounded; returns the bytes it counts for.
 
     XML parts are refused if they hold a DOCTYPE or ENTITY declaration; worksheets are

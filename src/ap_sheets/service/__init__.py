@@ -12,6 +12,7 @@ request body within the size and time limits), `limits` (limits, rate limiter, t
 concurrent checks), `downloads` (marked copies in memory), `keys` (the keys file), `pages`
 (the HTML).
 """
+
 from __future__ import annotations
 
 from .limits import ServiceLimits
@@ -31,8 +32,17 @@ def run(app, host: str = "127.0.0.1", port: int = 8000) -> None:
     127.0.0.1), short keep-alive, and a cap on open connections."""
     import uvicorn
 
-    uvicorn.run(app, host=host, port=port, access_log=False, server_header=False, proxy_headers=True,
-                timeout_keep_alive=5, limit_concurrency=200, log_level="info")
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        server_header=False,
+        proxy_headers=True,
+        timeout_keep_alive=5,
+        limit_concurrency=200,
+        log_level="info",
+    )
 
 
 __all__ = ["ServiceLimits", "create_app", "run"]

@@ -1,6 +1,7 @@
 """The web application: routes, headers, limits. Thin over the library: the checks are
 `validate.check_file`, the marked copy `feedback.write_feedback`, the buttons' handlers
 `excel.validate_book` / `excel.summary_book` (all run in a child process, `worker`)."""
+
 from __future__ import annotations
 
 import logging
@@ -26,8 +27,9 @@ from .receive import BadRequest, TooBig, TooSlow, receive_body, receive_file
 
 log = logging.getLogger("ap_sheets.service")
 
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
-       "frame-ancestors 'none'; base-uri 'none'")
+CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
 HEADERS = [
     (b"content-security-policy", CSP.encode()),
     (b"x-content-type-options", b"nosniff"),
@@ -38,15 +40,21 @@ HEADERS = [
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), interest-cohort=()"),
 ]
 ROUTES = {"/", "/check", "/healthz", "/assets/app.css", "/xlwings/validate", "/xlwings/summary"}
-MEDIA = {".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
-         ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-UNAUTHORISED = ("The council's checking service did not accept this workbook's key. Ask the council's AP "
-                "team for a new copy of the workbook, or check your return on the council's checking web page.")
+MEDIA = {
+    ".xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+UNAUTHORISED = (
+    "The council's checking service did not accept this workbook's key. Ask the council's AP "
+    "team for a new copy of the workbook, or check your return on the council's checking web page."
+)
 BUSY = "The checking service is busy. Please wait a minute and try again."
 TOO_MANY = "You have sent a lot of checks in a short time. Please wait a minute and try again."
 TOO_SLOW = "The upload took too long to arrive, so it was stopped. Please try again."
-FAILED = ("Sorry: the checking service could not finish with this workbook. Save it, and try again; if this "
-          "keeps happening, send the workbook to the council's AP team as it is.")
+FAILED = (
+    "Sorry: the checking service could not finish with this workbook. Save it, and try again; if this "
+    "keeps happening, send the workbook to the council's AP team as it is."
+)
 
 
 class SecurityHeaders:
@@ -66,20 +74,23 @@ class SecurityHeaders:
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
                 status["code"] = message["status"]
-                headers = [(k, v) for k, v in message.get("headers", [])
-                           if k.lower() not in (b"cache-control", b"server")]
+                headers = [
+                    (k, v) for k, v in message.get("headers", []) if k.lower() not in (b"cache-control", b"server")
+                ]
                 cache = b"public, max-age=3600" if path.startswith("/assets/") else b"no-store"
-                headers += HEADERS + [(b"cache-control", cache)]
+                headers += [*HEADERS, (b"cache-control", cache)]
                 message = {**message, "headers": headers}
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
-            shown = ("/download/<token>" if path.startswith("/download/")
-                     else path if path in ROUTES else "<other address>")  # nothing a client made up
-            log.info("%s %s %s %.0f ms", scope.get("method"), shown, status["code"],
-                     (time.perf_counter() - start) * 1000)
+            shown = (
+                "/download/<token>" if path.startswith("/download/") else path if path in ROUTES else "<other address>"
+            )  # nothing a client made up
+            log.info(
+                "%s %s %s %.0f ms", scope.get("method"), shown, status["code"], (time.perf_counter() - start) * 1000
+            )
 
 
 def upload_name(filename: str | None) -> str:
@@ -118,8 +129,9 @@ def create_app(limits: ServiceLimits | None = None, keys_file: str | Path | None
         await anyio.to_thread.run_sync(worker.warm)  # start the forkserver before the first upload
         yield
 
-    app = FastAPI(title="ap-sheets checking service", docs_url=None, redoc_url=None, openapi_url=None,
-                  lifespan=lifespan)
+    app = FastAPI(
+        title="ap-sheets checking service", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
     app.state.downloads = downloads
 
     def problem(request: Request, status: int, title: str, message: str, headers: dict | None = None):
@@ -132,8 +144,9 @@ def create_app(limits: ServiceLimits | None = None, keys_file: str | Path | None
         if exc.status_code == 404:
             return problem(request, 404, "Page not found", "There is no page at this address.")
         if exc.status_code == 405:
-            return problem(request, 405, "Not allowed", "This address does not take that kind of request.",
-                           headers=exc.headers)
+            return problem(
+                request, 405, "Not allowed", "This address does not take that kind of request.", headers=exc.headers
+            )
         return problem(request, exc.status_code, "There is a problem", str(exc.detail))
 
     @app.exception_handler(Exception)
@@ -154,9 +167,11 @@ def create_app(limits: ServiceLimits | None = None, keys_file: str | Path | None
         return pages.upload_page(limit_text=size_text(limits.upload_bytes))
 
     def too_big(request: Request, name: str):
-        reason = (f"The file is larger than the {size_text(limits.upload_bytes)} the checking service accepts. "
-                  "A return is normally well under 1 MB: check that it is the right file, remove any pictures "
-                  "or extra sheets, and try again.")
+        reason = (
+            f"The file is larger than the {size_text(limits.upload_bytes)} the checking service accepts. "
+            "A return is normally well under 1 MB: check that it is the right file, remove any pictures "
+            "or extra sheets, and try again."
+        )
         if wants_json(request):
             return JSONResponse({"files": [unreadable(name, reason).to_json()]}, status_code=413)
         return HTMLResponse(pages.upload_page(reason, size_text(limits.upload_bytes)), status_code=413)
@@ -187,8 +202,9 @@ def create_app(limits: ServiceLimits | None = None, keys_file: str | Path | None
         data, part.data = bytes(part.data), bytearray()
         try:
             async with state["gate"]:
-                result = await anyio.to_thread.run_sync(worker.check_upload, data, name, limits.seconds_per_check,
-                                                        not wants_json(request))
+                result = await anyio.to_thread.run_sync(
+                    worker.check_upload, data, name, limits.seconds_per_check, not wants_json(request)
+                )
         except Busy:
             return problem(request, 503, "The service is busy", BUSY, headers={"Retry-After": "30"})
         finally:
@@ -210,12 +226,18 @@ def create_app(limits: ServiceLimits | None = None, keys_file: str | Path | None
     async def download(token: str):
         held = downloads.get(token)
         if held is None:
-            return HTMLResponse(pages.problem_page(
-                "This download has expired",
-                "Marked copies are kept for 10 minutes only. Check your return again to get a new one."),
-                status_code=404)
-        return Response(held.data, media_type=held.media_type, headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(held.filename)}"})
+            return HTMLResponse(
+                pages.problem_page(
+                    "This download has expired",
+                    "Marked copies are kept for 10 minutes only. Check your return again to get a new one.",
+                ),
+                status_code=404,
+            )
+        return Response(
+            held.data,
+            media_type=held.media_type,
+            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(held.filename)}"},
+        )
 
     async def xlwings_call(request: Request, handler: str):
         organisation = keys.organisation(request.headers.get("authorization"))
@@ -227,14 +249,18 @@ def create_app(limits: ServiceLimits | None = None, keys_file: str | Path | None
         try:
             body = await receive_body(request, limits.upload_bytes, limits.receive_seconds)
         except TooBig:
-            return PlainTextResponse("This workbook is too large for the checking service. Remove any pictures "
-                                     "or extra sheets and try again.", status_code=413)
+            return PlainTextResponse(
+                "This workbook is too large for the checking service. Remove any pictures "
+                "or extra sheets and try again.",
+                status_code=413,
+            )
         except TooSlow:
             return PlainTextResponse(TOO_SLOW, status_code=408, headers={"Connection": "close"})
         try:
             async with state["gate"]:
-                status, answer = await anyio.to_thread.run_sync(worker.run_xlwings, handler, body,
-                                                                limits.seconds_per_check)
+                status, answer = await anyio.to_thread.run_sync(
+                    worker.run_xlwings, handler, body, limits.seconds_per_check
+                )
         except Busy:
             return PlainTextResponse(BUSY, status_code=503, headers={"Retry-After": "30"})
         finally:

@@ -1,5 +1,6 @@
 """Marked copies waiting to be downloaded: in memory only, each behind an unguessable token,
 gone after `ttl` seconds (or sooner when the store is full: the oldest go first)."""
+
 from __future__ import annotations
 
 import secrets

@@ -10,6 +10,7 @@ turned back into it, and a stolen file gives no working key. `add` returns the k
 once; nobody can see it again (add the organisation anew to replace a lost key). The service
 re-reads the file when it changes, so a revoked key stops working at once.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +20,7 @@ import os
 import secrets
 import tempfile
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 PREFIX = "aps_"
@@ -34,7 +35,7 @@ def digest(key: str) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def read_keys(path: str | Path) -> dict[str, dict]:
@@ -49,8 +50,9 @@ def read_keys(path: str | Path) -> dict[str, dict]:
     try:
         data = json.loads(text)
         keys = data["keys"]
-        if not isinstance(keys, dict) or not all(isinstance(v, dict) and isinstance(v.get("sha256"), str)
-                                                 for v in keys.values()):
+        if not isinstance(keys, dict) or not all(
+            isinstance(v, dict) and isinstance(v.get("sha256"), str) for v in keys.values()
+        ):
             raise ValueError
     except (ValueError, KeyError, TypeError) as exc:
         raise KeysError(f"{path} is not an ap-sheets keys file") from exc

@@ -1,4 +1,5 @@
 """How much the service takes on: its limits, the rate limiter and the gate on concurrent checks."""
+
 from __future__ import annotations
 
 import asyncio

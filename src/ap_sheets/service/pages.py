@@ -2,6 +2,7 @@
 a label and a hint on the file field, an error summary that links to the field, and the
 findings as tables grouped by sheet. Plain HTML with one stylesheet from the service itself:
 no JavaScript, no external assets. Everything that came from the upload is escaped."""
+
 from __future__ import annotations
 
 from html import escape
@@ -19,7 +20,7 @@ def _page(title: str, body: str, error: bool = False) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
-<title>{'Error: ' if error else ''}{escape(title)} - {SERVICE_NAME}</title>
+<title>{"Error: " if error else ""}{escape(title)} - {SERVICE_NAME}</title>
 <link rel="stylesheet" href="/assets/app.css">
 </head>
 <body>
@@ -83,7 +84,7 @@ def result_page(report: dict, download: str | None) -> str:
     if status == "unreadable":
         body = f"""<h1 class="heading-l">This file could not be checked</h1>
 <div class="panel panel-unreadable"><p class="body"><strong>{name}</strong></p>
-<p class="body">{escape(report.get('reason') or '')}</p></div>
+<p class="body">{escape(report.get("reason") or "")}</p></div>
 <p class="body"><a href="/" class="link">Check another file</a></p>
 """
         return _page("File could not be checked", body)
@@ -94,17 +95,24 @@ def result_page(report: dict, download: str | None) -> str:
     counts = f"{_plural(errors, 'error', 'errors')} and {_plural(queries, 'query', 'queries')}"
     if status == "accepted":
         heading = "Your return can be accepted"
-        advice = ("There are no errors. " + ("Look at the queries below: fix them, or explain them when you "
-                                               "send the return." if queries else "You can send it to the council."))
+        advice = "There are no errors. " + (
+            "Look at the queries below: fix them, or explain them when you send the return."
+            if queries
+            else "You can send it to the council."
+        )
     else:
         heading = "Your return needs changes before the council can accept it"
-        advice = ("Fix the errors in your own workbook, then check it again. Queries are things to fix, "
-                  "or to explain when you send the return.")
-    parts = [f"""<h1 class="heading-l">{heading}</h1>
+        advice = (
+            "Fix the errors in your own workbook, then check it again. Queries are things to fix, "
+            "or to explain when you send the return."
+        )
+    parts = [
+        f"""<h1 class="heading-l">{heading}</h1>
 <div class="panel panel-{status}"><p class="body"><strong>{name}</strong> ({escape(kind)})</p>
 <p class="body verdict">{status.upper()}: {counts}</p></div>
 <p class="body">{advice}</p>
-"""]
+"""
+    ]
     if download:
         parts.append(f"""<h2 class="heading-m">Your return with the problems marked</h2>
 <p class="body"><a href="/download/{escape(download)}" class="link" download>Download your return with the cells marked</a>
@@ -133,15 +141,20 @@ def _row(issue: dict) -> str:
     severity = "Error" if issue["severity"] == "error" else "Query"
     value = issue.get("value")
     shown = "" if value is None else escape(str(value))
-    return (f'<tr><td><strong class="tag tag-{severity.lower()}">{severity}</strong> '
-            f'<span class="code">{escape(issue["code"])}</span></td>'
-            f'<td>{escape(issue.get("cell") or "-")}</td><td>{escape(issue.get("column") or "")}</td>'
-            f'<td>{shown}</td><td>{escape(issue["message"])}</td></tr>')
+    return (
+        f'<tr><td><strong class="tag tag-{severity.lower()}">{severity}</strong> '
+        f'<span class="code">{escape(issue["code"])}</span></td>'
+        f"<td>{escape(issue.get('cell') or '-')}</td><td>{escape(issue.get('column') or '')}</td>"
+        f"<td>{shown}</td><td>{escape(issue['message'])}</td></tr>"
+    )
 
 
 def problem_page(title: str, message: str) -> str:
     """A page for a request the service could not take (too busy, too many, too slow)."""
-    return _page(title, f"""<h1 class="heading-l">{escape(title)}</h1>
+    return _page(
+        title,
+        f"""<h1 class="heading-l">{escape(title)}</h1>
 <p class="body">{escape(message)}</p>
 <p class="body"><a href="/" class="link">Go back to the upload page</a></p>
-""")
+""",
+    )

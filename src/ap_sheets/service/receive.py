@@ -1,5 +1,6 @@
 """Receiving a request body within the limits: its size (counted as it arrives, so an
 over-size upload is refused without being held) and the time to send it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -41,7 +42,7 @@ async def body_chunks(request, limit: int, seconds: float):
             chunk = await asyncio.wait_for(stream.__anext__(), remaining)
         except StopAsyncIteration:
             return
-        except asyncio.TimeoutError:
+        except TimeoutError:
             raise TooSlow from None
         total += len(chunk)
         if total > limit:
@@ -91,11 +92,19 @@ async def receive_file(request, field_name: str, limit: int, seconds: float) -> 
     def on_part_end():
         state["in_file"] = False
 
-    parser = MultipartParser(params[b"boundary"], {
-        "on_part_begin": on_part_begin, "on_header_field": on_header_field, "on_header_value": on_header_value,
-        "on_header_end": on_header_end, "on_headers_finished": on_headers_finished,
-        "on_part_data": on_part_data, "on_part_end": on_part_end,
-    }, max_header_count=16)
+    parser = MultipartParser(
+        params[b"boundary"],
+        {
+            "on_part_begin": on_part_begin,
+            "on_header_field": on_header_field,
+            "on_header_value": on_header_value,
+            "on_header_end": on_header_end,
+            "on_headers_finished": on_headers_finished,
+            "on_part_data": on_part_data,
+            "on_part_end": on_part_end,
+        },
+        max_header_count=16,
+    )
     try:
         async for chunk in body_chunks(request, limit + MULTIPART_OVERHEAD, seconds):
             parser.write(chunk)
@@ -103,8 +112,10 @@ async def receive_file(request, field_name: str, limit: int, seconds: float) -> 
                 raise TooBig
         parser.finalize()
     except MultipartParseError:
-        raise BadRequest("The upload could not be read (the form data was incomplete or damaged). "
-                         "Please choose the file and try again.") from None
+        raise BadRequest(
+            "The upload could not be read (the form data was incomplete or damaged). "
+            "Please choose the file and try again."
+        ) from None
     return out
 
 

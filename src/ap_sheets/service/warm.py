@@ -2,8 +2,10 @@
 checks a demo provider return and school log, and makes their marked copies, so that what
 the checks load and build on first use (lazy imports, schemas, caches) is already there in
 every child. Without this each check would pay that first-use cost again (~0.6 s)."""
+
 from __future__ import annotations
 
+import contextlib
 import gc
 import tempfile
 from pathlib import Path
@@ -24,9 +26,7 @@ def warm_up() -> None:
             write_feedback(path, report, Path(folder) / f"marked-{kind}.xlsm")
 
 
-try:
+with contextlib.suppress(Exception):
     warm_up()
-except Exception:  # noqa: BLE001 - only slower without it
-    pass
 gc.collect()
 gc.freeze()  # the children's garbage collector then leaves these objects (and their pages) alone

@@ -6,6 +6,7 @@ and safe in a threaded server, unlike a plain fork). An upload is written to a p
 temporary directory (mode 0700, the file 0600), checked there, and the directory removed as
 soon as the child ends, whether it finished, failed or was killed: nothing stays on disk.
 """
+
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -93,7 +94,7 @@ def _child(conn, target, args, memory: int | None = None):
         if memory:
             _limit_memory(memory)
         conn.send(("ok", target(*args)))
-    except BaseException as exc:  # noqa: BLE001 - report anything; the parent decides
+    except BaseException as exc:
         conn.send(("error", type(exc).__name__))
     finally:
         conn.close()
@@ -104,8 +105,7 @@ def safe_suffix(name: str) -> str:
     return suffix if suffix in WORKBOOK_SUFFIXES else ".xlsx"
 
 
-def check_upload(data: bytes, name: str, timeout: float, marked: bool = True,
-                 now: datetime | None = None) -> Upload:
+def check_upload(data: bytes, name: str, timeout: float, marked: bool = True, now: datetime | None = None) -> Upload:
     """Check one uploaded workbook (its bytes, and the name it was sent with) in a child
     process; with `marked`, make the marked copy too (for a readable return with findings)."""
     folder = tempfile.mkdtemp(prefix="ap-sheets-check-")  # mode 0700
@@ -136,7 +136,7 @@ def _check_in_child(path: str, name: str, want_marked: bool, now: datetime | Non
         try:
             write_feedback(path, report, target, now=now)
             marked = target.read_bytes()
-        except Exception:  # noqa: BLE001 - the findings still stand without the copy
+        except Exception:
             marked = None
     return Upload(report.to_json(), marked)
 
@@ -186,8 +186,9 @@ def _xlwings_in_child(handler: str, body: bytes) -> tuple[str, dict | None]:
         payload = json.loads(body)
     except (ValueError, RecursionError):
         return "bad", None
-    if not (isinstance(payload, dict) and isinstance(payload.get("sheets"), list)
-            and isinstance(payload.get("book"), dict)):
+    if not (
+        isinstance(payload, dict) and isinstance(payload.get("sheets"), list) and isinstance(payload.get("book"), dict)
+    ):
         return "bad", None
     xw = remote_engine()
     book = xw.Book(json=payload)

@@ -5,6 +5,7 @@ labels shown in the workbook's dropdowns ("3 - Mostly"), and aliases that normal
 code (DfE extended ethnicity codes, "Reception" for NC year R). Matching ignores case and
 stray spaces, as the spec's conventions require.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -68,16 +69,48 @@ _EXTENDED_ETHNICITY = {
 }
 ETHNICITY = CodeList(
     "Ethnicity",
-    ("WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND", "APKN",
-     "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT"),
+    (
+        "WBRI",
+        "WIRI",
+        "WIRT",
+        "WOTH",
+        "WROM",
+        "MWBC",
+        "MWBA",
+        "MWAS",
+        "MOTH",
+        "AIND",
+        "APKN",
+        "ABAN",
+        "AOTH",
+        "BCRB",
+        "BAFR",
+        "BOTH",
+        "CHNE",
+        "OOTH",
+        "REFU",
+        "NOBT",
+    ),
     labels={
-        "WBRI": "White British", "WIRI": "White Irish", "WIRT": "Traveller of Irish heritage",
-        "WOTH": "Any other White background", "WROM": "Gypsy/Roma",
-        "MWBC": "White and Black Caribbean", "MWBA": "White and Black African",
-        "MWAS": "White and Asian", "MOTH": "Any other mixed background", "AIND": "Indian",
-        "APKN": "Pakistani", "ABAN": "Bangladeshi", "AOTH": "Any other Asian background",
-        "BCRB": "Black Caribbean", "BAFR": "Black African", "BOTH": "Any other Black background",
-        "CHNE": "Chinese", "OOTH": "Any other ethnic group", "REFU": "Refused",
+        "WBRI": "White British",
+        "WIRI": "White Irish",
+        "WIRT": "Traveller of Irish heritage",
+        "WOTH": "Any other White background",
+        "WROM": "Gypsy/Roma",
+        "MWBC": "White and Black Caribbean",
+        "MWBA": "White and Black African",
+        "MWAS": "White and Asian",
+        "MOTH": "Any other mixed background",
+        "AIND": "Indian",
+        "APKN": "Pakistani",
+        "ABAN": "Bangladeshi",
+        "AOTH": "Any other Asian background",
+        "BCRB": "Black Caribbean",
+        "BAFR": "Black African",
+        "BOTH": "Any other Black background",
+        "CHNE": "Chinese",
+        "OOTH": "Any other ethnic group",
+        "REFU": "Refused",
         "NOBT": "Information not yet obtained",
     },
     aliases={ext: main for main, exts in _EXTENDED_ETHNICITY.items() for ext in exts.split()},
@@ -89,50 +122,77 @@ SEXUAL_ORIENTATION = CodeList(
 )
 RELIGION = CodeList(
     "Religion",
-    ("Buddhist", "Christian", "Hindu", "Jewish", "Muslim", "Sikh", "Other", "No religion",
-     "Prefer not to say"),
+    ("Buddhist", "Christian", "Hindu", "Jewish", "Muslim", "Sikh", "Other", "No religion", "Prefer not to say"),
 )
 SEN_PROVISION = CodeList(
-    "SEN provision", ("E", "K", "N"),
+    "SEN provision",
+    ("E", "K", "N"),
     labels={"E": "EHC plan", "K": "SEN support", "N": "No SEN"},
 )
 COMMISSIONER_TYPE = CodeList(
     "Commissioner type",
-    ("School", "LA SEND", "LA Virtual School", "LA Exclusions and Reintegration",
-     "LA Medical Needs", "Parent"),
+    ("School", "LA SEND", "LA Virtual School", "LA Exclusions and Reintegration", "LA Medical Needs", "Parent"),
 )
 PLACEMENT_REASON = CodeList(
     "Placement reason",
-    ("Permanent exclusion", "Suspension", "At risk of exclusion", "Medical or mental health",
-     "EHCP interim", "EOTAS", "Other"),
+    (
+        "Permanent exclusion",
+        "Suspension",
+        "At risk of exclusion",
+        "Medical or mental health",
+        "EHCP interim",
+        "EOTAS",
+        "Other",
+    ),
 )
 TIER = CodeList(
-    "Tier", ("2", "3"),
-    labels={"2": "Targeted, short-term", "3": "Specialist, longer-term"}, numeric=True,
+    "Tier",
+    ("2", "3"),
+    labels={"2": "Targeted, short-term", "3": "Specialist, longer-term"},
+    numeric=True,
 )
 ENGAGEMENT = CodeList(
-    "Engagement", ("1", "2", "3", "4"),
-    labels={"1": "Not engaged", "2": "Partly", "3": "Mostly", "4": "Fully"}, numeric=True,
+    "Engagement",
+    ("1", "2", "3", "4"),
+    labels={"1": "Not engaged", "2": "Partly", "3": "Mostly", "4": "Fully"},
+    numeric=True,
 )
 PROGRESS = CodeList(
-    "Progress", ("1", "2", "3", "4"),
+    "Progress",
+    ("1", "2", "3", "4"),
     labels={"1": "Not on track", "2": "Partly", "3": "Mostly", "4": "On track or better"},
     numeric=True,
 )
 SATISFACTION = CodeList(
-    "Satisfaction", ("1", "2", "3", "4", "5"),
+    "Satisfaction",
+    ("1", "2", "3", "4", "5"),
     labels={"1": "Very unhappy", "2": "Unhappy", "3": "Neutral", "4": "Happy", "5": "Very happy"},
     numeric=True,
 )
 DESTINATION = CodeList(
     "Destination",
-    ("Returned to home school", "New mainstream school", "Special school", "Further education",
-     "Apprenticeship or training", "Employment", "Another AP", "NEET", "Unknown"),
+    (
+        "Returned to home school",
+        "New mainstream school",
+        "Special school",
+        "Further education",
+        "Apprenticeship or training",
+        "Employment",
+        "Another AP",
+        "NEET",
+        "Unknown",
+    ),
 )
 EVENT_TYPE = CodeList(
     "Event type",
-    ("Non-attendance", "Serious incident", "Suspension", "Permanent exclusion",
-     "Placement ended", "Safeguarding concern"),
+    (
+        "Non-attendance",
+        "Serious incident",
+        "Suspension",
+        "Permanent exclusion",
+        "Placement ended",
+        "Safeguarding concern",
+    ),
 )
 OFSTED_JUDGEMENT = CodeList(
     "Ofsted judgement",
@@ -143,10 +203,16 @@ COMPLAINT_KIND = CodeList("Kind", ("Complaint", "Compliment"))
 # NC year: R (reception), Years 1-14 and X (National Curriculum not followed), as the DfE
 # census records them. R020 does not apply to X.
 NC_YEAR = CodeList(
-    "NC year", ("R",) + tuple(str(n) for n in range(1, 15)) + ("X",),
+    "NC year",
+    ("R", *tuple(str(n) for n in range(1, 15)), "X"),
     labels={"X": "National Curriculum not followed"},
-    aliases={"Reception": "R", "Rec": "R", "0": "R", **{f"Year {n}": str(n) for n in range(1, 15)},
-             **{f"Y{n}": str(n) for n in range(1, 15)}},
+    aliases={
+        "Reception": "R",
+        "Rec": "R",
+        "0": "R",
+        **{f"Year {n}": str(n) for n in range(1, 15)},
+        **{f"Y{n}": str(n) for n in range(1, 15)},
+    },
 )
 # AP setting type: the DfE census's AP placement data item "AP type of setting", recorded only
 # for a placement with neither a URN nor a UKPRN (school log v2). Labels as the DfE's census
@@ -154,15 +220,35 @@ NC_YEAR = CodeList(
 # provision, OOT for one-on-one tuition, OTH for other unregistered provider, WBP for
 # work-based placement").
 AP_SETTING_TYPE = CodeList(
-    "AP setting type", ("NFE", "OOT", "OTH", "WBP"),
-    labels={"NFE": "Non-maintained further education provision", "OOT": "One-on-one tuition",
-            "OTH": "Other unregistered provider", "WBP": "Work-based placement"},
+    "AP setting type",
+    ("NFE", "OOT", "OTH", "WBP"),
+    labels={
+        "NFE": "Non-maintained further education provision",
+        "OOT": "One-on-one tuition",
+        "OTH": "Other unregistered provider",
+        "WBP": "Work-based placement",
+    },
 )
 
 ALL_CODE_LISTS = (
-    SEX, ETHNICITY, SEXUAL_ORIENTATION, RELIGION, SEN_PROVISION, COMMISSIONER_TYPE,
-    PLACEMENT_REASON, TIER, ENGAGEMENT, PROGRESS, SATISFACTION, DESTINATION, EVENT_TYPE,
-    OFSTED_JUDGEMENT, TERM, COMPLAINT_KIND, NC_YEAR, AP_SETTING_TYPE,
+    SEX,
+    ETHNICITY,
+    SEXUAL_ORIENTATION,
+    RELIGION,
+    SEN_PROVISION,
+    COMMISSIONER_TYPE,
+    PLACEMENT_REASON,
+    TIER,
+    ENGAGEMENT,
+    PROGRESS,
+    SATISFACTION,
+    DESTINATION,
+    EVENT_TYPE,
+    OFSTED_JUDGEMENT,
+    TERM,
+    COMPLAINT_KIND,
+    NC_YEAR,
+    AP_SETTING_TYPE,
 )
 
 

@@ -3,6 +3,7 @@
 String enums, so they compare equal to (and serialise as) the plain words the data
 specification and the JSON contract use: `Severity.ERROR == "error"`.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum

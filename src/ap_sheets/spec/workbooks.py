@@ -4,6 +4,7 @@ This is the single description of what a return holds. The template builder lays
 sheets from it, the reader finds columns by these headers, the schemas check values by
 these types and code lists, and the report names things with these headers.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -148,8 +149,14 @@ def _pupil_identity(with_demographics: bool) -> tuple[Column, ...]:
         cols += [
             _code("Sex", "sex", C.SEX, width=8),
             _code("Ethnicity", "ethnicity", C.ETHNICITY, help="DfE ethnicity code.", width=12),
-            _code("Sexual orientation", "sexual_orientation", C.SEXUAL_ORIENTATION, need=X,
-                  help="Needed for pupils aged 16 and over; leave blank under 16.", width=18),
+            _code(
+                "Sexual orientation",
+                "sexual_orientation",
+                C.SEXUAL_ORIENTATION,
+                need=X,
+                help="Needed for pupils aged 16 and over; leave blank under 16.",
+                width=18,
+            ),
             _code("Religion", "religion", C.RELIGION, width=16),
             col("Postcode", "postcode", T.POSTCODE, help="Home postcode, e.g. UB8 1UW.", width=11),
         ]
@@ -157,7 +164,9 @@ def _pupil_identity(with_demographics: bool) -> tuple[Column, ...]:
 
 
 PROVIDER_SHEET = Sheet(
-    "Provider", Layout.FORM, purpose="About your provision this term (one record).",
+    "Provider",
+    Layout.FORM,
+    purpose="About your provision this term (one record).",
     columns=(
         col("Provider name", "provider_name", T.TEXT, width=40),
         col("Provider ID", "provider_id", T.TEXT, help="Your ID in the council's AP directory."),
@@ -168,12 +177,29 @@ PROVIDER_SHEET = Sheet(
         _code("Ofsted judgement", "ofsted_judgement", C.OFSTED_JUDGEMENT),
         col("Ofsted report date", "ofsted_report_date", T.DATE, need=X, help="Leave blank if Not inspected."),
         col("In council AP directory", "in_directory", T.YN),
-        col("Last LA QA visit", "last_qa_visit", T.DATE, need=X, help="Date of the council's last quality assurance visit (§10.4)."),
+        col(
+            "Last LA QA visit",
+            "last_qa_visit",
+            T.DATE,
+            need=X,
+            help="Date of the council's last quality assurance visit (§10.4).",
+        ),
         col("All staff enhanced DBS checked", "all_staff_dbs", T.YN, help="§8.4"),
-        col("Child protection training date", "cp_training_date", T.DATE, help="When staff last had child protection training (§8.11)."),
+        col(
+            "Child protection training date",
+            "cp_training_date",
+            T.DATE,
+            help="When staff last had child protection training (§8.11).",
+        ),
         col("Insurance expiry date", "insurance_expiry", T.DATE, help="§8.8"),
         col("New or changed sites this term", "new_sites", T.YN, help="§14.3"),
-        col("Joint working summary", "joint_working", T.TEXT, need=O, help="Work with other services this term (§14.1n)."),
+        col(
+            "Joint working summary",
+            "joint_working",
+            T.TEXT,
+            need=O,
+            help="Work with other services this term (§14.1n).",
+        ),
         col("Contact name", "contact_name", T.TEXT),
         col("Contact email", "contact_email", T.EMAIL),
         col("Completed by", "completed_by", T.TEXT),
@@ -182,14 +208,31 @@ PROVIDER_SHEET = Sheet(
 )
 
 PUPILS_SHEET = Sheet(
-    "Pupils", Layout.TABLE, purpose="One row for each child placed with you at any time this term.",
-    columns=_pupil_identity(with_demographics=True) + (
-        _code("NC year", "nc_year", C.NC_YEAR, help="National curriculum year: R, 1 to 14, or X if the National Curriculum is not followed.", width=9),
+    "Pupils",
+    Layout.TABLE,
+    purpose="One row for each child placed with you at any time this term.",
+    columns=(
+        *_pupil_identity(with_demographics=True),
+        _code(
+            "NC year",
+            "nc_year",
+            C.NC_YEAR,
+            help="National curriculum year: R, 1 to 14, or X if the National Curriculum is not followed.",
+            width=9,
+        ),
         _code("SEN provision", "sen", C.SEN_PROVISION, help="E = EHC plan, K = SEN support, N = none."),
         col("Looked after", "looked_after", T.YN, width=10),
-        _code("Commissioner type", "commissioner_type", C.COMMISSIONER_TYPE, help="Who placed the child (§5).", width=24),
+        _code(
+            "Commissioner type", "commissioner_type", C.COMMISSIONER_TYPE, help="Who placed the child (§5).", width=24
+        ),
         col("Commissioner name", "commissioner_name", T.TEXT, width=24),
-        col("Commissioner URN", "commissioner_urn", T.URN, need=X, help="The school's 6-digit URN, when a school placed the child."),
+        col(
+            "Commissioner URN",
+            "commissioner_urn",
+            T.URN,
+            need=X,
+            help="The school's 6-digit URN, when a school placed the child.",
+        ),
         _code("Placement reason", "placement_reason", C.PLACEMENT_REASON, width=22),
         _code("Tier", "tier", C.TIER, need=O, width=10),
         col("Start date", "start_date", T.DATE, width=12),
@@ -199,10 +242,18 @@ PUPILS_SHEET = Sheet(
         col("Sessions possible", "sessions_possible", T.WHOLE, help="Half-day sessions this term.", width=11),
         col("Sessions attended", "sessions_attended", T.WHOLE, width=11),
         col("Sessions authorised absence", "sessions_authorised", T.WHOLE, width=12),
-        col("Attendance %", "attendance_pct", T.PERCENT, need=O, width=11,
-            computed='=IF(AND(ISNUMBER({possible}),{possible}>0),{attended}/{possible},"")'),
+        col(
+            "Attendance %",
+            "attendance_pct",
+            T.PERCENT,
+            need=O,
+            width=11,
+            computed='=IF(AND(ISNUMBER({possible}),{possible}>0),{attended}/{possible},"")',
+        ),
         _code("Engagement", "engagement", C.ENGAGEMENT, help="1 Not engaged to 4 Fully engaged (§14.1d)."),
-        _code("Progress towards outcomes", "progress_outcomes", C.PROGRESS, help="1 Not on track to 4 On track or better."),
+        _code(
+            "Progress towards outcomes", "progress_outcomes", C.PROGRESS, help="1 Not on track to 4 On track or better."
+        ),
         _code("Progress in learning", "progress_learning", C.PROGRESS),
         col("Qualifications entered", "quals_entered", T.WHOLE, width=12),
         col("Qualifications achieved", "quals_achieved", T.WHOLE, width=12),
@@ -214,12 +265,21 @@ PUPILS_SHEET = Sheet(
         col("Barriers to progress", "barriers", T.TEXT, need=O, width=30),
         col("Impact of actions", "impact", T.TEXT, need=O, width=30),
         col("Reintegration plan", "reintegration_plan", T.YN, width=12),
-        _code("Destination", "destination", C.DESTINATION, need=X, help="Where the pupil went when the placement ended.", width=24),
+        _code(
+            "Destination",
+            "destination",
+            C.DESTINATION,
+            need=X,
+            help="Where the pupil went when the placement ended.",
+            width=24,
+        ),
     ),
 )
 
 NOTIFICATIONS_SHEET = Sheet(
-    "Notifications", Layout.TABLE, may_be_empty=True,
+    "Notifications",
+    Layout.TABLE,
+    may_be_empty=True,
     purpose="One row for each event you had to report (§13.17, §14.7). Notify on the same day.",
     columns=(
         col("UPN", "upn", T.UPN, width=16),
@@ -233,7 +293,9 @@ NOTIFICATIONS_SHEET = Sheet(
 )
 
 COMPLAINTS_SHEET = Sheet(
-    "Complaints", Layout.TABLE, may_be_empty=True,
+    "Complaints",
+    Layout.TABLE,
+    may_be_empty=True,
     purpose="Complaints and compliments received this term (§14.8).",
     columns=(
         col("Date received", "date_received", T.DATE, width=12),
@@ -245,7 +307,9 @@ COMPLAINTS_SHEET = Sheet(
 )
 
 SCHOOL_SHEET = Sheet(
-    "School", Layout.FORM, purpose="About your school (one record).",
+    "School",
+    Layout.FORM,
+    purpose="About your school (one record).",
     columns=(
         col("School name", "school_name", T.TEXT, width=40),
         col("School URN", "school_urn", T.URN, help="6 digits."),
@@ -258,8 +322,11 @@ SCHOOL_SHEET = Sheet(
 )
 
 PLACEMENTS_SHEET = Sheet(
-    "Placements", Layout.TABLE, purpose="One row for each AP placement your school has made (§6.1d).",
-    columns=_pupil_identity(with_demographics=False) + (
+    "Placements",
+    Layout.TABLE,
+    purpose="One row for each AP placement your school has made (§6.1d).",
+    columns=(
+        *_pupil_identity(with_demographics=False),
         _code("NC year", "nc_year", C.NC_YEAR, width=9),
         _code("SEN provision", "sen", C.SEN_PROVISION),
         col("Looked after", "looked_after", T.YN, width=10),
@@ -267,10 +334,24 @@ PLACEMENTS_SHEET = Sheet(
         col("Provider ID", "provider_id", T.TEXT, help="The provider's ID in the council's AP directory."),
         col("Provider registered", "provider_registered", T.YN, width=11),
         col("Provider URN", "provider_urn", T.URN, need=X, help="6 digits, if the provider is a registered school."),
-        col("Provider UKPRN", "provider_ukprn", T.UKPRN, need=X, since="2.0", width=12,
-            help="8 digits: the provider's UK provider reference number, if it has one and no URN."),
-        _code("AP setting type", "ap_setting_type", C.AP_SETTING_TYPE, need=X, since="2.0", width=14,
-              help="For a provider with no URN or UKPRN, as in the DfE school census."),
+        col(
+            "Provider UKPRN",
+            "provider_ukprn",
+            T.UKPRN,
+            need=X,
+            since="2.0",
+            width=12,
+            help="8 digits: the provider's UK provider reference number, if it has one and no URN.",
+        ),
+        _code(
+            "AP setting type",
+            "ap_setting_type",
+            C.AP_SETTING_TYPE,
+            need=X,
+            since="2.0",
+            width=14,
+            help="For a provider with no URN or UKPRN, as in the DfE school census.",
+        ),
         _code("Placement reason", "placement_reason", C.PLACEMENT_REASON, width=22),
         col("Start date", "start_date", T.DATE, width=12),
         col("Planned end date", "planned_end_date", T.DATE, width=12),
@@ -278,15 +359,43 @@ PLACEMENTS_SHEET = Sheet(
         col("Days per week at provider", "days_at_provider", T.NUMBER, width=11),
         col("Hours per week at provider", "hours_at_provider", T.NUMBER, width=11),
         col("Hours per week at school", "hours_at_school", T.NUMBER, width=11),
-        col("SLA agreed", "sla_agreed", T.DATE, need=X, help="Date the service level agreement was agreed (§6.1a).", width=12),
+        col(
+            "SLA agreed",
+            "sla_agreed",
+            T.DATE,
+            need=X,
+            help="Date the service level agreement was agreed (§6.1a).",
+            width=12,
+        ),
         col("Risk assessment", "risk_assessment", T.DATE, need=X, help="Date of the risk assessment (§8.3).", width=12),
         col("QA check", "qa_check", T.DATE, help="Date of your quality assurance check (§8.2).", width=12),
         col("DBS confirmed", "dbs_confirmed", T.YN, width=10),
-        col("SEND officer consulted", "send_officer_consulted", T.DATE, need=X, help="Needed for EHC plan pupils (§6.2).", width=12),
-        col("Virtual School consulted", "virtual_school_consulted", T.DATE, need=X, help="Needed for looked-after pupils (§6.3).", width=12),
+        col(
+            "SEND officer consulted",
+            "send_officer_consulted",
+            T.DATE,
+            need=X,
+            help="Needed for EHC plan pupils (§6.2).",
+            width=12,
+        ),
+        col(
+            "Virtual School consulted",
+            "virtual_school_consulted",
+            T.DATE,
+            need=X,
+            help="Needed for looked-after pupils (§6.3).",
+            width=12,
+        ),
         col("Reintegration plan", "reintegration_plan", T.YN, width=12),
         col("Planned return date", "planned_return_date", T.DATE, need=O, width=12),
-        col("Last visit", "last_visit", T.DATE, need=X, help="Your last visit to the pupil at the provider (§7.2).", width=12),
+        col(
+            "Last visit",
+            "last_visit",
+            T.DATE,
+            need=X,
+            help="Your last visit to the pupil at the provider (§7.2).",
+            width=12,
+        ),
         col("Attendance %", "attendance_pct", T.PERCENT, need=O, width=11),
         _code("Progress", "progress", C.PROGRESS, need=O),
         col("Achievements", "achievements", T.TEXT, need=O, width=30),
@@ -297,14 +406,20 @@ PLACEMENTS_SHEET = Sheet(
 )
 
 PROVIDER_RETURN = WorkbookKind(
-    kind=Kind.PROVIDER_RETURN, title="AP provider termly return", filename="provider_return.xlsm",
+    kind=Kind.PROVIDER_RETURN,
+    title="AP provider termly return",
+    filename="provider_return.xlsm",
     sheets=(PROVIDER_SHEET, PUPILS_SHEET, NOTIFICATIONS_SHEET, COMPLAINTS_SHEET),
     record_sheet="Provider",
 )
 SCHOOL_LOG = WorkbookKind(
-    kind=Kind.SCHOOL_LOG, title="School AP placement log", filename="school_placement_log.xlsm",
-    sheets=(SCHOOL_SHEET, PLACEMENTS_SHEET), record_sheet="School",
-    version="2.0", reads=("2.0", "1.0"),  # v2 added Provider UKPRN and AP setting type
+    kind=Kind.SCHOOL_LOG,
+    title="School AP placement log",
+    filename="school_placement_log.xlsm",
+    sheets=(SCHOOL_SHEET, PLACEMENTS_SHEET),
+    record_sheet="School",
+    version="2.0",
+    reads=("2.0", "1.0"),  # v2 added Provider UKPRN and AP setting type
 )
 KINDS: dict[str, WorkbookKind] = {k.kind: k for k in (PROVIDER_RETURN, SCHOOL_LOG)}
 # Every version some kind reads (each kind checks its own: WorkbookKind.reads).

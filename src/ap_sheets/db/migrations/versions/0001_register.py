@@ -4,6 +4,7 @@ placements, notifications, purges.
 Revision ID: 0001
 Revises:
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
