@@ -159,7 +159,7 @@ def validation_sheet(path: Path) -> tuple[list, list[list], list[list]]:
     links as written)."""
     ws = openpyxl.load_workbook(path)[VALIDATION_SHEET]
     grid = [list(r) for r in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=MARKS_COLUMN + 2, values_only=True)]
-    header = [row[0] for row in grid[: TABLE_ROW - 2]]
+    header = [row[0] for row in grid[: TABLE_ROW - 1]]
     table = [row[: len(FINDING_HEADERS)] for row in grid[TABLE_ROW - 1 :] if row[0]]
     marks = [row[MARKS_COLUMN - 1 : MARKS_COLUMN + 2] for row in grid[TABLE_ROW - 1 :] if row[MARKS_COLUMN - 1]]
     return header, table, marks
@@ -178,9 +178,9 @@ def test_validation_sheet_lists_exactly_the_findings_of_validate(run, returns, n
             assert m.group(1) == sheet and m.group(2) == m.group(3)
         got.append((code, sheet, m.group(2) if m else cell))
     assert got == want
-    assert header == header_lines(verdict(report, WHEN, copy=True), [])[:3]
-    assert "This is a copy the council made" in header[1]
-    assert header[2].startswith("Registration test applied: guidance-2024 (the council's guidance (§3.2)")
+    assert header == header_lines(verdict(report, WHEN, copy=True), [])[:4]
+    assert header[2].startswith("This is a copy the council made")
+    assert header[3].startswith("Registration test applied: guidance-2024 (the council's guidance, §3.2)")
     rows = finding_rows(report, names_by_fold(openpyxl.load_workbook(returns / name).sheetnames))
     assert table[1:] == [[v.formula if isinstance(v, Link) else (v or None) for v in row] for row in rows]
     assert marks[0] == list(MARK_HEADERS)
@@ -414,12 +414,10 @@ def test_the_copy_says_what_the_validate_button_says(returns, tmp_path, monkeypa
                 written[(cell.row, cell.column)] = m.group(3) if m else cell.value  # a link shows its cell
     # The one difference: the copy tells the sender to fix their own workbook, not the copy.
     assert shown.pop((2, 1)).endswith("When you have made changes, click Validate again.")
-    assert written.pop((2, 1)).endswith(
-        "Click a cell reference to go to it. This is a copy the council made of the "
-        "workbook you sent: make the changes in your own workbook, click Validate "
-        "there, and send it again."
-    )
-    assert written == shown  # the registration test line (row 3) and everything else as the button shows it
+    assert written.pop((2, 1)).endswith("Click a cell reference to go to it.")
+    assert written.pop((3, 1)).startswith("This is a copy the council made of the workbook you sent")
+    assert written.pop((4, 1)) == shown.pop((3, 1))  # the registration test, a line lower in the copy
+    assert written == shown  # everything else as the button shows it
     # ... and looks the same: the button's fills on its Validation sheet are the copy's.
     assert client.validation_fills()["A1:G1"] == "#FFC7CE"  # rejected: a red verdict line
     for rng, colour in client.validation_fills().items():

@@ -75,12 +75,11 @@ def test_validation_sheet_names_the_test_applied():
     report = FileReport("p.xlsm", "provider-return", "accepted")
     when = datetime(2025, 1, 6, 9, 30)
     assert verdict(report, when)[2] == (
-        "Registration test applied: guidance-2024 (the council's guidance (§3.2): five or more pupils of compulsory "
-        "school age in full-time education, or one with an EHC plan or looked after). Full-time education is more "
+        "Registration test applied: guidance-2024 (the council's guidance, §3.2). Full-time education is more "
         "than 18 hours a week (DfE guidance, §3.3)."
     )
     act = verdict(report, when, Settings(registration_test="act-2026", full_time_hours=20))[2]
-    assert act.startswith("Registration test applied: act-2026 (the Children's Wellbeing and Schools Act 2026 s.43")
+    assert act.startswith("Registration test applied: act-2026 (the Children's Wellbeing and Schools Act 2026 s.43)")
     assert act.endswith("Full-time education is more than 20 hours a week (DfE guidance, §3.3).")
 
 
@@ -141,4 +140,5 @@ def test_consolidate_config_reaches_the_workers_x006_feedback_and_the_report(tmp
     assert "to 2 children of compulsory school age" in x006[0][3] and "elm.xlsm, oak.xlsm" in x006[0][3]
     assert "No return was received from this provider." in x006[0][3]
     copy = openpyxl.load_workbook(tmp_path / "act" / "feedback" / "provider.xlsm")["Validation"]
-    assert copy.cell(3, 1).value.startswith("Registration test applied: act-2026")
+    assert copy.cell(3, 1).value.startswith("This is a copy the council made")
+    assert copy.cell(4, 1).value.startswith("Registration test applied: act-2026")

@@ -30,6 +30,11 @@ class SettingsError(ValueError):
 
 # The tests a council may apply to decide that an unregistered setting must register as a
 # school (R031, X006; DATA-SPEC "Conventions"). Messages say "by law" only for the Act.
+# What the Validation sheet says about the test applied, in a line (the Definitions sheet says it all).
+REGISTRATION_TEST_NAMES = {
+    "guidance-2024": "the council's guidance, §3.2",
+    "act-2026": "the Children's Wellbeing and Schools Act 2026 s.43",
+}
 REGISTRATION_TESTS = {
     "guidance-2024": "the council's guidance (§3.2): five or more pupils of compulsory school age "
     "in full-time education, or one with an EHC plan or looked after",

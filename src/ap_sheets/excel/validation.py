@@ -16,7 +16,7 @@ from datetime import datetime
 
 from ..findings import FileReport, display_value
 from ..privacy import safe_text
-from ..settings import Settings
+from ..settings import REGISTRATION_TEST_NAMES, Settings
 from ..spec import ERROR, fold
 from ..validate import check_workbook
 from .book import find_sheet, fresh_sheet, read_book, sheet_names, write_lines
@@ -73,9 +73,10 @@ BUTTON_ADVICE = " When you have made changes, click Validate again."
 
 
 def verdict(report: FileReport, when: datetime, settings: Settings | None = None, copy: bool = False) -> list[str]:
-    """The three header lines: verdict with counts and time; what to do next (in a feedback
-    `copy`: fix your own workbook, not this copy, as the README tells senders); the council's
-    rule settings the check applied (the registration test and full-time hours)."""
+    """The header lines: verdict with counts and time; what to do next; in a feedback `copy`
+    with findings, a line saying to fix your own workbook, not this copy (as the README tells
+    senders); the council's rule settings the check applied (registration test, full time).
+    Each short enough to print on the sheet's width."""
     errors, queries = len(report.errors), len(report.queries)
     counts = f"{counted(errors, 'error')} and {counted(queries, 'query')}"
     line = f"{report.status.upper()}: {counts}. Checked on {when:%d/%m/%Y at %H:%M}."
@@ -89,14 +90,16 @@ def verdict(report: FileReport, when: datetime, settings: Settings | None = None
     else:
         advice = "Nothing to fix: you can send this return to the council."
     if errors or queries:
-        advice += " Click a cell reference to go to it." + (" " + COPY_NOTE if copy else BUTTON_ADVICE)
-    return [line, advice, rules_applied(settings or Settings())]
+        advice += " Click a cell reference to go to it." + ("" if copy else BUTTON_ADVICE)
+    note = [COPY_NOTE] if copy and (errors or queries) else []
+    return [line, advice, *note, rules_applied(settings or Settings())]
 
 
 def rules_applied(settings: Settings) -> str:
     """The registration test and the full-time line, as the checks applied them (R030, R031, R054)."""
+    test = settings.registration_test
     return (
-        f"Registration test applied: {settings.registration_test} ({settings.registration_test_description}). "
+        f"Registration test applied: {test} ({REGISTRATION_TEST_NAMES[test]}). "
         f"Full-time education is more than {settings.full_time_hours:g} hours a week (DfE guidance, §3.3)."
     )
 
