@@ -142,3 +142,30 @@ def test_consolidate_config_reaches_the_workers_x006_feedback_and_the_report(tmp
     copy = openpyxl.load_workbook(tmp_path / "act" / "feedback" / "provider.xlsm")["Validation"]
     assert copy.cell(3, 1).value.startswith("This is a copy the council made")
     assert copy.cell(4, 1).value.startswith("Registration test applied: act-2026")
+
+
+def test_the_validate_button_applies_the_rule_settings_its_workbook_carries(tmp_path, monkeypatch):
+    """A workbook made with `template --config` (act-2026, 20 hours): its Validate button, on
+    xlwings' remote engine, checks and says so without the council's settings file."""
+    import xlwings as xw
+
+    from ap_sheets import excel
+    from ap_sheets.templates import build_workbook
+    from test_excel_handlers import NOW, Client, payload_from_file
+
+    monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    monkeypatch.setenv(excel.LOG_ENV, str(tmp_path / "logs"))
+    if "remote" not in [e.name for e in xw.engines]:
+        from xlwings.pro import _xlremote
+
+        xw.engines.add(xw.main.Engine(impl=_xlremote.engine))
+    path = build_workbook(
+        "provider-return", tmp_path / "return.xlsm", settings=Settings(registration_test="act-2026", full_time_hours=20)
+    )
+    client = Client(payload_from_file(path))
+    client.click(excel.validate_book)
+    lines = [row[0] for row in client.sheet(excel.VALIDATION_SHEET)[:4]]
+    assert any(
+        str(v).startswith("Registration test applied: act-2026") and "more than 20 hours" in str(v) for v in lines
+    )
+    assert NOW  # the handlers' clock, as in test_excel_handlers

@@ -107,8 +107,24 @@ def test_refused_config_is_a_usage_error(tmp_path, command):
     assert not (tmp_path / "log.xlsm").exists()
 
 
-def test_template_with_config_writes_the_committed_bytes(tmp_path):
-    cfg = write(tmp_path, 'registration_test = "act-2026"\nfull_time_hours = 20\n')
+def test_template_with_default_rule_settings_writes_the_committed_bytes(tmp_path):
+    cfg = write(tmp_path, 'registration_test = "guidance-2024"\nfull_time_hours = 18\n')
     result = run("template", "school-log", "-o", tmp_path / "log.xlsm", "--config", cfg)
     assert result.exit_code == 0, result.output
     assert (tmp_path / "log.xlsm").read_bytes() == (TEMPLATES / "school_placement_log.xlsm").read_bytes()
+
+
+def test_template_with_config_carries_the_councils_rule_settings_for_its_button(tmp_path):
+    """The Validate button cannot read the council's settings file: the workbook carries the
+    rule settings that differ from the defaults on its hidden meta sheet, and the button
+    (excel.validate_book) applies them."""
+    from ap_sheets.read import read_workbook
+
+    cfg = write(tmp_path, 'registration_test = "act-2026"\nfull_time_hours = 20\n')
+    result = run("template", "provider-return", "-o", tmp_path / "return.xlsm", "--config", cfg)
+    assert result.exit_code == 0, result.output
+    meta = read_workbook(tmp_path / "return.xlsm").meta
+    assert (meta["registration_test"], meta["full_time_hours"]) == ("act-2026", "20")
+    carried = Settings().with_workbook_rules(meta)
+    assert (carried.registration_test, carried.full_time_hours) == ("act-2026", 20.0)
+    assert Settings().with_workbook_rules({"registration_test": "act-2099", "full_time_hours": "lots"}) == Settings()

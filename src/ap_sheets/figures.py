@@ -36,6 +36,7 @@ import pandas as pd
 from .normalise import Return
 from .return_rows import NotificationRow, complaint_counts, table_rows
 from .rules.notification_rules import notified_same_day
+from .spec import Kind
 from .spec import codes as C
 from .terms import Term
 from .values import is_num
@@ -229,9 +230,9 @@ def _nonneg(v) -> bool:
 # ---------------------------------------------------------------- one return (Summary button)
 def return_figures(ret: Return) -> dict:
     """Figures of a provider return or a school placement log (keys documented per kind)."""
-    if ret.kind.kind == "provider-return":
+    if ret.kind.kind == Kind.PROVIDER_RETURN:
         return provider_figures(ret)
-    if ret.kind.kind == "school-log":
+    if ret.kind.kind == Kind.SCHOOL_LOG:
         return school_figures(ret)
     raise ValueError(f"no figures for a {ret.kind.kind!r}")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .normalise import Return
+from .spec import Kind
 
 
 class PupilRow(NamedTuple):
@@ -87,7 +88,7 @@ class NotificationRow(NamedTuple):
     on_time: bool  # rule R040 finds nothing on the row
 
 
-ROW_TYPES = {"provider-return": ("Pupils", PupilRow), "school-log": ("Placements", PlacementRow)}
+ROW_TYPES = {Kind.PROVIDER_RETURN: ("Pupils", PupilRow), Kind.SCHOOL_LOG: ("Placements", PlacementRow)}
 
 
 def table_rows(ret: Return) -> list:

@@ -30,6 +30,8 @@ class SettingsError(ValueError):
 
 # The tests a council may apply to decide that an unregistered setting must register as a
 # school (R031, X006; DATA-SPEC "Conventions"). Messages say "by law" only for the Act.
+# The settings the rules read, which a workbook made with `template --config` carries itself.
+RULE_SETTINGS = ("registration_test", "full_time_hours")
 # What the Validation sheet says about the test applied, in a line (the Definitions sheet says it all).
 REGISTRATION_TEST_NAMES = {
     "guidance-2024": "the council's guidance, §3.2",
@@ -110,6 +112,33 @@ class Settings:
     def registration_test_description(self) -> str:
         """What the Validation sheet and the reports say about the test applied."""
         return REGISTRATION_TESTS[self.registration_test]
+
+    def workbook_rules(self) -> dict[str, str]:
+        """The rule settings that differ from the defaults, as `ap-sheets template --config`
+        writes them on a workbook's hidden meta sheet (so its Validate button, which cannot
+        read the council's file, checks as the council does)."""
+        default = Settings()
+        out = {}
+        for key in RULE_SETTINGS:
+            value = getattr(self, key)
+            if value != getattr(default, key):
+                out[key] = f"{value:g}" if isinstance(value, float) else str(value)
+        return out
+
+    def with_workbook_rules(self, meta: dict[str, str]) -> Settings:
+        """These settings with the rule settings a workbook carries (its hidden meta sheet); a
+        value that is not one the settings file would accept is ignored."""
+        changes: dict[str, Any] = {}
+        test = meta.get("registration_test")
+        if test in REGISTRATION_TESTS:
+            changes["registration_test"] = test
+        try:
+            hours = float(meta.get("full_time_hours", ""))
+        except ValueError:
+            hours = 0.0
+        if 0 < hours < 168:
+            changes["full_time_hours"] = hours
+        return replace(self, **changes) if changes else self
 
     def with_overrides(self, **changes) -> Settings:
         changes = {k: v for k, v in changes.items() if v is not None}

@@ -40,6 +40,7 @@ from .spec import (
     META_SHEET,
     START_SHEET,
     Column,
+    Kind,
     Layout,
     Need,
     Sheet,
@@ -84,11 +85,11 @@ BUTTON_SIZE = (110, 30)  # pixels
 
 # Who fills each kind in, and when: the spec names the workbooks but not this.
 WHO_AND_WHEN = {
-    "provider-return": (
+    Kind.PROVIDER_RETURN: (
         "The alternative provision (AP) provider. Fill in one copy each term, for that term, "
         "and send it to the council by the date it gives you."
     ),
-    "school-log": (
+    Kind.SCHOOL_LOG: (
         "The school that commissions the AP placements (usually its AP lead or the school "
         "office). Keep it up to date as placements start and end, and send it to the "
         "council each term."
@@ -142,7 +143,7 @@ def build_workbook(
     start = wb.add_worksheet(START_SHEET)
     data_sheets = {sheet.name: wb.add_worksheet(sheet.name) for sheet in spec.sheets}
     lists = _write_lists(wb, wb.add_worksheet(LISTS_SHEET), spec, styles)
-    _write_meta(wb.add_worksheet(META_SHEET), spec)
+    _write_meta(wb.add_worksheet(META_SHEET), spec, settings)
     _write_xlwings_conf(wb.add_worksheet(CONF_SHEET), service)
     _write_start(start, spec, styles, settings)
     for sheet in spec.sheets:
@@ -314,10 +315,12 @@ def _write_xlwings_conf(ws: Worksheet, service: ServiceLink | None = None) -> No
     ws.hide()  # IT unhides it (right-click a sheet tab > Unhide) to change where Python is
 
 
-def _write_meta(ws: Worksheet, spec: WorkbookKind) -> None:
-    """Kind and version where a user will not edit them (read by `read.read_meta`)."""
+def _write_meta(ws: Worksheet, spec: WorkbookKind, settings=None) -> None:
+    """Kind and version where a user will not edit them (read by `read.read_meta`), and the
+    council's rule settings where they are not the defaults (the Validate button reads them)."""
+    rules = list(settings.workbook_rules().items()) if settings is not None else []
     for row, (key, value) in enumerate(
-        (("kind", spec.kind), ("template_version", spec.version), ("generator", f"ap-sheets {__version__}"))
+        [("kind", spec.kind), ("template_version", spec.version), ("generator", f"ap-sheets {__version__}"), *rules]
     ):
         ws.write_string(row, 0, key)
         ws.write_string(row, 1, value)

@@ -14,6 +14,7 @@ from ..findings import ACCEPTED, REJECTED, UNREADABLE, FileReport
 from ..normalise import Return
 from ..return_rows import ROW_TYPES, complaint_counts, table_rows
 from ..rules import cross_rules
+from ..spec import Kind
 from ..terms import Term
 
 
@@ -58,7 +59,7 @@ def extract(file: str, report: FileReport, ret: Return | None, stat: os.stat_res
     if record_sheet is not None:
         result.record_rows = dict(record_sheet.form_rows)
     result.rows = table_rows(ret)
-    if ret.kind.kind == "provider-return":
+    if ret.kind.kind == Kind.PROVIDER_RETURN:
         result.notifications = notification_rows(ret)
         result.complaints = complaint_counts(ret)
     return result
@@ -89,11 +90,11 @@ class Consolidation:
 
     @property
     def providers(self) -> list[FileResult]:
-        return [r for r in self.accepted if r.kind == "provider-return"]
+        return [r for r in self.accepted if r.kind == Kind.PROVIDER_RETURN]
 
     @property
     def schools(self) -> list[FileResult]:
-        return [r for r in self.accepted if r.kind == "school-log"]
+        return [r for r in self.accepted if r.kind == Kind.SCHOOL_LOG]
 
     @property
     def other_term_files(self) -> list[FileResult]:
@@ -150,4 +151,4 @@ def assemble(results: list[FileResult], term: Term | None = None, config=None) -
 
 
 def _who(r: FileResult) -> str:
-    return "provider" if r.kind == "provider-return" else "school"
+    return "provider" if r.kind == Kind.PROVIDER_RETURN else "school"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
-from ..spec import KINDS
+from ..spec import KINDS, Kind
 from .main import main
 from .options import load_config
 
-TEMPLATE_NAMES = {"provider-return": "provider-return", "school-log": "school-log"}
+TEMPLATE_NAMES = (str(Kind.PROVIDER_RETURN), str(Kind.SCHOOL_LOG))  # plain words for Click's choices
 
 
 @main.command(short_help="Write a blank provider-return or school-log workbook.")
@@ -57,8 +57,8 @@ def template(kind: str, output: Path, config_file: Path | None, organisation: st
 
 # The form cells `--for ORG` fills in: (name, ID) of the organisation, per kind of workbook.
 ORGANISATION_CELLS = {
-    "provider-return": ("Provider", "provider_name", "provider_id"),
-    "school-log": ("School", "school_name", "school_urn"),
+    Kind.PROVIDER_RETURN: ("Provider", "provider_name", "provider_id"),
+    Kind.SCHOOL_LOG: ("School", "school_name", "school_urn"),
 }
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from ..findings import UNREADABLE, FileReport
-from ..spec import KINDS
+from ..spec import KINDS, Status
 from ..terminal import printable
 from .main import main
 from .options import load_config
@@ -64,13 +64,13 @@ def validate(files: tuple[Path, ...], fmt: str, config_file: Path | None):
         for report in reports:
             click.echo(render_text(report))
         if len(reports) > 1:
-            ok = sum(r.status == "accepted" for r in reports)
+            ok = sum(r.status == Status.ACCEPTED for r in reports)
             click.echo(
                 f"{len(reports)} files: {ok} accepted, "
                 f"{sum(r.status == 'rejected' for r in reports)} rejected, "
                 f"{sum(r.status == UNREADABLE for r in reports)} unreadable."
             )
-    sys.exit(0 if all(r.status == "accepted" for r in reports) else 1)
+    sys.exit(0 if all(r.status == Status.ACCEPTED for r in reports) else 1)
 
 
 def check_isolated(paths: list[Path], settings=None) -> list[FileReport]:

@@ -25,10 +25,11 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..findings import ACCEPTED, json_value
 from ..rules.cross_rules import provider_key, school_key, valid_upn
+from ..spec import Kind
 from . import schema as S
 from .store import lock
 
-PROVIDER, SCHOOL = "provider-return", "school-log"
+PROVIDER, SCHOOL = Kind.PROVIDER_RETURN, Kind.SCHOOL_LOG
 CHUNK = 500  # values per IN (...) list
 
 

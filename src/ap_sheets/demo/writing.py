@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..spec import Kind
 from ..terms import Term
 from .data import DEFAULT_SEED, DEFAULT_TERM, PROVIDERS, SCHOOLS, UNREGISTERED_SETTING
 from .making import Placement, _Maker, _placements, carry_on, unregistered_setting_placements
@@ -67,7 +68,7 @@ def plan_demo(term=DEFAULT_TERM, seed: int = DEFAULT_SEED, earlier: tuple[Demo, 
         path = provider_file(provider, term)
         plans[path] = WorkbookPlan(
             path,
-            "provider-return",
+            Kind.PROVIDER_RETURN,
             {
                 "Provider": provider_record(rng, term, provider),
                 "Pupils": [pupil_record(p) for p in rows],
@@ -83,7 +84,7 @@ def plan_demo(term=DEFAULT_TERM, seed: int = DEFAULT_SEED, earlier: tuple[Demo, 
         path = school_file(school, term)
         plans[path] = WorkbookPlan(
             path,
-            "school-log",
+            Kind.SCHOOL_LOG,
             {
                 "School": school_record(rng, term, school),
                 "Placements": [placement_record(own_rng if id(p) in own_rows else rng, term, p) for p in rows],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..figures import NOT_RECORDED
+from ..spec import Kind
 from ..spec import codes as C
 
 
@@ -20,7 +21,7 @@ class Block:
 
 def summary_blocks(figures: dict) -> list[Block]:
     """The Summary sheet's tables, from `figures.return_figures`."""
-    if figures["kind"] == "provider-return":
+    if figures["kind"] == Kind.PROVIDER_RETURN:
         return _provider_blocks(figures)
     return _school_blocks(figures)
 

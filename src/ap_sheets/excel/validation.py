@@ -28,11 +28,13 @@ from .text import counted
 
 
 def validate_book(book, now: datetime | None = None, settings: Settings | None = None) -> FileReport | None:
-    """Check the workbook with the council's `settings` (default: the defaults) and show the
-    findings (see the module doc). Returns the report, or None when the check failed (the
-    sheet then says so)."""
+    """Check the workbook with the council's `settings` (default: the rule settings the
+    workbook carries, from `template --config`, else the defaults) and show the findings (see
+    the module doc). Returns the report, or None when the check failed (the sheet then says so)."""
     try:
-        report = check_workbook(read_book(book), settings).report
+        raw = read_book(book)
+        settings = settings or Settings().with_workbook_rules(raw.meta)
+        report = check_workbook(raw, settings).report
         problems: list[str] = []
         restore(book, read_marks(find_sheet(book, VALIDATION_SHEET)), problems)
         marks = marks_for(book, report)

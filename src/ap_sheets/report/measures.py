@@ -21,6 +21,7 @@ from ..figures import (  # noqa: F401 (sheets use M.*)
     rate,
 )
 from ..rules.cross_rules import overlaps_term, provider_key, school_key
+from ..spec import Kind, Status
 from ..terms import Term
 from ..values import is_num
 
@@ -66,8 +67,8 @@ def batch_term_measures(batch, term: Term | None = None) -> TermMeasures:
 
 
 def term_measures(accepted: list, term: Term | None, on_track_min: int = 3) -> TermMeasures:
-    providers = [r for r in accepted if r.kind == "provider-return"]
-    schools = [r for r in accepted if r.kind == "school-log"]
+    providers = [r for r in accepted if r.kind == Kind.PROVIDER_RETURN]
+    schools = [r for r in accepted if r.kind == Kind.SCHOOL_LOG]
     rows = [row for p in providers for row in p.rows]
     tm = TermMeasures(
         term, len(providers), len(schools), measure(rows, term, permanently_excluded_upns(providers), on_track_min)
@@ -125,7 +126,9 @@ def _provider_lines(batch) -> list[ProviderLine]:
     lines = []
     seen = set()
     term_files = [
-        r for r in batch.results if r.kind == "provider-return" and r.readable and r.term == term and term is not None
+        r
+        for r in batch.results
+        if r.kind == Kind.PROVIDER_RETURN and r.readable and r.term == term and term is not None
     ]
     for r in term_files:
         rec = r.record
@@ -220,7 +223,7 @@ def _school_lines(batch) -> list[SchoolLine]:
     logs: dict[str, object] = {}
     log_status: dict[str, str] = {}
     term_logs = [
-        r for r in batch.results if r.kind == "school-log" and r.readable and r.term == term and term is not None
+        r for r in batch.results if r.kind == Kind.SCHOOL_LOG and r.readable and r.term == term and term is not None
     ]
     for r in term_logs:
         key = school_key(r.record.get("school_urn"))
@@ -234,7 +237,7 @@ def _school_lines(batch) -> list[SchoolLine]:
             names[key] = r.record["school_name"]
     x001: Counter = Counter()
     x002: Counter = Counter()
-    pupil_at = {(p.file, row.row): row for p in batch.chosen if p.kind == "provider-return" for row in p.rows}
+    pupil_at = {(p.file, row.row): row for p in batch.chosen if p.kind == Kind.PROVIDER_RETURN for row in p.rows}
     log_key = {r.file: k for k, r in logs.items()}
     for f in batch.cross:
         if f.code == "X001":
@@ -256,7 +259,7 @@ def _school_lines(batch) -> list[SchoolLine]:
                 measure(rows_by_school.get(key, []), term, pex, cfg.on_track_min_rating),
                 log_placements=(
                     sum(1 for row in log.rows if overlaps_term(row, term))
-                    if log is not None and log.status == "accepted"
+                    if log is not None and log.status == Status.ACCEPTED
                     else 0
                 ),
                 x001=x001.get(key, 0),
@@ -325,11 +328,11 @@ def _register(batch) -> list[RegisterEntry]:
     pex = permanently_excluded_upns(batch.providers)
     entries: dict[str, RegisterEntry] = {}
     latest: dict[str, object] = {}
-    rejected = [r for r in batch.chosen if r.kind == "provider-return" and r.status != "accepted"]
+    rejected = [r for r in batch.chosen if r.kind == Kind.PROVIDER_RETURN and r.status != Status.ACCEPTED]
     accepted_upns = {row.upn for p in batch.providers for row in p.rows if isinstance(row.upn, str)}
     for p in list(batch.providers) + rejected:
         rec = p.record
-        in_figures = p.status == "accepted"
+        in_figures = p.status == Status.ACCEPTED
         for row in p.rows:
             if not isinstance(row.upn, str) or (not in_figures and row.upn in accepted_upns):
                 continue
@@ -371,7 +374,7 @@ def _register(batch) -> list[RegisterEntry]:
                 )
             )
     on_logs: dict[str, list] = defaultdict(list)
-    for s in (r for r in batch.chosen if r.kind == "school-log"):  # accepted or not
+    for s in (r for r in batch.chosen if r.kind == Kind.SCHOOL_LOG):  # accepted or not
         for row in s.rows:
             if isinstance(row.upn, str) and overlaps_term(row, term):
                 on_logs[row.upn].append((s, row))

@@ -12,7 +12,7 @@ from datetime import date
 
 from ..findings import display_value
 from ..rules import RULES
-from ..spec import KINDS
+from ..spec import KINDS, Kind
 from . import measures as M
 from .overview import X_CODES, definition_rows, destination_rows, headline_rows, kpi_rows, registration_note, term_note
 from .overview_sheet import write_definitions, write_overview
@@ -474,9 +474,9 @@ def _codes_seen(batch) -> list[str]:
 
 def file_name_and_id(r) -> tuple:
     rec = r.record
-    if r.kind == "provider-return":
+    if r.kind == Kind.PROVIDER_RETURN:
         return rec.get("provider_name"), rec.get("provider_id")
-    if r.kind == "school-log":
+    if r.kind == Kind.SCHOOL_LOG:
         return rec.get("school_name"), rec.get("school_urn")
     return None, None
 

@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from ..findings import ACCEPTED, REJECTED, UNREADABLE
 from ..rules import RULES
-from ..spec import KINDS
+from ..spec import KINDS, Kind
 from . import measures as M
 from .overview import X_CODES, definition_rows, headline_rows, kpi_rows, registration_note, term_note
 from .overview_sheet import write_definitions, write_overview
@@ -466,9 +466,9 @@ def _data_quality(wb, styles, batch, sup: Suppressor, marking, mline):
     )
     rows = []
     for res in batch.results:
-        if res.kind == "provider-return":
+        if res.kind == Kind.PROVIDER_RETURN:
             name, ident = res.record.get("provider_name"), res.record.get("provider_id")
-        elif res.kind == "school-log":
+        elif res.kind == Kind.SCHOOL_LOG:
             name, ident = res.record.get("school_name"), res.record.get("school_urn")
         else:
             name, ident = "(not a standard return)" if res.status != UNREADABLE else "(unreadable file)", None

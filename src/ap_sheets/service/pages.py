@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ..spec import KINDS
+from ..spec import KINDS, Status
 
 SERVICE_NAME = "Check an alternative provision return"
 FIELD = "file"
@@ -81,7 +81,7 @@ def result_page(report: dict, download: str | None) -> str:
     """The findings for one file (report as `FileReport.to_json()`), grouped by sheet, errors first."""
     name = escape(report.get("file") or "Your file")
     status = report["status"]
-    if status == "unreadable":
+    if status == Status.UNREADABLE:
         body = f"""<h1 class="heading-l">This file could not be checked</h1>
 <div class="panel panel-unreadable"><p class="body"><strong>{name}</strong></p>
 <p class="body">{escape(report.get("reason") or "")}</p></div>
@@ -93,7 +93,7 @@ def result_page(report: dict, download: str | None) -> str:
     queries = len(issues) - errors
     kind = KINDS[report["kind"]].title if report.get("kind") in KINDS else "Workbook"
     counts = f"{_plural(errors, 'error', 'errors')} and {_plural(queries, 'query', 'queries')}"
-    if status == "accepted":
+    if status == Status.ACCEPTED:
         heading = "Your return can be accepted"
         advice = "There are no errors. " + (
             "Look at the queries below: fix them, or explain them when you send the return."

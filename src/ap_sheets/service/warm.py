@@ -10,6 +10,8 @@ import gc
 import tempfile
 from pathlib import Path
 
+from ..spec import Kind
+
 
 def warm_up() -> None:
     from ..demo import plan_demo
@@ -19,7 +21,7 @@ def warm_up() -> None:
 
     with tempfile.TemporaryDirectory(prefix="ap-sheets-warm-") as folder:
         plans = plan_demo().workbooks
-        for kind in ("provider-return", "school-log"):
+        for kind in (Kind.PROVIDER_RETURN, Kind.SCHOOL_LOG):
             plan = next(p for p in plans if p.kind == kind)
             path = build_workbook(kind, Path(folder) / f"warm-{kind}.xlsm", plan.records)
             report = check_file(path).report
