@@ -686,8 +686,11 @@ def _hours(v: float) -> str:
 CROSS_RULES = (X001, X002, X003, X004, X006)  # after X005, which picks the returns they compare
 
 
-def reconcile(results: Iterable, term: Term | None, settings=None) -> tuple[list[Finding], list, dict[str, str]]:
-    """Run X005 then X001-X004 and X006 over the readable returns for one term.
+def reconcile(
+    results: Iterable, term: Term | None, settings=None, directory=None
+) -> tuple[list[Finding], list, dict[str, str]]:
+    """Run X005 then X001-X004 and X006 over the readable returns for one term, and with the
+    council's AP Directory (`directory_cross_rules.Directory`), X007-X009.
 
     Returns (findings, chosen returns, superseded file -> file used).
     """
@@ -702,7 +705,12 @@ def reconcile(results: Iterable, term: Term | None, settings=None) -> tuple[list
         findings += declared.cross(
             providers, schools, term, **{name: getattr(settings, name) for name in declared.settings}
         )
-    order = {code: i for i, code in enumerate(("X005", "X001", "X002", "X003", "X004", "X006"))}
+    if directory is not None:
+        from .directory_cross_rules import check_against_directory
+
+        findings += check_against_directory(providers, schools, term, directory)
+    codes = ("X005", "X001", "X002", "X003", "X004", "X006", "X007", "X008", "X009")
+    order = {code: i for i, code in enumerate(codes)}
     findings.sort(key=lambda f: (order[f.code], f.file, f.row or 0, f.other_file or "", f.other_row or 0))
     return findings, chosen, superseded
 

@@ -1,0 +1,119 @@
+"""The council's AP Directory with real workbooks: the template filled with openpyxl, checked
+by `validate`, and a term consolidated against it (`consolidate --directory`, X007-X009)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+from click.testing import CliRunner
+from conftest import ReturnFiller, provider_return, school_log
+
+from ap_sheets.batch import REPORT_NAME, SUMMARY_NAME, consolidate
+from ap_sheets.cli import main
+from ap_sheets.testing import DIRECTORY_ABOUT, DIRECTORY_ROWS, ap_directory, check
+
+
+def directory_filler() -> ReturnFiller:
+    f = ReturnFiller("ap-directory")
+    f.fill_form("About", DIRECTORY_ABOUT)
+    for r in DIRECTORY_ROWS:
+        f.add_row("Directory", r)
+    return f
+
+
+def test_the_filled_template_gives_the_same_findings_as_the_builder(tmp_path):
+    f, b = directory_filler(), ap_directory()
+    for target in (f, b):
+        target.set_cell("Directory", 3, "initial_qa_visit", None)  # D002
+        target.set_cell("Directory", 4, "provider_id", "AP-0007")  # D001
+        target.set_cell("Directory", 2, "insurance_expiry", date(2024, 11, 1))  # D004
+    path = f.save(tmp_path / "ap_directory.xlsm")
+    result = CliRunner().invoke(main, ["validate", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    (got,) = json.loads(result.output)["files"]
+    assert (got["kind"], got["status"]) == ("ap-directory", "rejected")
+    expected = [(i.code, i.sheet, i.row, i.cell, i.message) for i in check(b).issues]
+    assert [(i["code"], i["sheet"], i["row"], i["cell"], i["message"]) for i in got["issues"]] == expected
+    assert [e[:4] for e in expected] == [
+        ("D004", "Directory", 2, "O2"),
+        ("D002", "Directory", 3, "K3"),
+        ("D001", "Directory", 4, "A4"),
+    ]
+
+
+def _term(tmp_path: Path) -> Path:
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    provider_return().save(returns / "provider.xlsm")
+    school_log().save(returns / "school.xlsm")
+    return returns
+
+
+def test_consolidate_checks_the_term_against_the_directory(tmp_path):
+    returns = _term(tmp_path)
+    f = directory_filler()
+    f.set_cell("Directory", 2, "dfe_urn", "145679")  # the return and the log say 145678: X008 twice
+    f.set_cell("Directory", 3, "last_qa_visit", date(2023, 6, 1))  # Green Shoots Farm in use: X009
+    directory = f.save(tmp_path / "ap_directory.xlsm")
+    outcome = consolidate(returns, tmp_path / "out", ap_directory=directory, in_process=True)
+    summary = json.loads((tmp_path / "out" / SUMMARY_NAME).read_text())
+    assert summary["reconciliation"]["X007"] == 0
+    assert summary["reconciliation"]["X008"] == 2
+    assert summary["reconciliation"]["X009"] == 1
+    assert summary["directory"] == {
+        "file": "ap_directory.xlsm",
+        "status": "accepted",
+        "used": True,
+        "date": "2024-12-01",
+        "providers": 3,
+        "errors": 0,
+        "queries": 1,  # D003: the same overdue visit, on the directory itself
+        "problem": None,
+    }
+    x = [(f.code, f.file, f.sheet, f.row) for f in outcome.consolidation.cross if f.code >= "X007"]
+    assert x == [
+        (
+            "X008",
+            "provider.xlsm",
+            "Provider",
+            7,
+        ),
+        ("X008", "school.xlsm", "Placements", 2),
+        ("X009", "ap_directory.xlsm", "Directory", 3),
+    ]
+    ws = openpyxl.load_workbook(tmp_path / "out" / REPORT_NAME, read_only=True)["Reconciliation"]
+    cells = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert any("X008: 2" in c and "X009: 1" in c for c in cells)
+    assert "Checked against the council's AP Directory ap_directory.xlsm dated 01/12/2024 (X007-X009)." in cells
+    assert sum(c == "X009" for c in cells) == 1
+
+
+def test_a_directory_with_errors_is_reported_and_not_used(tmp_path):
+    returns = _term(tmp_path)
+    f = directory_filler()
+    f.set_cell("Directory", 4, "provider_id", "AP-0007")  # D001
+    directory = f.save(tmp_path / "ap_directory.xlsm")
+    result = CliRunner().invoke(
+        main, ["consolidate", str(returns), "-o", str(tmp_path / "out"), "--directory", str(directory)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "ap_directory.xlsm has 1 error (run ap-sheets validate on it): it is not used" in result.output
+    summary = json.loads((tmp_path / "out" / SUMMARY_NAME).read_text())
+    assert set(summary["reconciliation"]) == {"X001", "X002", "X003", "X004", "X005", "X006"}
+    assert (summary["directory"]["status"], summary["directory"]["used"]) == ("rejected", False)
+
+
+def test_without_a_directory_nothing_changes_and_a_directory_among_the_returns_is_named(tmp_path):
+    returns = _term(tmp_path)
+    directory_filler().save(returns / "ap_directory.xlsm")
+    result = CliRunner().invoke(main, ["consolidate", str(returns), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((tmp_path / "out" / SUMMARY_NAME).read_text())
+    assert summary["directory"] is None
+    assert set(summary["reconciliation"]) == {"X001", "X002", "X003", "X004", "X005", "X006"}
+    ws = openpyxl.load_workbook(tmp_path / "out" / REPORT_NAME, read_only=True)["Data quality"]
+    cells = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
+    assert "No: an AP Directory, not a return (give it with --directory)" in cells
