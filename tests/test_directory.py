@@ -9,11 +9,11 @@ from pathlib import Path
 
 import openpyxl
 from click.testing import CliRunner
-from conftest import ReturnFiller, provider_return, school_log
 
 from ap_sheets.batch import REPORT_NAME, SUMMARY_NAME, consolidate
 from ap_sheets.cli import main
 from ap_sheets.testing import DIRECTORY_ABOUT, DIRECTORY_ROWS, ap_directory, check
+from conftest import ReturnFiller, provider_return, school_log
 
 
 def directory_filler() -> ReturnFiller:
