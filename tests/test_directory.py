@@ -117,3 +117,82 @@ def test_without_a_directory_nothing_changes_and_a_directory_among_the_returns_i
     ws = openpyxl.load_workbook(tmp_path / "out" / REPORT_NAME, read_only=True)["Data quality"]
     cells = [str(v) for row in ws.iter_rows(values_only=True) for v in row if v is not None]
     assert "No: an AP Directory, not a return (give it with --directory)" in cells
+
+
+def test_the_reports_directory_sheet(tmp_path):
+    returns = _term(tmp_path)
+    log = school_log()
+    log.set("School", "school_urn", "102346")  # a second school, at a provider outside the directory
+    log.set("School", "school_name", "Hillside Academy")
+    log.set_cell("Placements", 2, "provider_id", "AP-0099")
+    log.set_cell("Placements", 2, "provider_name", "Quick Tutors")
+    log.set_cell("Placements", 3, "provider_id", "AP-0099")
+    log.set_cell("Placements", 3, "provider_name", "Quick Tutors")
+    log.save(returns / "school2.xlsm")
+    f = directory_filler()
+    f.set_cell("Directory", 3, "last_qa_visit", date(2024, 3, 15))  # next visit due 15/03/2025
+    consolidate(returns, tmp_path / "out", ap_directory=f.save(tmp_path / "ap_directory.xlsm"), in_process=True)
+    ws = openpyxl.load_workbook(tmp_path / "out" / REPORT_NAME, read_only=True)["Directory"]
+    rows = [[v for v in row if v is not None] for row in ws.iter_rows(values_only=True)]
+    rows = [[v.date() if hasattr(v, "date") else v for v in row] for row in rows if row]
+    start = rows.index(USE_HEADERS)
+    assert rows[start + 1 : start + 4] == [
+        [
+            "AP-0007",
+            "Bright Futures Learning",
+            3,
+            "Y",
+            1,
+            "Y",
+            "Listed",
+            "Y",
+            "145678",
+            date(2024, 6, 10),
+            date(2025, 6, 10),
+            "Met",
+        ],
+        [
+            "AP-0012",
+            "Green Shoots Farm",
+            1,
+            "N",
+            1,
+            "Y",
+            "Listed",
+            "N",
+            date(2024, 3, 15),
+            date(2025, 3, 15),
+            "Met with actions",
+        ],
+        ["AP-0099", "Quick Tutors", 2, "N", 1, "N"],
+    ]
+    outside = rows.index(["Provider ID", "Provider name (as schools give it)", "Placements this term", "Schools"])
+    assert rows[outside + 1] == ["AP-0099", "Quick Tutors", 2, "Hillside Academy"]
+    due = rows.index(
+        [
+            "Provider ID",
+            "Provider name",
+            "Last QA visit",
+            "Next visit due",
+            "Overdue at the term's end",
+            "In use this term",
+        ]
+    )
+    assert rows[due - 1] == ["QA visits due by 31/03/2025, three months after the term's end"]
+    assert rows[due + 1 :] == [["AP-0012", "Green Shoots Farm", date(2024, 3, 15), date(2025, 3, 15), "N", "Y"]]
+
+
+USE_HEADERS = [
+    "Provider ID",
+    "Provider name",
+    "Children this term",
+    "Provider return",
+    "Schools placing",
+    "In the directory",
+    "Status",
+    "Registered school",
+    "DfE URN",
+    "Last QA visit",
+    "Next visit due",
+    "QA outcome",
+]

@@ -77,6 +77,10 @@ def write_council_report(batch, path) -> None:
     _commissioners(wb, styles, batch, marking, mline)
     _register(wb, styles, batch, marking, mline)
     _reconciliation(wb, styles, batch, marking, mline)
+    if getattr(getattr(batch, "directory", None), "directory", None) is not None:  # consolidate --directory
+        from .directory import write_directory_sheet
+
+        write_directory_sheet(wb, styles, batch, marking, mline)
     _data_quality(wb, styles, batch, marking, mline)
     _findings(wb, styles, batch, marking, mline)
     _trends(wb, styles, batch, marking, mline)

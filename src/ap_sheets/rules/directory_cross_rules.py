@@ -40,6 +40,7 @@ class Listing:
     registered: str | None
     dfe_urn: str | None
     last_qa_visit: date | None
+    qa_outcome: str | None = None
 
 
 @dataclass
@@ -73,6 +74,7 @@ class Directory:
                 rec.get("registered_school"),
                 _urn(rec.get("dfe_urn")),
                 visit if is_date(visit) else None,
+                rec.get("qa_outcome"),
             )
         return directory
 
