@@ -196,3 +196,46 @@ USE_HEADERS = [
     "Next visit due",
     "QA outcome",
 ]
+
+
+def test_directory_load_stores_it_with_its_date_and_consolidate_db_uses_the_one_for_the_term(tmp_path):
+    from ap_sheets.db import open_register
+    from ap_sheets.db.directory import directory_at
+
+    runner, db = CliRunner(), str(tmp_path / "register.db")
+    f = directory_filler()
+    f.set_cell("Directory", 2, "dfe_urn", "145679")  # X008 against the term's returns
+    older = f.save(tmp_path / "ap_directory_dec.xlsm")
+    later = directory_filler()
+    later.set("About", "directory_date", date(2025, 2, 1))  # after the term: not used for Autumn
+    later = later.save(tmp_path / "ap_directory_feb.xlsm")
+    result = runner.invoke(main, ["directory", "load", str(older), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert result.output == "Stored the AP Directory ap_directory_dec.xlsm dated 01/12/2024: 3 providers.\n"
+    again = runner.invoke(main, ["directory", "load", str(older), "--db", db])
+    assert again.output == "The AP Directory ap_directory_dec.xlsm dated 01/12/2024 is already held: nothing changed.\n"
+    assert runner.invoke(main, ["directory", "load", str(later), "--db", db]).exit_code == 0
+    engine = open_register(db)
+    assert directory_at(engine, date(2024, 11, 30)) is None
+    assert directory_at(engine, date(2024, 12, 31)).file == "ap_directory_dec.xlsm"
+    assert directory_at(engine, date(2025, 3, 1)).file == "ap_directory_feb.xlsm"
+    engine.dispose()
+
+    returns = _term(tmp_path)
+    result = runner.invoke(main, ["consolidate", str(returns), "-o", str(tmp_path / "out"), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert (
+        "Checked against the AP Directory ap_directory_dec.xlsm (3 providers): 2 findings (X007-X009)" in result.output
+    )
+    summary = json.loads((tmp_path / "out" / SUMMARY_NAME).read_text())
+    assert (summary["directory"]["file"], summary["reconciliation"]["X008"]) == ("ap_directory_dec.xlsm", 2)
+
+
+def test_directory_load_refuses_a_directory_with_errors(tmp_path):
+    f = directory_filler()
+    f.set_cell("Directory", 3, "initial_qa_visit", None)  # D002
+    path = f.save(tmp_path / "ap_directory.xlsm")
+    result = CliRunner().invoke(main, ["directory", "load", str(path), "--db", str(tmp_path / "r.db")])
+    assert result.exit_code == 1
+    assert "ERROR  D002  K3" in result.output
+    assert "ap_directory.xlsm has 1 error (run ap-sheets validate on it): it is not used" in result.output

@@ -91,7 +91,8 @@ def consolidate(
     `register`: called with the batch before the reports are written (`--db` loads the term
     into the register database there and sets the batch's `year` and Trends).
     `ap_directory`: the council's AP Directory workbook: checked like any workbook and, if it
-    has no errors, the term's returns are checked against it (X007-X009).
+    has no errors, the term's returns are checked against it (X007-X009). Or a function of
+    the term giving a `DirectoryLoad` or None (`consolidate --db`: the one held for the term).
 
     Raises ValueError for a bad term or an output folder that is the returns folder,
     `NothingToCheck` when the folder has no file to check (nothing is written),
@@ -142,7 +143,12 @@ def consolidate(
             clock.lap("check files")
             from ..rules.directory_cross_rules import load_directory
 
-            listing = load_directory(ap_directory, config) if ap_directory is not None else None
+            if callable(ap_directory):
+                from .assembly import choose_term
+
+                listing = ap_directory(choose_term(results, term)[0])
+            else:
+                listing = load_directory(ap_directory, config) if ap_directory is not None else None
             batch = assemble(results, term, config, directory=listing)
             if term is not None and not batch.chosen:
                 held = Counter(r.term.label for r in results if r.readable and r.term is not None)

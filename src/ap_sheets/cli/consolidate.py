@@ -135,6 +135,11 @@ def consolidate(
     from .register import LoadIntoRegister, render_year
 
     loader = LoadIntoRegister(db) if db else None  # a database that cannot be used stops here, before checking
+    if loader is not None and ap_directory is None:  # the directory held for the term, if any
+        from .directory import held_directory
+
+        engine = loader.engine
+        ap_directory = lambda t: held_directory(engine, t)  # type: ignore[assignment]
     try:
         outcome = run(
             directory,

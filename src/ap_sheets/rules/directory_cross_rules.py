@@ -89,6 +89,7 @@ class DirectoryLoad:
     queries: int = 0
     directory: Directory | None = None
     problem: str | None = None  # why it is not used, in words for the council
+    issues: list = field(default_factory=list)  # its own findings (D001-D004, R001-R004 ...)
 
     def summary(self) -> dict:
         return {
@@ -124,7 +125,7 @@ def load_directory(path, settings=None) -> DirectoryLoad:
         )
     issues = check_return(ret, settings)
     errors = sum(f.severity == "error" for f in issues)
-    load = DirectoryLoad(name, str(status_for(issues)), errors, len(issues) - errors)
+    load = DirectoryLoad(name, str(status_for(issues)), errors, len(issues) - errors, issues=list(issues))
     if errors:
         load.problem = (
             f"{name} has {errors} error{'s' * (errors != 1)} (run ap-sheets validate on it): it is not used, "
