@@ -94,7 +94,7 @@ def test_olevba_reads_our_vba_back_with_no_stale_compiled_code(kind):
 @pytest.mark.parametrize("kind", KIND_NAMES)
 def test_every_button_calls_a_macro_that_exists(kind):
     macros = button_macros(template(kind))
-    assert macros == {"ValidateReturn", "ShowSummary"}
+    assert macros == ({"ValidateReturn"} if kind == "ap-directory" else {"ValidateReturn", "ShowSummary"})
     assert macros <= public_subs(vba_modules(template(kind)))
 
 

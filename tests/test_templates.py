@@ -136,7 +136,15 @@ def test_headers_exactly_as_spec(blank, kind):
 def test_meta_sheet_and_properties(blank, kind):
     meta = {r[0]: r[1] for r in grid(blank[kind], META_SHEET)}
     assert meta["kind"] == kind
-    assert meta["template_version"] == KINDS[kind].version == {"provider-return": "1.0", "school-log": "2.0"}[kind]
+    assert (
+        meta["template_version"]
+        == KINDS[kind].version
+        == {
+            "provider-return": "1.0",
+            "school-log": "2.0",
+            "ap-directory": "1.0",
+        }[kind]
+    )
     assert meta["generator"].startswith("ap-sheets ")
     wb = load_workbook(blank[kind], keep_vba=True)
     props = {p.name: p.value for p in wb.custom_doc_props.props}
@@ -151,7 +159,12 @@ def test_start_here_explains_every_sheet(blank, kind):
     for sheet in KINDS[kind].sheets:
         assert _plain(sheet.purpose) in text  # in plain words: no section references
     assert "§" not in text
-    for words in ("Validate", "Summary", "15/09/2024", "personal data", "Blank rows"):
+    if kind == "ap-directory":  # the council's own QA records: no figures to summarise, no children
+        expected = ("Validate", "15/09/2024", "contact details", "Blank rows")
+        assert "Summary" not in text and "personal data about children" not in text
+    else:
+        expected = ("Validate", "Summary", "15/09/2024", "personal data", "Blank rows")
+    for words in expected:
         assert words in text
 
 
@@ -168,7 +181,7 @@ def test_tables_sized_frozen_and_computed(blank, kind):
         assert table.ref == f"A1:{last}{1 + BLANK_ROWS[sheet.name]}"
         assert [c.name for c in table.tableColumns] == [c.header for c in sheet.columns]
         keys = [c.key for c in sheet.columns]
-        frozen = keys.index("forename") + 1 if "forename" in keys else 0
+        frozen = next((keys.index(k) + 1 for k in ("forename", "provider_name") if k in keys), 0)
         assert ws.freeze_panes == f"{get_column_letter(frozen + 1)}2"
         formats = column_formats(ws)
         for i, column in enumerate(sheet.columns, start=1):
@@ -295,6 +308,10 @@ def test_buttons_call_the_macros_on_every_visible_sheet(blank, kind):
         for name in [START_SHEET, *(s.name for s in KINDS[kind].sheets)]:
             vml = vml_of(z, parts[name])
             macros = re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml)
+            if kind == "ap-directory":  # Validate only: a directory has no termly figures
+                assert macros == [VALIDATE_MACRO], name
+                assert ">Validate<" in vml and ">Summary<" not in vml
+                continue
             assert macros == [VALIDATE_MACRO, SUMMARY_MACRO], name
             assert ">Validate<" in vml and ">Summary<" in vml
 
@@ -341,6 +358,30 @@ def test_committed_templates_are_current(tmp_path):
 
 def sample_records(kind: str) -> dict:
     """Good values, planted text dates, stray spaces and a wrong code, with a blank row."""
+    if kind == "ap-directory":
+        return {
+            "About": {"council_name": " Hillingdon ", "directory_date": "01/12/2024", "completed_by": "QA officer"},
+            "Directory": [
+                {
+                    "provider_id": "AP017",
+                    "provider_name": "Bright Futures AP",
+                    "provider_postcode": "ub81uw",
+                    "registered_school": "y",
+                    "dfe_urn": "145678",
+                    "directory_status": " listed",
+                    "listed_since": date(2021, 9, 1),
+                    "initial_qa_visit": "12/07/2021",
+                    "last_qa_visit": datetime(2024, 6, 10),
+                    "qa_outcome": "Met with actions",
+                    "ofsted_judgement": "Good",
+                    "delivery": "Onsite",  # not in the list
+                    "standard_fee": 85.5,
+                    "fee_basis": "day",
+                },
+                {},
+                {"provider_id": "AP018", "ukprn": "10012345", "directory_status": "Removed"},
+            ],
+        }
     if kind == "provider-return":
         return {
             "Provider": {
@@ -543,12 +584,9 @@ def test_buttons_on_tables_stay_in_view_in_the_frozen_header(blank, kind):
                 for shape in shapes
                 if "FmlaMacro" in shape
             ]
-            assert len(anchors) == 2, sheet.name
-            frozen = (
-                [c.key for c in sheet.columns].index("forename") + 1
-                if "forename" in [c.key for c in sheet.columns]
-                else 0
-            )
+            assert len(anchors) == (1 if kind == "ap-directory" else 2), sheet.name
+            keys = [c.key for c in sheet.columns]
+            frozen = next((keys.index(k) + 1 for k in ("forename", "provider_name") if k in keys), 0)
             for anchor in anchors:
                 _left_col, _, top_row, _, right_col, _, bottom_row, _ = (int(v) for v in anchor.split(","))
                 assert top_row == 0 and bottom_row == 0, (sheet.name, anchor)  # inside the header row
@@ -582,8 +620,11 @@ def test_prompts_are_plain_and_explain_codes(blank, kind):
         assert "NOBT: not yet obtained" in by_header[("Pupils", "Ethnicity")]
         assert "EOTAS: education otherwise than at school" in by_header[("Pupils", "Placement reason")]
         assert "UPN" in by_header[("Notifications", "UPN")]
-    else:
+    elif kind == "school-log":
         assert "EOTAS: education otherwise than at school" in by_header[("Placements", "Placement reason")]
+    else:
+        assert by_header[("Directory", "Directory status")].startswith("Pick from the list")
+        assert "6 digits" in by_header[("Directory", "DfE URN")]
 
 
 def test_start_here_gives_the_councils_name_deadline_and_route(tmp_path):

@@ -174,6 +174,21 @@ TREATMENTS: dict[str, Treatment] = {
             "date_received",
             "kind",
             "date_resolved",
+            # The council's AP Directory: about providers, not children
+            "council_name",
+            "directory_date",
+            "address",
+            "provider_postcode",
+            "ukprn",
+            "directory_status",
+            "listed_since",
+            "initial_qa_visit",
+            "qa_outcome",
+            "safeguarding_checked",
+            "delivery",
+            "specialisms",
+            "standard_fee",
+            "fee_basis",
         )
     },
     # Complaint text can describe a child or a family: dropped from anything pseudonymised.

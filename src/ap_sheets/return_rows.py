@@ -78,6 +78,7 @@ class PlacementRow(NamedTuple):
     progress: object
     final_report_received: object
     destination: object
+    provider_urn: object = None  # last, with a default: rows rebuilt from the register database lack it
 
 
 class NotificationRow(NamedTuple):
@@ -93,6 +94,8 @@ ROW_TYPES = {Kind.PROVIDER_RETURN: ("Pupils", PupilRow), Kind.SCHOOL_LOG: ("Plac
 
 def table_rows(ret: Return) -> list:
     """The Pupils rows of a provider return, or the Placements rows of a school log."""
+    if ret.kind.kind not in ROW_TYPES:  # an AP Directory: no children's rows
+        return []
     sheet_name, row_type = ROW_TYPES[ret.kind.kind]
     frame = ret.frame(sheet_name)
     columns = [frame[k].tolist() for k in row_type._fields[1:]]

@@ -47,7 +47,7 @@ from .spec import (
     ValueType,
     WorkbookKind,
 )
-from .spec.workbooks import COMPLAINTS_SHEET, NOTIFICATIONS_SHEET, PLACEMENTS_SHEET, PUPILS_SHEET
+from .spec.workbooks import AP_DIRECTORY, COMPLAINTS_SHEET, NOTIFICATIONS_SHEET, PLACEMENTS_SHEET, PUPILS_SHEET
 
 VBA_PROJECT = Path(__file__).parent / "assets" / "vbaProject.bin"
 VALIDATE_MACRO = "ValidateReturn"
@@ -60,6 +60,7 @@ BLANK_ROWS = {
     PLACEMENTS_SHEET.name: 120,
     NOTIFICATIONS_SHEET.name: 100,
     COMPLAINTS_SHEET.name: 30,
+    AP_DIRECTORY.sheet("Directory").name: 100,
 }
 DEFAULT_BLANK_ROWS = 100
 VALIDATION_LAST_ROW = 2000  # Excel row: table validations reach at least this far
@@ -71,6 +72,8 @@ YN_LIST = ("Y/N", ("Y", "N"))
 TEXT_TYPES = frozenset({ValueType.UPN, ValueType.POSTCODE, ValueType.URN, ValueType.UKPRN, ValueType.ACADEMIC_YEAR})
 # Tables with one row per child keep the UPN and name in view (frozen) while scrolling right.
 FREEZE_THROUGH_KEY = "forename"
+# A table of providers (the AP Directory) keeps the provider's ID and name in view instead.
+FREEZE_THROUGH_PROVIDER = "provider_name"
 # Column.computed templates name their inputs by placeholder; these are the column keys.
 COMPUTED_INPUTS = {"possible": "sessions_possible", "attended": "sessions_attended"}
 # Fixed creation date: documents get no build timestamp, so builds are byte-identical.
@@ -82,6 +85,8 @@ BUTTONS = (
     (SUMMARY_MACRO, "Summary", "Show the main figures in this workbook"),
 )
 BUTTON_SIZE = (110, 30)  # pixels
+# The AP Directory has no termly figures to summarise: its sheets carry the Validate button only.
+VALIDATE_ONLY_SHEETS = frozenset(s.name for s in AP_DIRECTORY.sheets)
 
 # Who fills each kind in, and when: the spec names the workbooks but not this.
 WHO_AND_WHEN = {
@@ -93,6 +98,11 @@ WHO_AND_WHEN = {
         "The school that commissions the AP placements (usually its AP lead or the school "
         "office). Keep it up to date as placements start and end, and send it to the "
         "council each term."
+    ),
+    "ap-directory": (
+        "The council's AP quality-assurance officer. Keep one directory of every provider "
+        "the council has checked, update it whenever a visit or a status changes, and load it "
+        "into ap-sheets with the date it is correct at."
     ),
 }
 
@@ -366,10 +376,11 @@ def _write_list_value(ws: Worksheet, row: int, col: int, value: str, text) -> No
         ws.write_string(row, col, value, text)
 
 
-def _insert_buttons(ws: Worksheet, row: int, col: int, stacked: bool) -> None:
-    """Validate and Summary buttons anchored at (row, col): side by side, or one above the other."""
+def _insert_buttons(ws: Worksheet, row: int, col: int, stacked: bool, summary: bool = True) -> None:
+    """Validate and Summary buttons anchored at (row, col): side by side, or one above the other
+    (Validate alone without `summary`)."""
     width, height = BUTTON_SIZE
-    for i, (macro, caption, description) in enumerate(BUTTONS):
+    for i, (macro, caption, description) in enumerate(BUTTONS if summary else BUTTONS[:1]):
         x, y = (0, 6 + i * (height + 8)) if stacked else (i * (width + 16), 3)
         ws.insert_button(
             row,
@@ -460,9 +471,17 @@ def _instructions(spec: WorkbookKind, settings=None) -> list[tuple[str, str]]:
             "Validate",
             "Click Validate (above, and on each sheet) to check your data. It lists "
             "anything to fix, with the sheet, row and cell. Errors must be fixed before the "
-            "council can accept the return; queries must be fixed or explained.",
+            + (
+                "council can accept the return; queries must be fixed or explained."
+                if spec.kind != AP_DIRECTORY.kind
+                else "directory can be loaded and used; queries (such as a visit overdue) are for you to follow up."
+            ),
         ),
-        ("Summary", "Click Summary to see the main figures before you send the workbook."),
+        *(
+            [("Summary", "Click Summary to see the main figures before you send the workbook.")]
+            if spec.kind != AP_DIRECTORY.kind
+            else []
+        ),
         (
             "Buttons not working?",
             "The buttons use macros. If Excel shows a yellow bar saying "
@@ -475,6 +494,13 @@ def _instructions(spec: WorkbookKind, settings=None) -> list[tuple[str, str]]:
             "organisation's secure systems, do not print or copy it more than you need to, and "
             "send it to the council only by the secure route the council gives you, never as an "
             "ordinary email attachment.",
+        )
+        if spec.kind != AP_DIRECTORY.kind
+        else (
+            "Keep it safe",
+            "This workbook holds the council's quality-assurance records and providers' contact "
+            "details. Keep it on the council's systems; schools see the results the council "
+            "publishes, not this workbook.",
         ),
     ]
     return rows
@@ -510,7 +536,7 @@ def _write_start(ws: Worksheet, spec: WorkbookKind, styles: _Styles, settings=No
         styles.get(italic=True, font_color="#7F7F7F"),
     )
     ws.set_row(2, 40)
-    _insert_buttons(ws, 2, 1, stacked=False)
+    _insert_buttons(ws, 2, 1, stacked=False, summary=spec.kind != AP_DIRECTORY.kind)
 
     label = styles.get(bold=True, valign="top", text_wrap=True)
     text = styles.get(valign="top", text_wrap=True)
@@ -746,7 +772,7 @@ def _write_form(ws: Worksheet, sheet: Sheet, record: Mapping, styles: _Styles, l
         ws.set_row(row, _row_height([(notes, notes_width)]) or 18)
         _validate(ws, (row, 1, row, 1), _validation(sheet, column, lists))
     ws.freeze_panes(1, 0)
-    _insert_buttons(ws, 0, 3, stacked=True)
+    _insert_buttons(ws, 0, 3, stacked=True, summary=sheet.name not in VALIDATE_ONLY_SHEETS)
     ws.set_portrait()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
@@ -782,7 +808,10 @@ def _computed_value(column: Column, record: Mapping):
 
 def _frozen_columns(sheet: Sheet) -> int:
     keys = [c.key for c in sheet.columns]
-    return keys.index(FREEZE_THROUGH_KEY) + 1 if FREEZE_THROUGH_KEY in keys else 0
+    for key in (FREEZE_THROUGH_KEY, FREEZE_THROUGH_PROVIDER):  # a child's name first, where there is one
+        if key in keys:
+            return keys.index(key) + 1
+    return 0
 
 
 def _write_table(ws: Worksheet, sheet: Sheet, rows: list[Mapping], styles: _Styles, lists: dict[str, str]) -> None:
@@ -810,7 +839,7 @@ def _write_table(ws: Worksheet, sheet: Sheet, rows: list[Mapping], styles: _Styl
     ws.freeze_panes(1, _frozen_columns(sheet))
     # The buttons sit at the top of the frozen header row, above the headings (which are
     # bottom-aligned), so they stay in view however far the sheet is scrolled.
-    _insert_buttons(ws, 0, 0, stacked=False)
+    _insert_buttons(ws, 0, 0, stacked=False, summary=sheet.name not in VALIDATE_ONLY_SHEETS)
     _table_print_setup(ws, sheet)
 
 

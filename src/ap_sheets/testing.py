@@ -41,6 +41,8 @@ from .values import upn_check_letter
 __all__ = [
     "AUTUMN_2024",
     "COMPLAINTS",
+    "DIRECTORY_ABOUT",
+    "DIRECTORY_ROWS",
     "NOTIFICATIONS",
     "PLACEMENTS",
     "PROVIDER",
@@ -51,7 +53,9 @@ __all__ = [
     "UPN3",
     "ReturnBuilder",
     "TermReturn",
+    "ap_directory",
     "check",
+    "directory_row",
     "found",
     "make_upn",
     "placement",
@@ -241,6 +245,16 @@ def school_log(version: str | None = None) -> ReturnBuilder:
     b.fill_form("School", SCHOOL)
     for p in PLACEMENTS:
         b.add_row("Placements", p)
+    return b
+
+
+def ap_directory() -> ReturnBuilder:
+    """A clean AP Directory dated 1 December 2024: the providers of the clean provider return
+    and school log (AP-0007 registered, AP-0012 not), and one provider Removed."""
+    b = ReturnBuilder("ap-directory")
+    b.fill_form("About", DIRECTORY_ABOUT)
+    for r in DIRECTORY_ROWS:
+        b.add_row("Directory", r)
     return b
 
 
@@ -590,3 +604,85 @@ def school_result(
         mtime=mtime,
         rows=list(rows),
     )
+
+
+# ---- a clean AP Directory (the council's, DATA-SPEC "Workbook 3") ----
+DIRECTORY_ABOUT = {
+    "council_name": "London Borough of Hillingdon",
+    "directory_date": date(2024, 12, 1),
+    "completed_by": "Priya Shah",
+}
+
+
+def directory_row(**changes) -> dict:
+    base = {
+        "provider_id": "AP-0007",
+        "provider_name": "Bright Futures Learning",
+        "address": "12 High Street, Uxbridge",
+        "provider_postcode": "UB8 1JN",
+        "registered_school": "Y",
+        "dfe_urn": "145678",
+        "directory_status": "Listed",
+        "listed_since": date(2021, 9, 1),
+        "initial_qa_visit": date(2021, 7, 12),
+        "last_qa_visit": date(2024, 6, 10),
+        "qa_outcome": "Met",
+        "safeguarding_checked": date(2024, 6, 10),
+        "insurance_expiry": date(2025, 8, 31),
+        "ofsted_judgement": "Good",
+        "ofsted_report_date": date(2023, 3, 14),
+        "delivery": "On site",
+        "specialisms": "SEMH; Key stage 4 English and maths",
+        "standard_fee": 85,
+        "fee_basis": "Day",
+        "contact_email": "office@brightfutures.org.uk",
+    }
+    base.update(changes)
+    return base
+
+
+DIRECTORY_ROWS = [
+    directory_row(),
+    directory_row(
+        provider_id="AP-0012",
+        provider_name="Green Shoots Farm",
+        address="Hill End Farm, Harefield",
+        provider_postcode="UB9 6JX",
+        registered_school="N",
+        dfe_urn=None,
+        ap_setting_type="OTH",
+        listed_since=date(2023, 1, 9),
+        initial_qa_visit=date(2022, 11, 30),
+        last_qa_visit=date(2024, 2, 20),
+        qa_outcome="Met with actions",
+        ofsted_judgement="Not inspected",
+        ofsted_report_date=None,
+        delivery="Both",
+        specialisms="Outdoor learning",
+        standard_fee=None,
+        fee_basis=None,
+        contact_email="hello@greenshootsfarm.org.uk",
+    ),
+    directory_row(
+        provider_id="AP-0020",
+        provider_name="Northside Tuition",
+        address="4 Station Road, Hayes",
+        provider_postcode="UB3 4BX",
+        registered_school="N",
+        dfe_urn=None,
+        ukprn="10054321",
+        directory_status="Removed",
+        listed_since=date(2019, 4, 1),
+        initial_qa_visit=None,
+        last_qa_visit=date(2022, 5, 3),
+        qa_outcome="Not met",
+        insurance_expiry=date(2023, 3, 31),
+        ofsted_judgement="Not inspected",
+        ofsted_report_date=None,
+        delivery="Online",
+        specialisms=None,
+        standard_fee=40,
+        fee_basis="Hour",
+        contact_email="admin@northsidetuition.co.uk",
+    ),
+]

@@ -82,6 +82,7 @@ class Consolidation:
     produced: object = None  # datetime the report was produced
     year: dict | None = None  # the register database's `year` figures (with --db), for summary.json
     year_register: list | None = None  # the register database's children of the year (with --db)
+    directory: object = None  # the AP Directory given (`directory_cross_rules.DirectoryLoad`), if any
 
     @property
     def accepted(self) -> list[FileResult]:
@@ -113,20 +114,25 @@ def choose_term(results: Iterable[FileResult], given: Term | None) -> tuple[Term
     return best, "most common"
 
 
-def assemble(results: list[FileResult], term: Term | None = None, config=None) -> Consolidation:
-    """Choose the term, pick one return per provider/school, reconcile, decide what counts."""
+def assemble(results: list[FileResult], term: Term | None = None, config=None, directory=None) -> Consolidation:
+    """Choose the term, pick one return per provider/school, reconcile, decide what counts.
+
+    `directory`: the AP Directory given (`DirectoryLoad`); X007-X009 run when it can be used."""
     from ..settings import Settings
 
     config = config or Settings()
     results = sorted(results, key=lambda r: r.file)
     term, source = choose_term(results, term)
     of_term = [r for r in results if r.readable and r.term == term and term is not None]
-    cross, chosen, superseded = cross_rules.reconcile(of_term, term, config)
+    usable = getattr(directory, "directory", None)
+    cross, chosen, superseded = cross_rules.reconcile(of_term, term, config, directory=usable)
     decisions: dict[str, str] = {}
     chosen_files = {r.file for r in chosen}
     for r in results:
         if r.status == UNREADABLE:
             decisions[r.file] = "No: could not be read"
+        elif r.kind == "ap-directory" and r.has_data:
+            decisions[r.file] = "No: an AP Directory, not a return (give it with --directory)"
         elif not r.readable:
             decisions[r.file] = "No: not a standard return ap-sheets can read (R004)"
         elif r.term is None:
@@ -147,7 +153,9 @@ def assemble(results: list[FileResult], term: Term | None = None, config=None) -
         else:
             accepted = [r for r in results if r.term == t and r.readable and r.status == ACCEPTED]
             trend_terms[t] = cross_rules.choose_returns(accepted)[0]
-    return Consolidation("", term, source, results, decisions, chosen, superseded, cross, trend_terms, config)
+    batch = Consolidation("", term, source, results, decisions, chosen, superseded, cross, trend_terms, config)
+    batch.directory = directory
+    return batch
 
 
 def _who(r: FileResult) -> str:

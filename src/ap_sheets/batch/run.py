@@ -78,6 +78,7 @@ def consolidate(
     pseudonymise_salt: str | bytes | None = None,
     feedback: bool = False,
     register: Callable[[Consolidation], None] | None = None,
+    ap_directory=None,
 ) -> Outcome:
     """Check every file under `directory` and write the council's report into `outdir`.
 
@@ -89,6 +90,9 @@ def consolidate(
     `feedback`: also write a feedback copy of each rejected return under `outdir/feedback/`.
     `register`: called with the batch before the reports are written (`--db` loads the term
     into the register database there and sets the batch's `year` and Trends).
+    `ap_directory`: the council's AP Directory workbook: checked like any workbook and, if it
+    has no errors, the term's returns are checked against it (X007-X009). Or a function of
+    the term giving a `DirectoryLoad` or None (`consolidate --db`: the one held for the term).
 
     Raises ValueError for a bad term or an output folder that is the returns folder,
     `NothingToCheck` when the folder has no file to check (nothing is written),
@@ -137,7 +141,15 @@ def consolidate(
             config = config or Settings()
             results = _check(items, pool, progress, config)
             clock.lap("check files")
-            batch = assemble(results, term, config)
+            from ..rules.directory_cross_rules import load_directory
+
+            if callable(ap_directory):
+                from .assembly import choose_term
+
+                listing = ap_directory(choose_term(results, term)[0])
+            else:
+                listing = load_directory(ap_directory, config) if ap_directory is not None else None
+            batch = assemble(results, term, config, directory=listing)
             if term is not None and not batch.chosen:
                 held = Counter(r.term.label for r in results if r.readable and r.term is not None)
                 raise NoReturnsForTerm(term, dict(sorted(held.items())))

@@ -3,7 +3,7 @@ command area (each adds its commands to the group in `main`)."""
 
 from __future__ import annotations
 
-from . import consolidate, register, rules, serve, templates, validate  # noqa: F401 (each adds its commands)
+from . import consolidate, directory, register, rules, serve, templates, validate  # noqa: F401 (each adds its commands)
 from .main import main
 
 __all__ = ["main"]

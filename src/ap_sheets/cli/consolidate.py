@@ -68,6 +68,14 @@ from .main import main
     "file, created readable by you only, or a postgresql+psycopg:// URL); the year figures and Trends "
     "then come from every term held. See `ap-sheets register --help`.",
 )
+@click.option(
+    "--directory",
+    "ap_directory",
+    metavar="FILE",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The council's AP Directory workbook (`ap-sheets template ap-directory`): checked like any "
+    "workbook and, if it has no errors, every return of the term is checked against it (X007-X009).",
+)
 def consolidate(
     directory: Path,
     outdir: Path,
@@ -79,6 +87,7 @@ def consolidate(
     salt_file: Path | None,
     feedback: bool,
     db: str | None,
+    ap_directory: Path | None,
 ):
     """Check every return in DIRECTORY and write the council's termly report.
 
@@ -126,6 +135,11 @@ def consolidate(
     from .register import LoadIntoRegister, render_year
 
     loader = LoadIntoRegister(db) if db else None  # a database that cannot be used stops here, before checking
+    if loader is not None and ap_directory is None:  # the directory held for the term, if any
+        from .directory import held_directory
+
+        engine = loader.engine
+        ap_directory = lambda t: held_directory(engine, t)  # type: ignore[assignment]
     try:
         outcome = run(
             directory,
@@ -136,6 +150,7 @@ def consolidate(
             pseudonymise_salt=salt,
             feedback=feedback,
             register=loader,
+            ap_directory=ap_directory,
         )
     except NothingToCheck as exc:  # nothing checked is never "all clear"
         click.echo(printable(exc), err=True)
@@ -157,6 +172,16 @@ def consolidate(
         click.echo(f"Could not write the report: {printable(exc)}", err=True)
         sys.exit(1)
     click.echo(render_consolidation(outcome))
+    listing = outcome.consolidation.directory
+    if listing is not None:
+        if listing.directory is None:
+            click.echo(printable(listing.problem or f"The AP Directory {listing.file} was not used."), err=True)
+        else:
+            n = sum(f.code in ("X007", "X008", "X009") for f in outcome.consolidation.cross)
+            click.echo(
+                f"Checked against the AP Directory {listing.file} ({len(listing.directory.listings)} providers): "
+                f"{n} finding{'s' * (n != 1)} (X007-X009), on the Reconciliation sheet."
+            )
     if loader is not None:
         click.echo("\n".join(filter(None, [loader.render(), render_year(outcome.consolidation.year)])))
         if loader.problem:

@@ -10,10 +10,10 @@ from ..spec import KINDS, Kind
 from .main import main
 from .options import load_config
 
-TEMPLATE_NAMES = (str(Kind.PROVIDER_RETURN), str(Kind.SCHOOL_LOG))  # plain words for Click's choices
+TEMPLATE_NAMES = tuple(str(kind) for kind in Kind)  # plain words for Click's choices
 
 
-@main.command(short_help="Write a blank provider-return or school-log workbook.")
+@main.command(short_help="Write a blank provider-return, school-log or ap-directory workbook.")
 @click.argument("kind", type=click.Choice(sorted(TEMPLATE_NAMES)))
 @click.option(
     "-o",
@@ -42,7 +42,7 @@ TEMPLATE_NAMES = (str(Kind.PROVIDER_RETURN), str(Kind.SCHOOL_LOG))  # plain word
 )
 @click.option("--force", is_flag=True, help="Replace FILE if it exists.")
 def template(kind: str, output: Path, config_file: Path | None, organisation: str | None, force: bool):
-    """Write a blank standard workbook: provider-return or school-log."""
+    """Write a blank standard workbook: provider-return, school-log or ap-directory (the council's AP Directory)."""
     from ..templates import build_workbook
 
     settings = load_config(config_file)
@@ -59,6 +59,7 @@ def template(kind: str, output: Path, config_file: Path | None, organisation: st
 ORGANISATION_CELLS = {
     Kind.PROVIDER_RETURN: ("Provider", "provider_name", "provider_id"),
     Kind.SCHOOL_LOG: ("School", "school_name", "school_urn"),
+    Kind.AP_DIRECTORY: ("About", "council_name", None),
 }
 
 
@@ -84,7 +85,7 @@ def _service_link(kind: str, settings, config: Path | None, organisation: str | 
     except KeysError as exc:
         raise click.UsageError(str(exc)) from None
     sheet, name_key, id_key = ORGANISATION_CELLS[kind]
-    records = {sheet: {name_key: organisation, **({id_key: org_id} if org_id else {})}}
+    records = {sheet: {name_key: organisation, **({id_key: org_id} if org_id and id_key else {})}}
     return (
         ServiceLink(settings.service_url, key),
         records,

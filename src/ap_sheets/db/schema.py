@@ -14,6 +14,8 @@ What is held, and why (§11.5; the database holds special-category data):
   outcomes and destination, the fields the report uses; `notifications`: the provider's
   notifications of events (type, date, on time).
 - `purges`: when personal data was deleted and how much (no child-level data).
+- `directories`, `directory_listings`: every AP Directory loaded (`ap-sheets directory load`),
+  by its date, with the providers it lists: which providers were listed when (no child data).
 """
 
 from __future__ import annotations
@@ -155,4 +157,32 @@ purges = Table(
     Column("ended_before", Date, nullable=False),
     Column("children", Integer, nullable=False),
     Column("placements", Integer, nullable=False),
+)
+
+directories = Table(
+    "directories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("content_hash", String(64), nullable=False, unique=True),
+    Column("file", Text, nullable=False),
+    Column("directory_date", Date, nullable=False),  # the date it is correct at
+    Column("queries", Integer, nullable=False, default=0),
+    Column("findings", JSON, nullable=False),
+    Column("loaded_at", DateTime, nullable=False),
+)
+
+directory_listings = Table(
+    "directory_listings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("directory_id", Integer, ForeignKey("directories.id"), nullable=False, index=True),
+    Column("row", Integer, nullable=False),
+    Column("provider_key", Text, nullable=False),
+    Column("provider_id", Text, nullable=False),
+    Column("provider_name", Text),
+    Column("status", Text),
+    Column("registered", Text),
+    Column("dfe_urn", Text),
+    Column("last_qa_visit", Date),
+    Column("qa_outcome", Text),
 )

@@ -10,6 +10,13 @@ from ..findings import ACCEPTED, REJECTED, UNREADABLE
 from . import measures as M
 
 X_CODES = ("X001", "X002", "X003", "X004", "X005", "X006")
+DIRECTORY_X_CODES = ("X007", "X008", "X009")  # only when an AP Directory was used
+
+
+def x_codes(batch) -> tuple[str, ...]:
+    """The X codes checked in this run: X007-X009 only when an AP Directory was used."""
+    used = getattr(getattr(batch, "directory", None), "directory", None) is not None
+    return X_CODES + DIRECTORY_X_CODES if used else X_CODES
 
 
 def term_note(batch) -> str:
@@ -415,7 +422,8 @@ def build_summary(batch) -> dict:
         "looked_after": m.looked_after,
         "providers": tm.providers,
         "issues_by_code": dict(sorted(issues.items())),
-        "reconciliation": {code: x.get(code, 0) for code in X_CODES},
+        "reconciliation": {code: x.get(code, 0) for code in x_codes(batch)},
+        "directory": batch.directory.summary() if getattr(batch, "directory", None) is not None else None,
         # ---- more detail ----
         "registration_test": cfg.registration_test,
         "full_time_hours": cfg.full_time_hours,

@@ -14,7 +14,15 @@ from ..findings import display_value
 from ..rules import RULES
 from ..spec import KINDS, Kind
 from . import measures as M
-from .overview import X_CODES, definition_rows, destination_rows, headline_rows, kpi_rows, registration_note, term_note
+from .overview import (
+    definition_rows,
+    destination_rows,
+    headline_rows,
+    kpi_rows,
+    registration_note,
+    term_note,
+    x_codes,
+)
 from .overview_sheet import write_definitions, write_overview
 from .xlsx import Col, Styles, add_trend_line_chart, new_workbook, sheet_setup, title_block, write_table
 
@@ -69,6 +77,10 @@ def write_council_report(batch, path) -> None:
     _commissioners(wb, styles, batch, marking, mline)
     _register(wb, styles, batch, marking, mline)
     _reconciliation(wb, styles, batch, marking, mline)
+    if getattr(getattr(batch, "directory", None), "directory", None) is not None:  # consolidate --directory
+        from .directory import write_directory_sheet
+
+        write_directory_sheet(wb, styles, batch, marking, mline)
     _data_quality(wb, styles, batch, marking, mline)
     _findings(wb, styles, batch, marking, mline)
     _trends(wb, styles, batch, marking, mline)
@@ -436,7 +448,7 @@ RECON_COLS = [
 def _reconciliation(wb, styles, batch, marking, mline):
     ws = wb.add_worksheet("Reconciliation")
     sheet_setup(ws, marking, council=batch.config.council_name)  # one page wide: a row is one finding
-    counts = {c: sum(f.code == c for f in batch.cross) for c in X_CODES}
+    counts = {c: sum(f.code == c for f in batch.cross) for c in x_codes(batch)}
     r = title_block(
         ws,
         styles,
@@ -448,6 +460,7 @@ def _reconciliation(wb, styles, batch, marking, mline):
             + ".  "
             + "; ".join(f"{c} {RULES[c].title.lower()}" for c in counts),
             "Checked across the term's returns that could be read (accepted or rejected), one per provider or school.",
+            *_directory_note(batch),
         ],
     )
     write_table(
@@ -464,6 +477,18 @@ def _reconciliation(wb, styles, batch, marking, mline):
     )
     ws.freeze_panes(r + 1, 0)
     ws.repeat_rows(r)
+
+
+def _directory_note(batch) -> list[str]:
+    """What the AP Directory given was: used for X007-X009, or why not (none given: nothing)."""
+    load = getattr(batch, "directory", None)
+    if load is None:
+        return []
+    if load.directory is None:
+        return [load.problem or f"The AP Directory {load.file} was not used."]
+    day = load.directory.day
+    dated = f" dated {day:%d/%m/%Y}" if day else ""
+    return [f"Checked against the council's AP Directory {load.file}{dated} (X007-X009)."]
 
 
 # ---- Data quality and Findings -----------------------------------------------------------------

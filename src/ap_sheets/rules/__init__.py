@@ -10,7 +10,9 @@ title, what it applies to, message wording, settings read), their checks, and te
 - `provider_rules`: R014, R023, R030-R035, R042 on a provider's return
 - `notification_rules`: R040, R041
 - `placement_rules`: R016 (v2 logs), R050-R057 on a school's placement log
+- `directory_rules`: D001-D004 on the council's AP Directory (and its R003, R014 cases)
 - `cross_rules`: X001-X006 across the returns of a term
+- `directory_cross_rules`: X007-X009, the returns of a term against the council's AP Directory
 
 `declare` says how a rule is declared; `engine` runs them. `RULES` is the catalogue,
 built from the declarations (`ap-sheets rules` lists it).
@@ -20,6 +22,8 @@ from __future__ import annotations
 
 from . import (  # noqa: F401 (importing a group declares its rules)
     cross_rules,
+    directory_cross_rules,
+    directory_rules,
     notification_rules,
     placement_rules,
     provider_rules,

@@ -23,21 +23,19 @@ UPN, and the report shows it in its own column.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
 from ..findings import Finding, Place, display_value
 from ..settings import Settings
 from ..spec import ERROR, QUERY, Kind
 from ..terms import Term
-from ..values import upn_problem
 from .common import meets_registration_test, of_compulsory_school_age, vulnerable
 from .declare import rule
+from .directory_cross_rules import check_against_directory
+from .matching import cross_order, name_key, overlaps_term, provider_key, return_key, school_key, valid_upn
 
 PROVIDER, SCHOOL = Kind.PROVIDER_RETURN, Kind.SCHOOL_LOG
 ATTENDANCE_GAP_POINTS = 10.0  # X004: more than 10 percentage points apart
@@ -70,66 +68,6 @@ def _finding(
         file=file,
         other=other,
     )
-
-
-# ---- keys used to match returns -------------------------------------------------------
-def provider_key(value) -> str | None:
-    """Provider IDs compared without case or spaces: ' ap-012 ' matches 'AP-012'."""
-    if value is None:
-        return None
-    text = re.sub(r"\s+", "", str(value)).upper()
-    return text or None
-
-
-def school_key(value) -> str | None:
-    if value is None:
-        return None
-    text = re.sub(r"\s+", "", str(value))
-    return text or None
-
-
-def return_key(result) -> tuple[str, str] | None:
-    """(kind, provider ID or school URN): what makes two returns 'the same' for X005."""
-    if result.kind == PROVIDER:
-        key = provider_key(result.record.get("provider_id"))
-    elif result.kind == SCHOOL:
-        key = school_key(result.record.get("school_urn"))
-    else:
-        return None
-    return (result.kind, key) if key else None
-
-
-def valid_upn(upn) -> bool:
-    return isinstance(upn, str) and _upn_ok(upn)
-
-
-@lru_cache(maxsize=1 << 16)
-def _upn_ok(upn: str) -> bool:  # each rule asks about every row: check each UPN once
-    return upn_problem(upn) is None
-
-
-def name_key(text) -> str | None:
-    """Names compared on their letters only: 'O'Brien' = 'OBRIEN', 'Zoë' = 'Zoe'."""
-    if not isinstance(text, str):
-        return None
-    return _letters(text)
-
-
-@lru_cache(maxsize=1 << 16)
-def _letters(text: str) -> str | None:
-    decomposed = unicodedata.normalize("NFKD", text)
-    letters = "".join(ch for ch in decomposed if ch.isalpha() and not unicodedata.combining(ch))
-    return letters.casefold() or None
-
-
-def overlaps_term(row, term: Term | None) -> bool:
-    """A placement that was open at some point in the term (unknown dates count as open)."""
-    if term is None:
-        return True
-    start, end = row.start_date, row.end_date
-    if isinstance(start, date) and start > term.end:
-        return False
-    return not (isinstance(end, date) and end < term.start)
 
 
 def provider_attendance(row) -> float | None:
@@ -686,8 +624,11 @@ def _hours(v: float) -> str:
 CROSS_RULES = (X001, X002, X003, X004, X006)  # after X005, which picks the returns they compare
 
 
-def reconcile(results: Iterable, term: Term | None, settings=None) -> tuple[list[Finding], list, dict[str, str]]:
-    """Run X005 then X001-X004 and X006 over the readable returns for one term.
+def reconcile(
+    results: Iterable, term: Term | None, settings=None, directory=None
+) -> tuple[list[Finding], list, dict[str, str]]:
+    """Run X005 then X001-X004 and X006 over the readable returns for one term, and with the
+    council's AP Directory (`directory_cross_rules.Directory`), X007-X009.
 
     Returns (findings, chosen returns, superseded file -> file used).
     """
@@ -702,8 +643,9 @@ def reconcile(results: Iterable, term: Term | None, settings=None) -> tuple[list
         findings += declared.cross(
             providers, schools, term, **{name: getattr(settings, name) for name in declared.settings}
         )
-    order = {code: i for i, code in enumerate(("X005", "X001", "X002", "X003", "X004", "X006"))}
-    findings.sort(key=lambda f: (order[f.code], f.file, f.row or 0, f.other_file or "", f.other_row or 0))
+    if directory is not None:
+        findings += check_against_directory(providers, schools, term, directory)
+    findings.sort(key=cross_order)
     return findings, chosen, superseded
 
 
@@ -1086,3 +1028,11 @@ def test_x006_not_for_children_over_compulsory_school_age_nor_ended_placements_n
     assert len(x006_unregistered_school([], [_school("a.xlsm", "100001", rows)], _AUTUMN)) == 1
     registered = [_placement_row(n, n, provider_registered="Y") for n in range(2, 8)]
     assert x006_unregistered_school([], [_school("a.xlsm", "100001", registered)], _AUTUMN) == []
+
+
+def test_x007_x009_only_with_a_directory():
+    """Without the council's AP Directory, reconcile says nothing about it (X007-X009)."""
+    from ap_sheets.testing import AUTUMN_2024, provider_result, pupil_row
+
+    p = provider_result("p.xlsm", "AP-0042", [pupil_row(2, 1)])
+    assert [f.code for f in reconcile([p], AUTUMN_2024)[0] if f.code in ("X007", "X008", "X009")] == []

@@ -28,6 +28,10 @@ R003 = rule(
         "6-digit URN.",
         "provider_urn": "Provider URN is missing. For a registered provider, give its 6-digit URN (find it on "
         "Get Information about Schools).",
+        "fee_basis": "Fee basis is missing. A standard fee is given: say whether it is per Hour, Day or Week.",
+        "ap_setting_type": "AP setting type is missing. The provider is not a registered school and has no UKPRN: "
+        "give its AP setting type, as in the DfE school census.",
+        "qa_outcome": "QA outcome is missing. Give the outcome of the last QA visit: Met, Met with actions or Not met.",
     },
 )
 

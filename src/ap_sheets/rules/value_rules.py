@@ -18,7 +18,17 @@ from ..findings import display_value
 from ..privacy import PERSONAL_KEYS
 from ..safety import LIMITS
 from ..spec import ERROR, Column, ValueType
-from ..values import ExcelError, UnreadableCell, is_academic_year, is_email, is_num, is_postcode, is_urn, upn_problem
+from ..values import (
+    ExcelError,
+    UnreadableCell,
+    is_academic_year,
+    is_email,
+    is_num,
+    is_postcode,
+    is_ukprn,
+    is_urn,
+    upn_problem,
+)
 from .declare import rule
 
 T = ValueType
@@ -54,6 +64,7 @@ R001 = rule(
         "percent": "{what} is not a percentage between 0% and 100%.",
         "yn": "{what} is not Y or N.",
         "urn": "{what} is not a URN: 6 digits, e.g. 102345.",
+        "ukprn": "{what} is not a UKPRN: 8 digits, e.g. 10012345. Check it on the UK Register of Learning Providers.",
         "academic-year": "{what} is not an academic year like 2024/25.",
         "excel-error": "{header} shows the Excel error {error}, not a value: the cell holds a formula or link that "
         "did not work. Type the value itself into the cell (or fix the formula), save, and send it "
@@ -81,6 +92,8 @@ R001.value_check(lambda v: is_num(v) and v >= 0, types=[T.NUMBER], message="numb
 R001.value_check(lambda v: is_num(v) and 0 <= v <= 100, types=[T.PERCENT], message="percent", fields=value_fields)
 R001.value_check(lambda v: v in ("Y", "N"), types=[T.YN], message="yn", fields=value_fields)
 R001.value_check(lambda v: isinstance(v, str) and is_urn(v), types=[T.URN], message="urn", fields=value_fields)
+# The AP Directory's UKPRN (on a school log, R016 judges the provider's UKPRN in its own words).
+R001.value_check(lambda v: isinstance(v, str) and is_ukprn(v), columns=["ukprn"], message="ukprn", fields=value_fields)
 R001.value_check(
     lambda v: isinstance(v, str) and is_academic_year(v),
     types=[T.ACADEMIC_YEAR],

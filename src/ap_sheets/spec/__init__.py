@@ -5,6 +5,7 @@ The rules themselves are declared in `ap_sheets.rules` (one declaration per rule
 from .codes import ALL_CODE_LISTS, CodeList, fold
 from .enums import ERROR, QUERY, Kind, Severity, Status
 from .workbooks import (
+    AP_DIRECTORY,
     KINDS,
     LISTS_SHEET,
     META_SHEET,
@@ -23,6 +24,7 @@ from .workbooks import (
 
 __all__ = [
     "ALL_CODE_LISTS",
+    "AP_DIRECTORY",
     "ERROR",
     "KINDS",
     "LISTS_SHEET",

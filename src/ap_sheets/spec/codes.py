@@ -229,6 +229,11 @@ AP_SETTING_TYPE = CodeList(
         "WBP": "Work-based placement",
     },
 )
+# The council's AP Directory (DATA-SPEC "Workbook 3").
+DIRECTORY_STATUS = CodeList("Directory status", ("Listed", "Suspended", "Removed"))
+QA_OUTCOME = CodeList("QA outcome", ("Met", "Met with actions", "Not met"))
+DELIVERY = CodeList("Delivery", ("On site", "Online", "Both"))
+FEE_BASIS = CodeList("Fee basis", ("Hour", "Day", "Week"))
 
 ALL_CODE_LISTS = (
     SEX,
@@ -249,6 +254,10 @@ ALL_CODE_LISTS = (
     COMPLAINT_KIND,
     NC_YEAR,
     AP_SETTING_TYPE,
+    DIRECTORY_STATUS,
+    QA_OUTCOME,
+    DELIVERY,
+    FEE_BASIS,
 )
 
 

@@ -30,6 +30,7 @@ class Kind(StrEnum):
 
     PROVIDER_RETURN = "provider-return"
     SCHOOL_LOG = "school-log"
+    AP_DIRECTORY = "ap-directory"  # the council's directory of quality-assured providers
 
 
 ERROR, QUERY = Severity.ERROR, Severity.QUERY

@@ -1,4 +1,4 @@
-"""The two standard workbooks: their sheets and the data items in each (DATA-SPEC.md).
+"""The three standard workbooks: their sheets and the data items in each (DATA-SPEC.md).
 
 This is the single description of what a return holds. The template builder lays out
 sheets from it, the reader finds columns by these headers, the schemas check values by
@@ -405,6 +405,75 @@ PLACEMENTS_SHEET = Sheet(
     ),
 )
 
+ABOUT_SHEET = Sheet(
+    "About",
+    Layout.FORM,
+    purpose="About this directory (one record): the date it is correct at.",
+    columns=(
+        col("Council name", "council_name", T.TEXT, width=40),
+        col("Directory date", "directory_date", T.DATE, help="The date the directory is correct at."),
+        col("Completed by", "completed_by", T.TEXT),
+    ),
+)
+
+DIRECTORY_SHEET = Sheet(
+    "Directory",
+    Layout.TABLE,
+    purpose="One row for each provider the council has checked (§10), with its QA history.",
+    columns=(
+        col("Provider ID", "provider_id", T.TEXT, help="The council's ID for the provider, e.g. AP-0007.", width=12),
+        col("Provider name", "provider_name", T.TEXT, width=30),
+        col("Address", "address", T.TEXT, width=30),
+        col("Postcode", "provider_postcode", T.POSTCODE, help="The provider's postcode, e.g. UB8 1UW.", width=11),
+        col("Registered school", "registered_school", T.YN, help="Y if registered with the DfE as a school.", width=11),
+        col("DfE URN", "dfe_urn", T.URN, need=X, help="6 digits. Needed for a registered school.", width=10),
+        col(
+            "UKPRN",
+            "ukprn",
+            T.UKPRN,
+            need=O,
+            help="8 digits: the UK provider reference number, if it has one.",
+            width=11,
+        ),
+        _code(
+            "AP setting type",
+            "ap_setting_type",
+            C.AP_SETTING_TYPE,
+            need=X,
+            help="For a provider that is not a registered school and has no UKPRN.",
+            width=14,
+        ),
+        _code("Directory status", "directory_status", C.DIRECTORY_STATUS, width=12),
+        col("Listed since", "listed_since", T.DATE, help="When the provider was first listed.", width=12),
+        col(
+            "Initial QA visit",
+            "initial_qa_visit",
+            T.DATE,
+            need=X,
+            help="The QA visit before the provider was added (§10.4). Needed for a listed provider.",
+            width=12,
+        ),
+        col(
+            "Last QA visit",
+            "last_qa_visit",
+            T.DATE,
+            need=X,
+            help="The latest QA visit (§10.4: at least once a year).",
+            width=12,
+        ),
+        _code("QA outcome", "qa_outcome", C.QA_OUTCOME, need=X, help="The outcome of the last QA visit.", width=14),
+        col("Safeguarding policy checked", "safeguarding_checked", T.DATE, help="§8.9", width=13),
+        col("Insurance expiry date", "insurance_expiry", T.DATE, help="§8.8", width=12),
+        _code("Ofsted judgement", "ofsted_judgement", C.OFSTED_JUDGEMENT),
+        col("Ofsted report date", "ofsted_report_date", T.DATE, need=X, help="Leave blank if Not inspected.", width=12),
+        _code("Delivery", "delivery", C.DELIVERY, width=10),
+        col("Specialisms", "specialisms", T.TEXT, need=O, width=30),
+        col("Standard fee", "standard_fee", T.NUMBER, need=O, help="In pounds, e.g. 85 (§12.8).", width=10),
+        _code("Fee basis", "fee_basis", C.FEE_BASIS, need=X, help="Needed when a fee is given.", width=10),
+        col("Contact email", "contact_email", T.EMAIL, width=28),
+    ),
+)
+
 PROVIDER_RETURN = WorkbookKind(
     kind=Kind.PROVIDER_RETURN,
     title="AP provider termly return",
@@ -421,7 +490,14 @@ SCHOOL_LOG = WorkbookKind(
     version="2.0",
     reads=("2.0", "1.0"),  # v2 added Provider UKPRN and AP setting type
 )
-KINDS: dict[str, WorkbookKind] = {k.kind: k for k in (PROVIDER_RETURN, SCHOOL_LOG)}
+AP_DIRECTORY = WorkbookKind(
+    kind=Kind.AP_DIRECTORY,
+    title="AP Directory",
+    filename="ap_directory.xlsm",  # the spec's ap_directory.xlsx, with the Validate button's macros
+    sheets=(ABOUT_SHEET, DIRECTORY_SHEET),
+    record_sheet="About",
+)
+KINDS: dict[str, WorkbookKind] = {k.kind: k for k in (PROVIDER_RETURN, SCHOOL_LOG, AP_DIRECTORY)}
 # Every version some kind reads (each kind checks its own: WorkbookKind.reads).
 SUPPORTED_VERSIONS = tuple(sorted({v for k in KINDS.values() for v in k.reads}, key=version_key))
 SHEETS = {s.name: s for k in KINDS.values() for s in k.sheets}  # sheet names are unique
