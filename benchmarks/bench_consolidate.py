@@ -19,6 +19,7 @@ and time against the number of returns (--scale).
     python benchmarks/bench_consolidate.py --memory --scale 3000    # + memory at 150/300/600, time at 3,000
     python benchmarks/bench_consolidate.py -n 20 -p 20 --runs 1     # quick
     python benchmarks/bench_consolidate.py --profile                # + cProfile of an in-process run
+    python benchmarks/bench_consolidate.py --startup                # + cold --help, rules, validate ONE_FILE
 """
 
 from __future__ import annotations
@@ -278,6 +279,36 @@ def ap_sheets_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "ap_sheets.cli"]
 
 
+def startup(one_file: Path, runs: int = 3) -> None:
+    """Cold start-up: `--help`, `rules` and `validate ONE_FILE`, each in a fresh process
+    (median of `runs`), and what `validate` spends its start-up on (python -X importtime)."""
+    command = ap_sheets_command()
+    for args in (["--help"], ["rules"], ["validate", str(one_file)]):
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run([*command, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.append(time.perf_counter() - started)
+        shown = " ".join(a if a != str(one_file) else "ONE_FILE" for a in args)
+        print(f"  ap-sheets {shown:20s} {statistics.median(times):5.2f} s")
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ap_sheets.cli", "validate", str(one_file)],
+        capture_output=True,
+        text=True,
+    )
+    cumulative: dict[str, float] = {}
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            _, cum, name = line.split("|")
+            if cum.strip().isdigit():
+                cumulative.setdefault(name.strip(), int(cum) / 1e6)  # the top-level import of each
+    top = ("pandas", "pandera", "numpy", "python_calamine", "ap_sheets.rules", "ap_sheets.normalise", "ap_sheets.cli")
+    print(
+        "  validate's imports (cumulative, -X importtime): "
+        + ", ".join(f"{name} {cumulative[name]:.2f} s" for name in top if name in cumulative)
+    )
+
+
 def run_command(data: Path, out: Path, jobs: int | None) -> float:
     """`ap-sheets consolidate DATA -o OUT` in its own process, start-up included (seconds)."""
     cmd = [*ap_sheets_command(), "consolidate", str(data), "-o", str(out)]
@@ -339,6 +370,7 @@ def main(argv=None) -> int:
     ap.add_argument("--memory", action="store_true", help="also peak memory at 150, 300 and 600 returns")
     ap.add_argument("--scale", type=int, default=None, metavar="RETURNS", help="also time the command at this many")
     ap.add_argument("--profile", action="store_true", help="also profile an in-process consolidate (cProfile)")
+    ap.add_argument("--startup", action="store_true", help="also time --help, rules and validate of one file, cold")
     ap.add_argument("--child", nargs=2, metavar=("DIR", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -398,6 +430,9 @@ def main(argv=None) -> int:
         summary = json.loads((root / "out" / "summary.json").read_text())
         print(f"report: {summary['children']} children, files {summary['files']}")
 
+        if args.startup:
+            print("\nstart-up (a fresh process each, median of 3):")
+            startup(files[0])
         if args.profile:
             import cProfile
             import pstats
