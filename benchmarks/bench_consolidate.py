@@ -1,21 +1,25 @@
-"""Benchmark `ap-sheets consolidate` against a bare python-calamine read of the same files.
+"""Benchmark `ap-sheets consolidate` against the floor of the job (issue 16).
 
-Builds N provider returns (P pupils each) and N school placement logs with the real
-template builder into a temporary folder, then, in the same run:
+The floor, measured in the same run on the same files: (1) python-calamine reading every
+sheet of every file to Python values, in one process, plus (2) bare XlsxWriter, in constant
+memory mode, writing a register-sized sheet of plain values (the rows of the run's own
+Register, made ready beforehand). No tool that reads these files and writes a register can
+do less. The goal: `ap-sheets consolidate` as the council runs it (the command, in its own
+process, start-up included) at most 2.0x the floor, median of 3 runs, each beside its own
+floor.
 
-  (a) baseline: python-calamine opens every file and reads every sheet to Python values,
-      in this one process (what any tool reading these files must at least do);
-  (b) `consolidate(...)`: the in-process call behind `ap-sheets consolidate` (it checks the
-      files on a worker pool, reconciles, and writes both workbooks and summary.json);
+It builds the returns with the real templates (N providers x P pupils + N school logs),
+then prints: the floor and the command's time for each run and their ratios; where the
+time goes (one in-process run: `Outcome.phases`, each step as a share of the run and as a
+multiple of the floor); optionally peak memory against the number of returns (--memory)
+and time against the number of returns (--scale).
 
-and prints the time of each and their ratio. With --memory it also runs consolidate in a
-fresh process at N and N/2 returns and reports peak RSS of the main process and of the
-largest worker, to show memory does not grow with the number of files.
-
-    python benchmarks/bench_consolidate.py                 # 150 providers x 40 pupils + 150 logs
-    python benchmarks/bench_consolidate.py -n 20 -p 20     # quick
-    python benchmarks/bench_consolidate.py --memory        # also peak RSS at N and N/2
-    python benchmarks/bench_consolidate.py --profile       # cProfile of an in-process run
+    python benchmarks/bench_consolidate.py                          # 150 providers x 40 pupils + 150 logs
+    python benchmarks/bench_consolidate.py --keep /tmp/bench        # reuse the built returns next time
+    python benchmarks/bench_consolidate.py --memory --scale 3000    # + memory at 150/300/600, time at 3,000
+    python benchmarks/bench_consolidate.py -n 20 -p 20 --runs 1     # quick
+    python benchmarks/bench_consolidate.py --profile                # + cProfile of an in-process run
+    python benchmarks/bench_consolidate.py --startup                # + cold --help, rules, validate ONE_FILE
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ import os
 import random
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -218,7 +223,7 @@ def build(root: Path, n_providers: int, pupils: int, n_schools: int, jobs: int) 
 
 
 def calamine_read_all(files: list[Path]) -> int:
-    """The baseline: every sheet of every file to Python values, in this process."""
+    """Floor, part 1: every sheet of every file to Python values, in this process."""
     import python_calamine as calamine
 
     cells = 0
@@ -231,18 +236,25 @@ def calamine_read_all(files: list[Path]) -> int:
     return cells
 
 
-def register_values_only(batch, path: Path) -> None:
-    """The least any xlsx council report must do: write the Register's values with XlsxWriter,
-    one plain worksheet, no formats, table, charts or other sheets."""
-    import xlsxwriter
-
+def register_rows(batch) -> list[list]:
+    """The run's Register as plain rows (header first), made before the floor is timed."""
     from ap_sheets.report import measures
     from ap_sheets.report.restricted import register_row
 
-    book = xlsxwriter.Workbook(str(path))
+    rows = [register_row(entry, batch.term) for entry in measures.register(batch)]
+    width = max((len(r) for r in rows), default=1)
+    return [[f"Column {c + 1}" for c in range(width)], *rows]
+
+
+def write_plain(rows: list[list], path: Path) -> None:
+    """Floor, part 2: one sheet of plain values, bare XlsxWriter in constant memory mode
+    (no formats, table, other sheets)."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     sheet = book.add_worksheet("Register")
-    for r, entry in enumerate(measures.register(batch)):
-        for c, value in enumerate(register_row(entry, batch.term)):
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
             if value is None:
                 continue
             if isinstance(value, str):
@@ -254,13 +266,65 @@ def register_values_only(batch, path: Path) -> None:
     book.close()
 
 
+def floor(files: list[Path], rows: list[list], where: Path) -> tuple[float, float]:
+    """(read seconds, write seconds) of the floor."""
+    read = _timed(lambda: calamine_read_all(files))
+    write = _timed(lambda: write_plain(rows, where / "floor.xlsx"))
+    return read, write
+
+
+def ap_sheets_command() -> list[str]:
+    """`ap-sheets`, as installed beside this Python (the console script), else `-m`."""
+    script = Path(sys.executable).with_name("ap-sheets")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "ap_sheets.cli"]
+
+
+def startup(one_file: Path, runs: int = 3) -> None:
+    """Cold start-up: `--help`, `rules` and `validate ONE_FILE`, each in a fresh process
+    (median of `runs`), and what `validate` spends its start-up on (python -X importtime)."""
+    command = ap_sheets_command()
+    for args in (["--help"], ["rules"], ["validate", str(one_file)]):
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            subprocess.run([*command, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            times.append(time.perf_counter() - started)
+        shown = " ".join(a if a != str(one_file) else "ONE_FILE" for a in args)
+        print(f"  ap-sheets {shown:20s} {statistics.median(times):5.2f} s")
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "ap_sheets.cli", "validate", str(one_file)],
+        capture_output=True,
+        text=True,
+    )
+    cumulative: dict[str, float] = {}
+    for line in done.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            _, cum, name = line.split("|")
+            if cum.strip().isdigit():
+                cumulative.setdefault(name.strip(), int(cum) / 1e6)  # the top-level import of each
+    top = ("pandas", "pandera", "numpy", "python_calamine", "ap_sheets.rules", "ap_sheets.normalise", "ap_sheets.cli")
+    print(
+        "  validate's imports (cumulative, -X importtime): "
+        + ", ".join(f"{name} {cumulative[name]:.2f} s" for name in top if name in cumulative)
+    )
+
+
+def run_command(data: Path, out: Path, jobs: int | None) -> float:
+    """`ap-sheets consolidate DATA -o OUT` in its own process, start-up included (seconds)."""
+    cmd = [*ap_sheets_command(), "consolidate", str(data), "-o", str(out)]
+    if jobs:
+        cmd += ["--jobs", str(jobs)]
+    started = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
 def _peak_mib() -> tuple[float, float]:
     """(this process, largest finished child) peak RSS in MiB.
 
-    This process's own peak comes from /proc/self/status (VmHWM) where there is one:
-    getrusage's ru_maxrss survives exec, so a process started from a big parent would
-    report the parent's peak. Workers are forked, so their peak includes pages they share
-    with the main process.
+    This process's own peak comes from /proc/self/status (VmHWM): getrusage's ru_maxrss
+    survives exec. Workers are forked, so their peak includes pages shared with the main
+    process.
     """
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     try:
@@ -273,55 +337,40 @@ def _peak_mib() -> tuple[float, float]:
 
 
 def child_run(directory: str, outdir: str) -> None:
-    """Run consolidate in this (fresh) process and print its time and peak memory as JSON."""
-    from ap_sheets.batch import consolidate
+    """The command, run in this fresh process; prints its time and peak memory as JSON last."""
+    from ap_sheets.cli import main as cli
 
     started = time.perf_counter()
-    outcome = consolidate(directory, outdir, progress=False)
+    cli.main(["consolidate", directory, "-o", outdir], standalone_mode=False)
     seconds = time.perf_counter() - started
     main_mib, worker_mib = _peak_mib()
-    print(
-        json.dumps(
-            {
-                "seconds": seconds,
-                "main_mib": main_mib,
-                "worker_mib": worker_mib,
-                "files": outcome.summary["files_detail"]["total"],
-                "children": outcome.summary["children"],
-            }
-        )
-    )
+    print(json.dumps({"seconds": seconds, "main_mib": main_mib, "worker_mib": worker_mib}))
 
 
-def measure_memory(root: Path, n_providers: int, pupils: int, jobs: int) -> list[dict]:
-    """Peak RSS of consolidate in a fresh process, at N and N/2 providers (and as many logs)."""
-    out = []
-    for n in (n_providers // 2, n_providers):
-        sub = root / f"mem-{n}"
-        if not sub.exists():
-            build(sub, n, pupils, n, jobs)
-        res = subprocess.run(
-            [sys.executable, __file__, "--child", str(sub), str(root / f"mem-out-{n}")],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        rec = json.loads(res.stdout.strip().splitlines()[-1])
-        rec["providers"] = n
-        out.append(rec)
-    return out
+def corpus(root: Path, returns: int, pupils: int, jobs: int) -> tuple[Path, list[Path]]:
+    """A folder of `returns` files (half provider returns, half school logs), built once."""
+    data = root / f"returns-{returns}"
+    if not data.exists():
+        started = time.perf_counter()
+        tmp = root / f"building-{returns}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        build(tmp, returns // 2, pupils, returns - returns // 2, jobs)
+        tmp.rename(data)
+        print(f"  (built {returns} returns in {time.perf_counter() - started:.0f} s)")
+    return data, sorted(data.rglob("*.xlsm"))
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", "--providers", type=int, default=150, help="provider returns (and as many school logs)")
     ap.add_argument("-p", "--pupils", type=int, default=40, help="pupils on each provider return")
-    ap.add_argument("--schools", type=int, default=None, help="school logs (default: as many as providers)")
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--jobs", type=int, default=None, help="worker processes (default: the command's, one per core)")
+    ap.add_argument("--runs", type=int, default=3, help="runs of the command, each beside its own floor (median)")
     ap.add_argument("--keep", type=Path, default=None, help="build into (or reuse) this folder")
-    ap.add_argument("--memory", action="store_true", help="also measure peak RSS at N and N/2 (fresh processes)")
+    ap.add_argument("--memory", action="store_true", help="also peak memory at 150, 300 and 600 returns")
+    ap.add_argument("--scale", type=int, default=None, metavar="RETURNS", help="also time the command at this many")
     ap.add_argument("--profile", action="store_true", help="also profile an in-process consolidate (cProfile)")
-    ap.add_argument("--repeat", type=int, default=1, help="time each step this many times; report the best")
+    ap.add_argument("--startup", action="store_true", help="also time --help, rules and validate of one file, cold")
     ap.add_argument("--child", nargs=2, metavar=("DIR", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
@@ -330,7 +379,6 @@ def main(argv=None) -> int:
 
     from ap_sheets.batch import consolidate
 
-    schools = args.providers if args.schools is None else args.schools
     tmp = None
     if args.keep:
         root = args.keep
@@ -338,45 +386,53 @@ def main(argv=None) -> int:
     else:
         tmp = tempfile.mkdtemp(prefix="ap-bench-")
         root = Path(tmp)
+    build_jobs = os.cpu_count() or 1
     try:
-        data = root / "returns"
-        started = time.perf_counter()
-        if not data.exists():
-            build(data, args.providers, args.pupils, schools, args.jobs)
-            print(
-                f"built {args.providers} provider returns x {args.pupils} pupils + {schools} school logs "
-                f"in {time.perf_counter() - started:.1f} s"
-            )
-        files = sorted(p for p in data.rglob("*.xlsm"))
+        returns = 2 * args.providers
+        data, files = corpus(root, returns, args.pupils, build_jobs)
         size = sum(p.stat().st_size for p in files) / 2**20
-        print(f"{len(files)} files, {size:.1f} MiB, {args.jobs} cores")
-        calamine_read_all(files)  # warm the page cache and the library
-
-        base = min(_timed(lambda: calamine_read_all(files)) for _ in range(args.repeat))
-        print(f"(a) bare python-calamine read, every sheet, 1 process: {base:6.2f} s")
-        out = root / "out"
-        runs = []
-        for _ in range(args.repeat):
-            started = time.perf_counter()
-            outcome = consolidate(data, out, progress=False, jobs=args.jobs)
-            runs.append((time.perf_counter() - started, outcome))
-        run, outcome = min(runs, key=lambda r: r[0])
-        print(f"(b) consolidate (check, reconcile, write reports):  {run:6.2f} s")
-        print(f"ratio (b)/(a): {run / base:.2f}x   (goal: 1.5x)")
-        print("    where (b)'s time goes, each step as a multiple of (a):")
-        for step, seconds in outcome.phases.items():
-            print(f"      {step:28s} {seconds:6.2f} s  {seconds / base:5.2f}x")
-        floor = min(
-            _timed(lambda: register_values_only(outcome.consolidation, root / "floor.xlsx")) for _ in range(args.repeat)
-        )
         print(
-            f"(c) floor: XlsxWriter writing only the Register's values (no formats, tables or other "
-            f"sheets): {floor:5.2f} s = {floor / base:.2f}x (a)"
+            f"{len(files)} returns ({args.providers} providers x {args.pupils} pupils + {args.providers} school logs), "
+            f"{size:.1f} MiB, {os.cpu_count()} cores"
         )
-        main_mib, worker_mib = _peak_mib()
-        print(f"peak RSS: this process {main_mib:.0f} MiB (includes the baseline), largest worker {worker_mib:.0f} MiB")
-        summary = json.loads((out / "summary.json").read_text())
+
+        # One in-process run (workers as the command starts them): the steps, and the Register's rows.
+        outcome = consolidate(data, root / "out-steps", progress=False, jobs=args.jobs)
+        rows = register_rows(outcome.consolidation)
+        calamine_read_all(files)  # warm the page cache and the libraries before timing
+        write_plain(rows, root / "floor.xlsx")
+
+        print(
+            f"\nfloor: bare python-calamine read of every sheet + bare XlsxWriter (constant memory) "
+            f"writing {len(rows) - 1} register rows x {len(rows[0])} columns of plain values"
+        )
+        ratios, commands, floors = [], [], []
+        for i in range(args.runs):
+            read, write = floor(files, rows, root)
+            seconds = run_command(data, root / "out", args.jobs)
+            floors.append(read + write)
+            commands.append(seconds)
+            ratios.append(seconds / (read + write))
+            print(
+                f"  run {i + 1}: floor {read:5.2f} s read + {write:5.2f} s write = {read + write:5.2f} s;  "
+                f"ap-sheets consolidate {seconds:5.2f} s;  ratio {seconds / (read + write):4.2f}x"
+            )
+        print(
+            f"median: floor {statistics.median(floors):5.2f} s, ap-sheets consolidate "
+            f"{statistics.median(commands):5.2f} s, ratio {statistics.median(ratios):4.2f}x   (goal: at most 2.0x)"
+        )
+
+        total = sum(outcome.phases.values())
+        base = statistics.median(floors)
+        print(f"\nwhere the time goes (one in-process run, {total:.2f} s, without start-up):")
+        for step, seconds in outcome.phases.items():
+            print(f"  {step:28s} {seconds:6.2f} s  {100 * seconds / total:4.0f}%  {seconds / base:5.2f}x floor")
+        summary = json.loads((root / "out" / "summary.json").read_text())
         print(f"report: {summary['children']} children, files {summary['files']}")
+
+        if args.startup:
+            print("\nstart-up (a fresh process each, median of 3):")
+            startup(files[0])
         if args.profile:
             import cProfile
             import pstats
@@ -387,11 +443,33 @@ def main(argv=None) -> int:
             prof.disable()
             pstats.Stats(prof).sort_stats("cumulative").print_stats(40)
         if args.memory:
-            print("memory against the number of files (fresh process each):")
-            for rec in measure_memory(root, args.providers, args.pupils, args.jobs):
+            print("\nmemory against the number of returns (the command in a fresh process each):")
+            for n in (150, 300, 600):
+                sub, _ = corpus(root, n, args.pupils, build_jobs)
+                res = subprocess.run(
+                    [sys.executable, __file__, "--child", str(sub), str(root / f"out-mem-{n}")],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                rec = json.loads(res.stdout.strip().splitlines()[-1])
                 print(
-                    f"  {rec['files']:4d} files, {rec['children']:5d} children: {rec['seconds']:5.2f} s, "
-                    f"main {rec['main_mib']:.0f} MiB, largest worker {rec['worker_mib']:.0f} MiB"
+                    f"  {n:5d} returns: {rec['seconds']:5.1f} s, peak main process {rec['main_mib']:4.0f} MiB, "
+                    f"largest worker {rec['worker_mib']:4.0f} MiB"
+                )
+        if args.scale:
+            print("\ntime against the number of returns (the command, one run each, beside its floor):")
+            for n in sorted({returns, args.scale}):
+                sub, sub_files = corpus(root, n, args.pupils, build_jobs)
+                sub_out = consolidate(sub, root / f"out-steps-{n}", progress=False, jobs=args.jobs)
+                sub_rows = register_rows(sub_out.consolidation)
+                calamine_read_all(sub_files)
+                read, write = floor(sub_files, sub_rows, root)
+                seconds = run_command(sub, root / f"out-{n}", args.jobs)
+                print(
+                    f"  {n:5d} returns: ap-sheets consolidate {seconds:6.1f} s "
+                    f"({1000 * seconds / n:4.1f} ms a return), "
+                    f"floor {read + write:5.1f} s, ratio {seconds / (read + write):4.2f}x"
                 )
     finally:
         if tmp:

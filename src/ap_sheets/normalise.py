@@ -13,15 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from . import values
 from .cells import column_letters
 from .read import CutText, OutsideData, RawSheet, RawWorkbook, TwinTabs
 from .spec import KINDS, Layout, Sheet, WorkbookKind, fold
 from .terms import Term, parse_academic_year
+
+if TYPE_CHECKING:  # pandas is imported where a sheet is read: commands that do not check stay quick
+    import pandas as pd
 
 HEADER_SEARCH_ROWS = 10
 
@@ -32,6 +33,13 @@ def header_key(text) -> str:
     cleaned = values.clean_text(text) or ""
     cleaned = re.sub(r"\(.*?\)|\*", "", cleaned)
     return fold(cleaned)
+
+
+def column_lists(frame: pd.DataFrame, keys) -> list[list]:
+    """The named columns of a frame as plain lists of their values: taken from the frame's one
+    block of Python objects (every frame here is built so), far faster than a Series each."""
+    block = frame.to_numpy(dtype=object, copy=False)
+    return [block[:, frame.columns.get_loc(k)].tolist() for k in keys]
 
 
 @dataclass
@@ -161,6 +169,9 @@ def _read_table(sheet: Sheet, grid: RawSheet, version: str | None = None, date19
         if any(v is not None for v in rec):  # a row of only spaces is blank too
             index.append(r)
             records.append(rec)
+    import numpy as np
+    import pandas as pd
+
     keys = [c.key for c in sheet.data_columns]
     block = np.empty((len(records), len(keys)), dtype=object)  # one block: much faster than per column
     if records:
@@ -182,6 +193,8 @@ def _read_form(sheet: Sheet, grid: RawSheet, version: str | None = None, date190
         at = rows.get(c.key)
         rec[c.key] = values.normalise(c, grid.value(at, 1), date1904) if at else None
     missing = {c.key for c in sheet.data_columns if c.key not in rows and c.in_version(version)}
+    import pandas as pd
+
     frame = pd.DataFrame([rec], columns=[c.key for c in sheet.data_columns], dtype=object)
     return SheetData(sheet, frame, form_rows=rows, missing=missing)
 

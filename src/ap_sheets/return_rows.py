@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .normalise import Return
+from .normalise import Return, column_lists
 from .spec import Kind
 
 
@@ -98,7 +98,7 @@ def table_rows(ret: Return) -> list:
         return []
     sheet_name, row_type = ROW_TYPES[ret.kind.kind]
     frame = ret.frame(sheet_name)
-    columns = [frame[k].tolist() for k in row_type._fields[1:]]
+    columns = column_lists(frame, row_type._fields[1:])
     return [row_type(int(idx), *vals) for idx, *vals in zip(frame.index.tolist(), *columns)]
 
 

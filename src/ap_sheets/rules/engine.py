@@ -12,16 +12,17 @@ Excel row, A1 cell and severity. Findings on a column missing from the workbook 
 from __future__ import annotations
 
 from functools import cache
-
-import numpy as np
-import pandas as pd
-import pandera.pandas as pa
+from typing import TYPE_CHECKING
 
 from ..findings import Finding
 from ..normalise import NotAReturn, Return, SheetData
 from ..settings import Settings
 from ..spec import Column, Sheet
 from .declare import DECLARED, CellCheck, Check, Hit, ValueCheck, rules_in_order
+
+if TYPE_CHECKING:  # imported where values are checked: `ap-sheets rules` and --help stay quick
+    import pandas as pd
+    import pandera.pandas as pa
 
 # The specification's rule for a required value that is missing: the engine reports the
 # not-null check of every required column under it (declared in `required_rules`).
@@ -50,6 +51,8 @@ def _value_checks():
 @cache
 def schema_for(sheet: Sheet) -> tuple[pa.DataFrameSchema, dict[str, ValueCheck]]:
     """The sheet's Pandera schema, and each value check by the name Pandera reports it under."""
+    import pandera.pandas as pa
+
     columns, named = {}, {}
     for column in sheet.data_columns:
         checks = []
@@ -72,6 +75,8 @@ def _cell_checks() -> tuple[CellCheck, ...]:
 def cell_failures(stacked: pd.DataFrame) -> dict[tuple[str, int], CellCheck]:
     """(column key, position) -> cell check, for every cell holding a marked value (an Excel
     error, an unreadable cell). The types present are looked at first, at C speed."""
+    import numpy as np
+
     checks = _cell_checks()
     if not checks or stacked.empty:
         return {}
@@ -92,6 +97,10 @@ def value_failures(
     """For each frame: (value or cell check, or None for a missing required value; column
     key; frame index) of every failing cell, from one Pandera pass over all the frames. A
     cell that fails a cell check gets only that finding."""
+    import numpy as np
+    import pandas as pd
+    import pandera.pandas as pa
+
     out: list[list] = [[] for _ in frames]
     if not frames:
         return out

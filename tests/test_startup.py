@@ -1,0 +1,54 @@
+"""Start-up: commands that do not check files must not import the heavy libraries.
+
+`ap-sheets --help` and `ap-sheets rules` are typed by people waiting for an answer; importing
+pandas and Pandera alone takes about a second. Each case runs in a fresh interpreter and
+asserts which modules were imported (a fact, not a timing)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("pandas", "pandera", "numpy", "openpyxl", "xlsxwriter", "sqlalchemy", "fastapi", "python_calamine")
+
+
+def imported_after(code: str) -> set[str]:
+    """The heavy top-level modules in sys.modules after running `code` in a fresh Python."""
+    probe = (
+        "import sys, json\n"
+        f"{code}\n"
+        f"print(json.dumps(sorted(m for m in {list(HEAVY)!r} if m in sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(json.loads(done.stderr.strip().splitlines()[-1]))
+
+
+def run_cli(args: list[str]) -> str:
+    return f"from ap_sheets.cli import main\ntry:\n    main({args!r})\nexcept SystemExit:\n    pass"
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "import ap_sheets.cli",
+        run_cli(["--help"]),
+        run_cli(["rules"]),
+        run_cli(["rules", "--format", "json"]),
+        run_cli(["consolidate", "--help"]),
+        run_cli(["validate", "--help"]),
+    ],
+    ids=["import-cli", "help", "rules", "rules-json", "consolidate-help", "validate-help"],
+)
+def test_no_heavy_imports(code):
+    assert imported_after(code) == set()
+
+
+def test_the_probe_sees_an_import():
+    """The probe is real: checking a value imports pandas and Pandera."""
+    assert {"pandas", "pandera"} <= imported_after(
+        "import ap_sheets.rules.engine as e, ap_sheets.spec as s\ne.schema_for(next(iter(s.KINDS.values())).sheets[0])"
+    )
