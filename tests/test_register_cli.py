@@ -37,7 +37,9 @@ def demo(tmp_path_factory) -> Path:
     from ap_sheets.demo import write_demo
 
     folder = tmp_path_factory.mktemp("demo") / "returns"
-    write_demo(folder)
+    *_, ap_directory = write_demo(folder)
+    # the returns only: the council keeps its AP Directory apart and loads it with `directory load`
+    ap_directory.rename(folder.parent / ap_directory.name)
     return folder
 
 
