@@ -166,3 +166,21 @@ def test_a_second_run_that_cannot_wait_any_longer_says_so(demo, tmp_path, monkey
         f"Could not open the register database {db}: another run has been using it for more "
         "than 0.5 seconds. Wait for it to finish, then run this again.\n"
     )
+
+
+def test_the_demo_directory_loaded_then_the_folder_with_it(tmp_path):
+    """The demo's own hint: `directory load` its AP Directory, then consolidate the folder with
+    --db. The directory in the folder is not logged as a return; the one held is used (X007-X009)."""
+    from ap_sheets.demo import PLANTED_GAPS, write_demo
+
+    *_, ap_directory = write_demo(tmp_path / "demo")
+    db = tmp_path / "register.db"
+    assert invoke("directory", "load", ap_directory, "--db", db).exit_code == 0
+    run = invoke("consolidate", tmp_path / "demo", "-o", tmp_path / "out", "--db", db, "--jobs", 2)
+    assert run.exit_code == 0, run.output
+    assert ": 19 files loaded (" in run.output
+    assert "Not loaded: ap_directory.xlsm (an AP Directory: load it with ap-sheets directory load" in run.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["directory"]["used"] is True
+    assert summary["reconciliation"]["X009"] == sum(g.code == "X009" for g in PLANTED_GAPS) == 1
+    assert summary["reconciliation"]["X007"] >= sum(g.code == "X007" for g in PLANTED_GAPS) == 4
