@@ -64,6 +64,65 @@ def write_year_sheet(wb, styles, batch, marking, mline) -> None:
     children = getattr(batch, "year_register", None)
     if children is not None:
         _year_register(wb, styles, year, children, marking, mline, council)
+    providers = getattr(batch, "year_providers", None)
+    if providers is not None:
+        _year_by_provider(wb, styles, year, providers, marking, mline, council, batch)
+
+
+PROVIDER_COLS = [
+    Col("Provider ID", "text", 12),
+    Col("Provider", "text", 34),
+    Col("Registered school", "text", 10),
+    Col("Children", "int", 10),
+    Col("Placements", "int", 11),
+    Col("Full time", "int", 10),
+    Col("Part time", "int", 10),
+    Col("Average placement length (weeks)", "num", 14),
+]
+
+
+def _year_by_provider(wb, styles, year, providers, marking, mline, council: str, batch) -> None:
+    from ..settings import Settings
+
+    hours = (batch.config or Settings()).full_time_hours
+    ws = wb.add_worksheet("Year by provider")
+    sheet_setup(ws, marking, council=council)
+    r = title_block(
+        ws,
+        styles,
+        council,
+        f"Each provider's year: {year.get('academic_year')}",
+        mline,
+        [
+            "From every term of the year held in the register database (returns that count only). A placement is "
+            "one child at one provider from one start date. Full time: more than "
+            f"{hours:g} hours a week (full_time_hours) on its latest return; part time: hours given, no more than "
+            "that. Average length: start to end date of the placements that ended in the year. Registered "
+            "school: as on the provider's latest return of the year.",
+        ],
+    )
+    write_table(
+        ws,
+        styles,
+        r,
+        0,
+        "tblYearProviders",
+        PROVIDER_COLS,
+        (
+            [
+                p["provider_id"],
+                p["provider_name"],
+                p["registered"],
+                p["children"],
+                p["placements"],
+                p["full_time"],
+                p["part_time"],
+                p["average_placement_weeks"],
+            ]
+            for p in providers
+        ),
+    )
+    ws.freeze_panes(r + 1, 2)
 
 
 def _year_register(wb, styles, year, children, marking, mline, council: str) -> None:
