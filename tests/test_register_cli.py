@@ -74,7 +74,7 @@ def test_consolidate_loads_the_term_and_adds_the_year(loaded):
     header = next(i for i, row in enumerate(register) if row and row[0] == "UPN")
     assert len([row for row in register[header + 1 :] if row[0]]) == 98
     shareable = openpyxl.load_workbook(out / "council_report_shareable.xlsx", read_only=True).sheetnames
-    assert not {"Year", "Year register", "Year by provider"} & set(shareable)
+    assert not {"Year", "Year register"} & set(shareable) and "Year by provider" in shareable
 
 
 def test_the_same_folder_again_changes_nothing(loaded, demo, tmp_path):

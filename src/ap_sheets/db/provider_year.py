@@ -8,6 +8,7 @@ not superseded), one row per provider:
 - `placements`: distinct placements (one child, this provider, one start date), and of them
   `full_time` (more than `full_time_hours` a week on the latest return showing it, as X006
   reads full time) and `part_time` (hours given, no more than that); hours not given: neither;
+- `placements_ended`: its placements that ended in the year;
 - `average_placement_weeks`: the mean length, start to end date in weeks (one decimal), of its
   placements that ended in the year; None when none did.
 Cost estimates need the directory's standard fee in the database (not yet stored).
@@ -72,6 +73,7 @@ def provider_year(engine: Engine, term: Term, full_time_hours: float = 18.0) -> 
                 "placements": len(placed),
                 "full_time": sum(1 for *_, h in placed if h is not None and h > full_time_hours),
                 "part_time": sum(1 for *_, h in placed if h is not None and h <= full_time_hours),
+                "placements_ended": len(weeks),
                 "average_placement_weeks": round(sum(weeks) / len(weeks), 1) if weeks else None,
             }
         )
