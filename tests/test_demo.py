@@ -8,7 +8,7 @@ reconciliation tests.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,8 @@ from ap_sheets.validate import check_file, validate_file
 from ap_sheets.values import is_postcode
 
 TERM = "2024/25 Autumn"
-BRIEF_CODES = {"R001", "R002", "R003", "R010", "R012", "R030", "R040", "R042", "R050", "R052", "R053", "R054"}
+BRIEF_CODES = {"R001", "R002", "R003", "R010", "R012", "R030", "R040", "R042", "R050", "R052", "R053", "R054", "D003"}
+RETURN_GAPS = {"X001", "X002", "X003", "X004", "X005", "X006"}  # found without a directory
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -30,7 +31,16 @@ def _rel(path: Path, root: Path) -> str:
 @pytest.fixture(scope="module")
 def written(tmp_path_factory) -> tuple[Path, list[Path]]:
     root = tmp_path_factory.mktemp("demo")
-    return root, demo.write_demo(root)
+    *returns, directory = demo.write_demo(root)
+    assert directory == root / "ap_directory.xlsm"
+    return root, returns
+
+
+@pytest.fixture(scope="module")
+def every_file(written) -> list[Path]:
+    """The returns and the council's AP Directory the demo writes beside them."""
+    root, paths = written
+    return [*paths, root / "ap_directory.xlsm"]
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +55,8 @@ def by_cli(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("demo_cli")
     result = CliRunner().invoke(main, ["demo", str(root)])
     assert result.exit_code == 0, result.output
-    assert "Wrote 19 demo workbooks" in result.output
+    assert "Wrote 19 demo returns and the council's AP Directory (ap_directory.xlsm)" in result.output
+    assert "--directory" in result.output
     return root
 
 
@@ -74,9 +85,9 @@ def test_one_return_per_provider_and_school_for_the_term(written, checked):
 
 
 # ---- the findings ------------------------------------------------------------------------
-def test_validate_finds_exactly_the_planted_mistakes(written):
-    root, paths = written
-    reports = {_rel(p, root): validate_file(p) for p in paths}
+def test_validate_finds_exactly_the_planted_mistakes(written, every_file):
+    root, _ = written
+    reports = {_rel(p, root): validate_file(p) for p in every_file}
     assert _findings(reports) == _planted(demo.PLANTED_MISTAKES)
 
 
@@ -92,7 +103,8 @@ def test_most_files_are_accepted(checked):
     assert len([f for f in rejected if f.startswith("providers/")]) == 3
     assert len([f for f in rejected if f.startswith("schools/")]) == 3  # R050, R052 and R054 (with R054)
     assert set(status.values()) == {"accepted", "rejected"}
-    with_errors = {m.file for m in demo.PLANTED_MISTAKES if m.code not in ("R040", "R042", "R053")}  # the queries
+    queries = ("R040", "R042", "R053", "D003")
+    with_errors = {m.file for m in demo.PLANTED_MISTAKES if m.code not in queries}
     assert rejected == with_errors
 
 
@@ -124,10 +136,10 @@ def test_a_text_date_in_uk_order_and_a_spaced_code_are_among_the_quirks():
 
 
 # ---- determinism -------------------------------------------------------------------------
-def test_same_seed_same_returns(written, by_cli):
+def test_same_seed_same_returns(written, every_file, by_cli):
     """The CLI writes the default demo: byte for byte the files write_demo wrote."""
-    root, paths = written
-    for p in paths:
+    root, _ = written
+    for p in every_file:
         assert (by_cli / _rel(p, root)).read_bytes() == p.read_bytes(), p.name
     assert demo.plan_demo(TERM, 7).workbooks == demo.plan_demo(TERM, 7).workbooks
 
@@ -144,7 +156,8 @@ def test_other_terms_are_clean_too():
     spring = demo.plan_demo("2025/26 Spring")
     files = {w.path for w in spring.workbooks}
     assert all(w.path.endswith("2025-26 Spring.xlsm") for w in spring.workbooks)
-    assert {m.file for m in spring.mistakes} <= files
+    assert {m.file for m in spring.mistakes} <= files | {"ap_directory.xlsm"}
+    assert spring.directory.records["About"]["directory_date"] == spring.term.end - timedelta(7)
     with pytest.raises(ValueError):
         demo.plan_demo("Autumn 2024")
 
@@ -245,8 +258,8 @@ def test_reconciliation_shows_the_planted_gaps(by_cli):
     findings, _, superseded = cross_rules.reconcile(results, Term.parse(TERM))
     assert not superseded
     got = {(f.code, f.upn) for f in findings}
-    assert got == {(g.code, g.upn) for g in demo.PLANTED_GAPS}
-    assert {g.code for g in demo.PLANTED_GAPS} == {"X001", "X002", "X004", "X006"}
+    assert got == {(g.code, g.upn) for g in demo.PLANTED_GAPS if g.code in RETURN_GAPS}
+    assert {g.code for g in demo.PLANTED_GAPS} == {"X001", "X002", "X004", "X006", "X007", "X008", "X009"}
     (x006,) = [f for f in findings if f.code == "X006"]
     (gap,) = [g for g in demo.PLANTED_GAPS if g.code == "X006"]
     logs = sorted({f"schools/{name} - 2024-25 Autumn.xlsm" for name in gap.school.split(", ")})
@@ -267,3 +280,42 @@ def test_school_logs_name_unregistered_providers_as_the_census_does(checked):
     unregistered = [r for r in rows if r["provider_registered"] == "N"]
     assert {r["ap_setting_type"] for r in unregistered} == {"OTH", "WBP", None}
     assert {r["provider_ukprn"] for r in unregistered} == {"10047382", None}
+
+
+def test_the_directory_shows_the_planted_differences(by_cli):
+    """`consolidate DIR --directory DIR/ap_directory.xlsm`: X007-X009 find exactly the planted
+    differences (a provider Suspended, one with an old URN in the directory, one overdue its QA
+    visit, the unregistered setting and the two providers outside the directory), and the
+    directory's own check finds only its overdue visit (D003)."""
+    import json
+    import re
+
+    from ap_sheets import batch as consolidate
+    from ap_sheets.rules import cross_rules
+    from ap_sheets.rules.directory_cross_rules import load_directory
+    from ap_sheets.terms import Term
+
+    load = load_directory(by_cli / "ap_directory.xlsm")
+    assert load.directory is not None and load.status == "accepted"
+    assert {(f.code, f.row) for f in load.issues} == {
+        (m.code, m.row) for m in demo.PLANTED_MISTAKES if m.file == "ap_directory.xlsm"
+    }
+    items = [(str(p), _rel(p, by_cli)) for p in sorted(by_cli.rglob("*.xlsm")) if p.name != "ap_directory.xlsm"]
+    findings, _, _ = cross_rules.reconcile(consolidate.check_chunk(items), Term.parse(TERM), directory=load.directory)
+    about = {(f.code, re.search(r"AP-\d{4}", f.message).group()) for f in findings if f.code not in RETURN_GAPS}
+    assert about == {(g.code, g.provider_id) for g in demo.PLANTED_GAPS if g.code not in RETURN_GAPS}
+    assert {pid for code, pid in about if code == "X007"} == {"AP-0010", "AP-0015", "AP-0018", "AP-0021"}
+    (x009,) = [f for f in findings if f.code == "X009"]
+    assert x009.file == "ap_directory.xlsm" and x009.sheet == "Directory" and x009.column == "Last QA visit"
+    # the same through the CLI: the counts on the terminal and in summary.json
+    out = by_cli.parent / (by_cli.name + "_report")
+    result = CliRunner().invoke(
+        main, ["consolidate", str(by_cli), "--directory", str(by_cli / "ap_directory.xlsm"), "-o", str(out)]
+    )
+    assert result.exit_code in (0, 1), result.output
+    counts = Counter(f.code for f in findings)
+    assert f"X007 {counts['X007']}, X008 {counts['X008']}, X009 1." in result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert {k: summary["reconciliation"][k] for k in ("X007", "X008", "X009")} == {
+        k: counts[k] for k in ("X007", "X008", "X009")
+    }

@@ -34,3 +34,25 @@ def test_a_year_of_demo_terms_carries_children_on():
         ]
         assert len(back) == 2
     assert len({p.child.upn for d in (autumn, spring, summer) for p in d.placements}) > 200
+
+
+def test_each_term_has_its_directory_dated_near_its_end():
+    """One AP Directory a term (the QA officer keeps it up to date), dated a week before the
+    term ends, with the same planted differences each term."""
+    from datetime import timedelta
+
+    year = plan_year()
+    for d in year:
+        assert d.directory.path == "ap_directory.xlsm" and d.directory.kind == "ap-directory"
+        assert d.directory.records["About"]["directory_date"] == d.term.end - timedelta(7)
+        planted = sorted((g.code, g.provider_id) for g in d.gaps if g.code in ("X007", "X008", "X009"))
+        assert planted == [
+            ("X007", "AP-0010"),
+            ("X007", "AP-0015"),
+            ("X007", "AP-0018"),
+            ("X007", "AP-0021"),
+            ("X008", "AP-0003"),
+            ("X009", "AP-0004"),
+        ]
+    visits = [next(r for r in d.directory.records["Directory"] if r["provider_id"] == "AP-0004") for d in year]
+    assert len({v["last_qa_visit"] for v in visits}) == 3  # overdue afresh each term

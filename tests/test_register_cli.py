@@ -37,7 +37,9 @@ def demo(tmp_path_factory) -> Path:
     from ap_sheets.demo import write_demo
 
     folder = tmp_path_factory.mktemp("demo") / "returns"
-    write_demo(folder)
+    *_, ap_directory = write_demo(folder)
+    # the returns only: the council keeps its AP Directory apart and loads it with `directory load`
+    ap_directory.rename(folder.parent / ap_directory.name)
     return folder
 
 
@@ -64,7 +66,7 @@ def test_consolidate_loads_the_term_and_adds_the_year(loaded):
     summary = json.loads((out / "summary.json").read_text())
     assert summary["year"] == DEMO_YEAR and summary["children"] == 98
     wb = openpyxl.load_workbook(out / "council_report.xlsx", read_only=True)
-    assert wb.sheetnames[-3:] == ["Year", "Year register", "Definitions"]
+    assert wb.sheetnames[-4:] == ["Year", "Year register", "Year by provider", "Definitions"]
     values = [row for row in wb["Year"].iter_rows(values_only=True) if row and row[0]]
     figures = {row[0]: row[1] for row in values if len(row) > 1 and row[1] is not None}
     assert figures["Children in AP"] == 98 and figures["Median placement length (weeks)"] == 14
@@ -72,7 +74,7 @@ def test_consolidate_loads_the_term_and_adds_the_year(loaded):
     header = next(i for i, row in enumerate(register) if row and row[0] == "UPN")
     assert len([row for row in register[header + 1 :] if row[0]]) == 98
     shareable = openpyxl.load_workbook(out / "council_report_shareable.xlsx", read_only=True).sheetnames
-    assert "Year" not in shareable and "Year register" not in shareable
+    assert not {"Year", "Year register"} & set(shareable) and "Year by provider" in shareable
 
 
 def test_the_same_folder_again_changes_nothing(loaded, demo, tmp_path):
@@ -105,6 +107,27 @@ def test_register_report_from_the_database_alone(loaded, tmp_path):
     wb = openpyxl.load_workbook(tmp_path / "from-db" / "council_report.xlsx", read_only=True)
     assert {"Register", "Trends", "Year"} <= set(wb.sheetnames)
     assert (tmp_path / "from-db" / "council_report.xlsx").stat().st_mode & 0o777 == 0o600
+    # the year per provider, the same from the database alone as from the folder with --db:
+    # the six providers whose returns count, each child once (one placement each this term)
+    for report in (tmp_path / "from-db", out):
+        rows = list(openpyxl.load_workbook(report / "council_report.xlsx", read_only=True)["Year by provider"].values)
+        top = rows.index(
+            (
+                "Provider ID",
+                "Provider",
+                "Registered school",
+                "Children",
+                "Placements",
+                "Full time",
+                "Part time",
+                "Average placement length (weeks)",
+            )
+        )
+        table = rows[top + 1 :]
+        assert [r[0] for r in table] == ["AP-0003", "AP-0004", "AP-0007", "AP-0009", "AP-0010", "AP-0018"]
+        assert sum(r[4] for r in table) == sum(r[3] for r in table) == held["year"]["placements"] == 98
+        assert all(r[5] + r[6] == r[4] for r in table)  # the demo gives every placement's hours
+        assert [r[2] for r in table] == ["Y", "Y", "Y", "N", "N", "N"]
     other = invoke("register", "report", "--db", db, "-o", tmp_path / "none", "--term", "2023/24 Summer")
     assert other.exit_code == 0 and json.loads((tmp_path / "none" / "summary.json").read_text())["children"] == 0
 
@@ -164,3 +187,21 @@ def test_a_second_run_that_cannot_wait_any_longer_says_so(demo, tmp_path, monkey
         f"Could not open the register database {db}: another run has been using it for more "
         "than 0.5 seconds. Wait for it to finish, then run this again.\n"
     )
+
+
+def test_the_demo_directory_loaded_then_the_folder_with_it(tmp_path):
+    """The demo's own hint: `directory load` its AP Directory, then consolidate the folder with
+    --db. The directory in the folder is not logged as a return; the one held is used (X007-X009)."""
+    from ap_sheets.demo import PLANTED_GAPS, write_demo
+
+    *_, ap_directory = write_demo(tmp_path / "demo")
+    db = tmp_path / "register.db"
+    assert invoke("directory", "load", ap_directory, "--db", db).exit_code == 0
+    run = invoke("consolidate", tmp_path / "demo", "-o", tmp_path / "out", "--db", db, "--jobs", 2)
+    assert run.exit_code == 0, run.output
+    assert ": 19 files loaded (" in run.output
+    assert "Not loaded: ap_directory.xlsm (an AP Directory: load it with ap-sheets directory load" in run.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["directory"]["used"] is True
+    assert summary["reconciliation"]["X009"] == sum(g.code == "X009" for g in PLANTED_GAPS) == 1
+    assert summary["reconciliation"]["X007"] >= sum(g.code == "X007" for g in PLANTED_GAPS) == 4

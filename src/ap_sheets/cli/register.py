@@ -47,13 +47,15 @@ class LoadIntoRegister:
 
     def __call__(self, batch) -> None:
         from ..db import load_term, year_figures, year_register
-        from ..db.rebuild import held_trend_terms
+        from ..db.provider_year import provider_year
+        from ..db.rebuild import _full_time_hours, held_trend_terms
 
         try:
             self.result = load_term(self.engine, batch)
             if batch.term is not None:
                 batch.year = year_figures(self.engine, batch.term)
                 batch.year_register = year_register(self.engine, batch.term)
+                batch.year_providers = provider_year(self.engine, batch.term, _full_time_hours(batch))
                 held = held_trend_terms(self.engine)
                 held[batch.term] = batch.trend_terms.get(batch.term, [])
                 batch.trend_terms = dict(sorted(held.items()))

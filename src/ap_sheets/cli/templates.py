@@ -120,15 +120,17 @@ def demo(directory: Path, terms: int, force: bool):
     if terms > 1:
         year = write_year(directory, terms=terms)
         click.echo(
-            f"Wrote {sum(len(w) for w in year.values())} demo workbooks for {terms} terms to {directory}, "
-            "one folder a term."
+            f"Wrote {sum(len(w) - 1 for w in year.values())} demo returns for {terms} terms to {directory}, "
+            "one folder a term, each with the council's AP Directory (ap_directory.xlsm) as it stood that term."
         )
         first = next(iter(year))
         folder = directory / f"{first.academic_year.replace('/', '-')} {first.term}"
         click.echo(
-            f'Try, for each term in turn: ap-sheets consolidate "{folder}" -o "reports/{folder.name}" --db register.db'
+            f'Try, for each term in turn: ap-sheets directory load "{folder / "ap_directory.xlsm"}" --db register.db, '
+            f'then ap-sheets consolidate "{folder}" -o "reports/{folder.name}" --db register.db'
         )
         return
-    written = write_demo(directory)
-    click.echo(f"Wrote {len(written)} demo workbooks to {directory}")
+    *returns, ap_directory = write_demo(directory)
+    click.echo(f"Wrote {len(returns)} demo returns and the council's AP Directory ({ap_directory.name}) to {directory}")
     click.echo(f"Try: ap-sheets validate {directory}")
+    click.echo(f'Then: ap-sheets consolidate {directory} --directory "{ap_directory}" -o reports')

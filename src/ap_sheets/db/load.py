@@ -59,6 +59,9 @@ def load_term(engine: Engine, batch, now: datetime | None = None) -> LoadResult:
     root = Path(batch.root)
     hashed = []
     for r in batch.results:  # read before the transaction: the lock is held only to write
+        if r.kind == Kind.AP_DIRECTORY:  # not a return: directories have their own table
+            result.not_loaded[r.file] = "an AP Directory: load it with ap-sheets directory load FILE --db DB"
+            continue
         try:
             hashed.append((content_hash(root / r.file), r))
         except OSError as exc:
@@ -321,7 +324,8 @@ def _placement(r, row, return_id: int, child_id: int, identity_id: int) -> dict:
 def _organisations(conn: Connection, results: list) -> None:
     """Each provider and school seen, with the name on its latest return."""
     latest: dict[tuple, str | None] = {}
-    for r in sorted(results, key=lambda r: (r.term or _NO_TERM, r.file)):
+    # no term first (e.g. an AP Directory among the returns), then by term and file
+    for r in sorted(results, key=lambda r: (r.term is not None, r.term or _NO_TERM, r.file)):
         key = _org_key(r)
         if key:
             kind = "provider" if r.kind == PROVIDER else "school"

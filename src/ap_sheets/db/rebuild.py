@@ -193,6 +193,7 @@ def held_trend_terms(engine: Engine) -> dict[Term, list[FileResult]]:
 def register_batch(engine: Engine, term: Term | None = None, config=None, name: str = "the register database"):
     """The Consolidation for `term` (default: the latest term held) from the database alone:
     the term's returns as logged, reconciled as `consolidate` does; Trends from every term held."""
+    from .provider_year import provider_year
     from .year import held_terms, year_figures, year_register
 
     terms = held_terms(engine)
@@ -208,4 +209,11 @@ def register_batch(engine: Engine, term: Term | None = None, config=None, name: 
     batch.trend_terms = dict(sorted(batch.trend_terms.items()))
     batch.year = year_figures(engine, term)
     batch.year_register = year_register(engine, term)
+    batch.year_providers = provider_year(engine, term, _full_time_hours(batch))
     return batch
+
+
+def _full_time_hours(batch) -> float:
+    from ..settings import Settings
+
+    return (batch.config or Settings()).full_time_hours

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..spec import Kind
 from ..terms import Term
 from .data import DEFAULT_SEED, DEFAULT_TERM, PROVIDERS, SCHOOLS, UNREGISTERED_SETTING
+from .directory import directory_plan
 from .making import Placement, _Maker, _placements, carry_on, unregistered_setting_placements
 from .planting import Gap, Planted, _gap, _plant, _Planter
 from .records import (
@@ -31,6 +32,12 @@ class Demo:
     mistakes: list[Planted]
     quirks: list[Planted]
     gaps: list[Gap]
+    directory: WorkbookPlan  # the council's AP Directory that goes with the term (`directory`)
+
+    @property
+    def files(self) -> list[WorkbookPlan]:
+        """Everything the demo writes: the returns, then the directory."""
+        return [*self.workbooks, self.directory]
 
 
 # =====================================================================================
@@ -117,21 +124,31 @@ def plan_demo(term=DEFAULT_TERM, seed: int = DEFAULT_SEED, earlier: tuple[Demo, 
             f"placed by {len(schools)} schools: it may be operating as an unregistered school",
         )
     )
-    return Demo(term, list(plans.values()), placements, planter.mistakes, planter.quirks, gaps)
+    directory, directory_mistakes, directory_gaps = directory_plan(term, seed, plans)
+    return Demo(
+        term,
+        list(plans.values()),
+        placements,
+        planter.mistakes + directory_mistakes,
+        planter.quirks,
+        gaps + directory_gaps,
+        directory,
+    )
 
 
 def demo_paths(directory, term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Where `write_demo` would write its workbooks."""
-    return [Path(directory) / plan.path for plan in plan_demo(term, seed).workbooks]
+    """Where `write_demo` would write its workbooks (the returns, then the directory)."""
+    return [Path(directory) / plan.path for plan in plan_demo(term, seed).files]
 
 
 def write_demo(directory, term=DEFAULT_TERM, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the term's provider returns and school logs under `directory`; return their paths."""
+    """Write the term's provider returns and school logs under `directory`, and the council's
+    AP Directory beside them (`ap_directory.xlsm`); return their paths, the directory's last."""
     from ..templates import build_workbook
 
     directory = Path(directory)
     written = []
-    for plan in plan_demo(term, seed).workbooks:
+    for plan in plan_demo(term, seed).files:
         path = directory / plan.path
         path.parent.mkdir(parents=True, exist_ok=True)
         written.append(build_workbook(plan.kind, path, plan.records))

@@ -1,7 +1,8 @@
 """`ap-sheets demo DIR --terms 3`: a whole academic year, term by term, the children carrying
 on: placements still open at the end of a term go on at the same provider, some end, and
 children who went back to school come back into AP. One folder a term, ready to load term
-by term into the register database."""
+by term into the register database. Each term's folder has its own AP Directory, dated a
+few days before that term ends (the QA officer keeps it up to date through the year)."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def year_paths(directory, first_term=DEFAULT_TERM, terms: int = 3, seed: int = D
     return [
         Path(directory) / term_file_label(demo.term) / plan.path
         for demo in plan_year(first_term, terms, seed)
-        for plan in demo.workbooks
+        for plan in demo.files
     ]
 
 
@@ -43,7 +44,7 @@ def write_year(directory, first_term=DEFAULT_TERM, terms: int = 3, seed: int = D
     for demo in plan_year(first_term, terms, seed):
         folder = Path(directory) / term_file_label(demo.term)
         written[demo.term] = []
-        for plan in demo.workbooks:
+        for plan in demo.files:
             path = folder / plan.path
             path.parent.mkdir(parents=True, exist_ok=True)
             written[demo.term].append(build_workbook(plan.kind, path, plan.records))

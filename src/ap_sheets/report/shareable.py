@@ -120,6 +120,10 @@ def write_shareable_report(batch, path) -> None:
     _commissioners(wb, styles, batch, summary, sup, marking, mline)
     _trends(wb, styles, batch, sup, marking, mline)
     _data_quality(wb, styles, batch, sup, marking, mline)
+    if getattr(batch, "year", None) and getattr(batch, "year_providers", None) is not None:  # with --db
+        from .year import write_year_by_provider
+
+        write_year_by_provider(wb, styles, batch, marking, mline, sup)
     write_definitions(
         wb,
         styles,

@@ -4,6 +4,7 @@ Only with --db or `register report`; see `ap_sheets.db.year`."""
 
 from __future__ import annotations
 
+from .suppression import SUPPRESSED
 from .xlsx import Col, sheet_setup, title_block, write_table
 
 REGISTER_COLS = [
@@ -64,6 +65,81 @@ def write_year_sheet(wb, styles, batch, marking, mline) -> None:
     children = getattr(batch, "year_register", None)
     if children is not None:
         _year_register(wb, styles, year, children, marking, mline, council)
+    if getattr(batch, "year_providers", None) is not None:
+        write_year_by_provider(wb, styles, batch, marking, mline)
+
+
+PROVIDER_COLS = [
+    Col("Provider ID", "text", 12),
+    Col("Provider", "text", 34),
+    Col("Registered school", "text", 10),
+    Col("Children", "int", 10),
+    Col("Placements", "int", 11),
+    Col("Full time", "int", 10),
+    Col("Part time", "int", 10),
+    Col("Average placement length (weeks)", "num", 14),
+]
+
+
+def write_year_by_provider(wb, styles, batch, marking, mline, sup=None) -> None:
+    """The Year by provider sheet (`ap_sheets.db.provider_year`). `sup`: the shareable report's
+    Suppressor: its counts suppressed (full and part time add up to placements), and an average
+    length hidden when fewer placements than the threshold ended."""
+    from ..settings import Settings
+
+    year, providers = batch.year, batch.year_providers
+    council = batch.config.council_name if batch.config is not None else ""
+    hours = (batch.config or Settings()).full_time_hours
+    rows = [
+        [
+            p["provider_id"],
+            p["provider_name"],
+            p["registered"],
+            p["children"],
+            p["placements"],
+            p["full_time"],
+            p["part_time"],
+            p["average_placement_weeks"],
+        ]
+        for p in providers
+    ]
+    if sup is not None:
+        rows, _ = sup.table(rows, [3, 4, 5, 6], partitions=[([5, 6], 4)])
+        for row, p in zip(rows, providers, strict=True):
+            if row[7] is not None and p["placements_ended"] < sup.threshold:
+                row[7] = SUPPRESSED
+    ws = wb.add_worksheet("Year by provider")
+    sheet_setup(ws, marking, council=council)
+    r = title_block(
+        ws,
+        styles,
+        council,
+        f"Each provider's year: {year.get('academic_year')}",
+        mline,
+        [
+            "From every term of the year held in the register database (returns that count only). A placement is "
+            "one child at one provider from one start date. Full time: more than "
+            f"{hours:g} hours a week (full_time_hours) on its latest return; part time: hours given, no more than "
+            "that. Average length: start to end date of the placements that ended in the year. Registered "
+            "school: as on the provider's latest return of the year."
+            + (
+                f" Counts from 1 to {sup.threshold - 1} are shown as c (and one more where a total would give them "
+                f"away); an average length as c when fewer than {sup.threshold} placements ended."
+                if sup is not None
+                else ""
+            ),
+        ],
+    )
+    write_table(
+        ws,
+        styles,
+        r,
+        0,
+        "tblYearProviders",
+        PROVIDER_COLS,
+        rows,
+    )
+    ws.freeze_panes(r + 1, 2)
 
 
 def _year_register(wb, styles, year, children, marking, mline, council: str) -> None:
