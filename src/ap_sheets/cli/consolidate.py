@@ -274,6 +274,11 @@ def render_consolidation(outcome) -> str:
             shown = ", ".join(printable(n) for n in names[:8])
             shown += f" and {len(names) - 8} more" if len(names) > 8 else ""
             lines.append(f"  {label}: {shown}")
+    for name in detail.get("directories", []):
+        lines.append(
+            f"Not a return: {printable(name)} is an AP Directory; give it with --directory to check the "
+            "returns against it."
+        )
     out = outcome.outputs
     lines.append(
         f"Wrote {out['report'].name} (restricted: holds the register), {out['shareable'].name} and "

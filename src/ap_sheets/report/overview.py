@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..findings import ACCEPTED, REJECTED, UNREADABLE
+from ..spec import Kind
 from . import measures as M
 
 X_CODES = ("X001", "X002", "X003", "X004", "X005", "X006")
@@ -403,8 +404,10 @@ def build_summary(batch) -> dict:
     cfg = batch.config
     tm = M.batch_term_measures(batch)
     m = tm.overall
-    statuses = Counter(r.status for r in batch.results)
-    issues = Counter(f.code for r in batch.results for f in r.report.issues)
+    # The returns: an AP Directory left in the folder is named apart, not counted as one.
+    returns = [r for r in batch.results if r.kind != Kind.AP_DIRECTORY]
+    statuses = Counter(r.status for r in returns)
+    issues = Counter(f.code for r in returns for f in r.report.issues)
     x = Counter(f.code for f in batch.cross)
     kpis = kpi_rows(tm, cfg)
     rc = register_counts(batch)
@@ -450,12 +453,13 @@ def build_summary(batch) -> dict:
             for k in kpis
         },
         "files_detail": {
-            "total": len(batch.results),
+            "total": len(returns),
+            "directories": [r.file for r in batch.results if r.kind == Kind.AP_DIRECTORY],
             "in_figures": len(batch.accepted),
             "other_terms": dict(sorted(other_terms.items())),
             "superseded": [{"file": f, "instead_used": used} for f, used in sorted(batch.superseded.items())],
-            "rejected": [r.file for r in batch.results if r.status == REJECTED],
-            "unreadable": [r.file for r in batch.results if r.status == UNREADABLE],
+            "rejected": [r.file for r in returns if r.status == REJECTED],
+            "unreadable": [r.file for r in returns if r.status == UNREADABLE],
         },
         "suppress_below": cfg.suppress_below,
         "outputs": ["council_report.xlsx", "council_report_shareable.xlsx", "summary.json"],
