@@ -57,6 +57,10 @@ def test_the_year_per_provider(tmp_path):
             "part_time": 0,
             "placements_ended": 3,
             "average_placement_weeks": round(488 / 3 / 7, 1),  # 23.2
+            "sessions_possible": 700,  # 7 termly rows that count, 100 sessions each
+            "standard_fee": None,  # no directory held: no estimate
+            "fee_basis": None,
+            "estimated_cost": None,
         },
         # D (1/10-13/12: 73 days, the corrected return; the rejected one not counted), E (87), A (open)
         {
@@ -69,6 +73,10 @@ def test_the_year_per_provider(tmp_path):
             "part_time": 0,
             "placements_ended": 2,
             "average_placement_weeks": round(160 / 2 / 7, 1),  # 11.4
+            "sessions_possible": 300,  # 3 rows: the rejected return's do not count
+            "standard_fee": None,
+            "fee_basis": None,
+            "estimated_cost": None,
         },
         # E part time (6/1-3/3: 56 days), D with no hours given: neither full nor part time
         {
@@ -81,6 +89,10 @@ def test_the_year_per_provider(tmp_path):
             "part_time": 1,
             "placements_ended": 1,
             "average_placement_weeks": 8.0,
+            "sessions_possible": 200,
+            "standard_fee": None,
+            "fee_basis": None,
+            "estimated_cost": None,
         },
     ]
     assert provider_year(engine, AUTUMN, 18) == rows  # the same academic year, whichever term
@@ -101,8 +113,8 @@ def test_the_shareable_year_per_provider_hides_small_numbers(tmp_path):
     from ap_sheets.report.year import write_year_by_provider
     from ap_sheets.settings import Settings
 
-    def row(pid, children, placements, full, part, ended, weeks):
-        return {
+    def row(pid, children, placements, full, part, ended, weeks, **fees):
+        return fees | {
             "provider_id": pid,
             "provider_name": f"Provider {pid}",
             "registered": "Y",
@@ -120,7 +132,19 @@ def test_the_shareable_year_per_provider_hides_small_numbers(tmp_path):
         year_providers=[
             row("AP-001", 30, 30, 27, 3, 12, 20.5),  # 3 part time: hidden, and full time with it
             row("AP-002", 12, 12, 12, 0, 4, 8.0),  # 4 ended: the average hidden; the zero shown
-            row("AP-003", 3, 3, 0, 3, 0, None),
+            row(
+                "AP-003",
+                3,
+                3,
+                0,
+                3,
+                0,
+                None,
+                sessions_possible=300,
+                standard_fee=40.0,
+                fee_basis="Day",
+                estimated_cost=6000.0,
+            ),
         ],
     )
     path = tmp_path / "shareable.xlsx"
@@ -129,8 +153,45 @@ def test_the_shareable_year_per_provider_hides_small_numbers(tmp_path):
     wb.close()
     rows = list(openpyxl.load_workbook(path)["Year by provider"].values)
     table = [r[3:] for r in rows[rows.index(next(r for r in rows if r[0] == "Provider ID")) + 1 :]]
-    assert table == [
+    assert [r[:5] for r in table] == [
         (30, 30, "c", "c", 20.5),
         ("c", "c", "c", 0, "c"),  # hidden second in the children and placements columns, then full time
         ("c", "c", 0, "c", None),
     ]
+    assert [r[5:] for r in table] == [
+        (None, None, None, None),  # no directory held: no fee, no estimate
+        (None, None, None, None),
+        ("c", 40.0, "Day", "c"),  # 3 children: the sessions and the cost would give them away
+    ]
+
+
+def test_the_estimated_cost_from_the_directory_held_for_the_year(tmp_path):
+    """With a directory held (stored with its fees, read back), each provider's year gets the
+    estimate from its standard fee and the sessions it offered (§12.8)."""
+    from ap_sheets.db.directory import directory_at, store_directory
+    from ap_sheets.db.provider_year import estimated_cost
+    from ap_sheets.rules.directory_cross_rules import Directory, DirectoryLoad, Listing
+
+    engine = open_register(str(tmp_path / "register.db"))
+    for made in (autumn_batch, corrected_batch, spring_batch, summer_batch, part_time_batch):
+        load_term(engine, made(tmp_path))
+    directory = Directory("ap_directory.xlsm", date(2025, 7, 1))
+    directory.listings["AP-001"] = Listing(
+        2, "AP-001", "Provider AP-001", "Listed", "Y", "123456", None, "Met", 50.0, "Day"
+    )
+    directory.listings["AP-002"] = Listing(
+        3, "AP-002", "Provider AP-002", "Listed", "Y", "123457", None, "Met", 300.0, "Week"
+    )
+    directory.listings["AP-003"] = Listing(4, "AP-003", "Provider AP-003", "Listed", "N", None, None, "Met")
+    file = tmp_path / "ap_directory.xlsm"
+    file.write_bytes(b"the directory as it was loaded")  # its content is what makes it the same file again
+    store_directory(engine, file, DirectoryLoad("ap_directory.xlsm", "accepted", directory=directory))
+    held = directory_at(engine, date(2025, 8, 31))
+    assert (held.listings["AP-001"].standard_fee, held.listings["AP-001"].fee_basis) == (50.0, "Day")
+    rows = {r["provider_id"]: r for r in provider_year(engine, SUMMER, 18)}
+    assert rows["AP-001"]["estimated_cost"] == 50.0 * 700 / 2  # Day: fee x sessions / 2
+    assert rows["AP-002"]["estimated_cost"] == 300.0 * 300 / 10  # Week: fee x sessions / 10
+    assert rows["AP-003"]["estimated_cost"] is None  # no fee given
+    hourly = Listing(5, "AP-9", None, "Listed", "N", None, None, None, 20.0, "Hour")
+    assert estimated_cost(hourly, 200, [10.0, 14.0]) == 20.0 * 200 / 10 * 12.0  # Hour: x mean hours a week
+    assert estimated_cost(hourly, 200, []) is None and estimated_cost(hourly, 0, [10.0]) is None

@@ -121,6 +121,10 @@ def test_register_report_from_the_database_alone(loaded, tmp_path):
                 "Full time",
                 "Part time",
                 "Average placement length (weeks)",
+                "Sessions offered",
+                "Standard fee (£)",
+                "Fee basis",
+                "Estimated cost (£)",
             )
         )
         table = rows[top + 1 :]

@@ -398,7 +398,7 @@ def test_migrations_build_an_empty_database_and_a_newer_one_is_refused(db):
     with pytest.raises(
         RegisterError,
         match=r"written by a newer version of ap-sheets \(schema revision 9999; "
-        r"this version knows up to 0002\)\. Upgrade ap-sheets",
+        r"this version knows up to 0003\)\. Upgrade ap-sheets",
     ):
         open_register(db)
 

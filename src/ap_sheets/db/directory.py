@@ -56,6 +56,8 @@ def store_directory(engine: Engine, path, load: DirectoryLoad, now: datetime | N
                 "dfe_urn": x.dfe_urn,
                 "last_qa_visit": x.last_qa_visit,
                 "qa_outcome": x.qa_outcome,
+                "standard_fee": x.standard_fee,
+                "fee_basis": x.fee_basis,
             }
             for key, x in directory.listings.items()
         ]
@@ -79,6 +81,15 @@ def directory_at(engine: Engine, day: date) -> Directory | None:
         directory = Directory(found.file, found.directory_date)
         for r in conn.execute(select(x).where(x.c.directory_id == found.id).order_by(x.c.row)):
             directory.listings[r.provider_key] = Listing(
-                r.row, r.provider_id, r.provider_name, r.status, r.registered, r.dfe_urn, r.last_qa_visit, r.qa_outcome
+                r.row,
+                r.provider_id,
+                r.provider_name,
+                r.status,
+                r.registered,
+                r.dfe_urn,
+                r.last_qa_visit,
+                r.qa_outcome,
+                r.standard_fee,
+                r.fee_basis,
             )
     return directory

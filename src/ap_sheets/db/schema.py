@@ -185,4 +185,6 @@ directory_listings = Table(
     Column("dfe_urn", Text),
     Column("last_qa_visit", Date),
     Column("qa_outcome", Text),
+    Column("standard_fee", Float),  # 0003: pounds per fee_basis (§12.8), for the year's cost estimate
+    Column("fee_basis", Text),
 )

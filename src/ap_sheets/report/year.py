@@ -78,6 +78,10 @@ PROVIDER_COLS = [
     Col("Full time", "int", 10),
     Col("Part time", "int", 10),
     Col("Average placement length (weeks)", "num", 14),
+    Col("Sessions offered", "int", 10),
+    Col("Standard fee (£)", "num", 10),
+    Col("Fee basis", "text", 8),
+    Col("Estimated cost (£)", "num", 13),
 ]
 
 
@@ -100,6 +104,10 @@ def write_year_by_provider(wb, styles, batch, marking, mline, sup=None) -> None:
             p["full_time"],
             p["part_time"],
             p["average_placement_weeks"],
+            p.get("sessions_possible"),
+            p.get("standard_fee"),
+            p.get("fee_basis"),
+            p.get("estimated_cost"),
         ]
         for p in providers
     ]
@@ -108,6 +116,9 @@ def write_year_by_provider(wb, styles, batch, marking, mline, sup=None) -> None:
         for row, p in zip(rows, providers, strict=True):
             if row[7] is not None and p["placements_ended"] < sup.threshold:
                 row[7] = SUPPRESSED
+            if row[3] is SUPPRESSED:  # sessions and cost would tell how many children a small provider had
+                row[8] = SUPPRESSED if row[8] is not None else None
+                row[11] = SUPPRESSED if row[11] is not None else None
     ws = wb.add_worksheet("Year by provider")
     sheet_setup(ws, marking, council=council)
     r = title_block(
@@ -121,7 +132,9 @@ def write_year_by_provider(wb, styles, batch, marking, mline, sup=None) -> None:
             "one child at one provider from one start date. Full time: more than "
             f"{hours:g} hours a week (full_time_hours) on its latest return; part time: hours given, no more than "
             "that. Average length: start to end date of the placements that ended in the year. Registered "
-            "school: as on the provider's latest return of the year."
+            "school: as on the provider's latest return of the year. Estimated cost: the standard fee in the "
+            "council's AP Directory held for the year x the sessions the provider offered (Day: sessions / 2; "
+            "Week: sessions / 10; Hour: sessions / 10 x hours a week): what was commissioned, not invoiced (§12.8)."
             + (
                 f" Counts from 1 to {sup.threshold - 1} are shown as c (and one more where a total would give them "
                 f"away); an average length as c when fewer than {sup.threshold} placements ended."

@@ -41,6 +41,8 @@ class Listing:
     dfe_urn: str | None
     last_qa_visit: date | None
     qa_outcome: str | None = None
+    standard_fee: float | None = None  # pounds, per `fee_basis` (§12.8)
+    fee_basis: str | None = None  # Hour / Day / Week
 
 
 @dataclass
@@ -75,6 +77,8 @@ class Directory:
                 _urn(rec.get("dfe_urn")),
                 visit if is_date(visit) else None,
                 rec.get("qa_outcome"),
+                _fee(rec.get("standard_fee")),
+                rec.get("fee_basis") if rec.get("fee_basis") in ("Hour", "Day", "Week") else None,
             )
         return directory
 
@@ -134,6 +138,11 @@ def load_directory(path, settings=None) -> DirectoryLoad:
     else:
         load.directory = Directory.from_return(name, ret)
     return load
+
+
+def _fee(value) -> float | None:
+    """A standard fee that is a number of 0 or more (anything else is the directory's R001)."""
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 else None
 
 
 def _urn(value) -> str | None:
