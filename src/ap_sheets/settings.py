@@ -113,6 +113,26 @@ class Settings:
         """What the Validation sheet and the reports say about the test applied."""
         return REGISTRATION_TESTS[self.registration_test]
 
+    def rule_settings_line(self, form: str = "full") -> str:
+        """The registration test and the full-time line the checks applied, in one line:
+        "short" for the Validation sheet, "plain" (no section references) for an Overview,
+        "full" for the Definitions sheet."""
+        test, hours = self.registration_test, self.full_time_hours
+        if form == "plain":
+            name = (
+                "the council's guidance" if test == "guidance-2024" else "the Children's Wellbeing and Schools Act 2026"
+            )
+            return f"Registration test applied: {name}. Full-time education is more than {hours:g} hours a week."
+        if form == "short":
+            return (
+                f"Registration test applied: {test} ({REGISTRATION_TEST_NAMES[test]}). "
+                f"Full-time education is more than {hours:g} hours a week (DfE guidance, §3.3)."
+            )
+        return (
+            f"Registration test applied: {test} ({self.registration_test_description}); "
+            f"full-time education is more than {hours:g} hours a week (DfE guidance, §3.3)."
+        )
+
     def workbook_rules(self) -> dict[str, str]:
         """The rule settings that differ from the defaults, as `ap-sheets template --config`
         writes them on a workbook's hidden meta sheet (so its Validate button, which cannot

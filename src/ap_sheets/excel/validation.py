@@ -16,7 +16,7 @@ from datetime import datetime
 
 from ..findings import FileReport, display_value
 from ..privacy import safe_text
-from ..settings import REGISTRATION_TEST_NAMES, Settings
+from ..settings import Settings
 from ..spec import ERROR, fold
 from ..validate import check_workbook
 from .book import find_sheet, fresh_sheet, read_book, sheet_names, write_lines
@@ -94,16 +94,7 @@ def verdict(report: FileReport, when: datetime, settings: Settings | None = None
     if errors or queries:
         advice += " Click a cell reference to go to it." + ("" if copy else BUTTON_ADVICE)
     note = [COPY_NOTE] if copy and (errors or queries) else []
-    return [line, advice, *note, rules_applied(settings or Settings())]
-
-
-def rules_applied(settings: Settings) -> str:
-    """The registration test and the full-time line, as the checks applied them (R030, R031, R054)."""
-    test = settings.registration_test
-    return (
-        f"Registration test applied: {test} ({REGISTRATION_TEST_NAMES[test]}). "
-        f"Full-time education is more than {settings.full_time_hours:g} hours a week (DfE guidance, §3.3)."
-    )
+    return [line, advice, *note, (settings or Settings()).rule_settings_line("short")]
 
 
 def header_lines(lines: list[str], problems: list[str]) -> list[str]:

@@ -37,24 +37,6 @@ def term_note(batch) -> str:
     return f"Term: {batch.term.label} ({how}).{tail}"
 
 
-def registration_note(cfg, plain: bool = False) -> str:
-    """The registration test and full-time line the checks applied (R030, R031, R054, X006).
-    `plain`: for an Overview, without section references (the Definitions sheet has them)."""
-    if plain:
-        test = (
-            "the council's guidance"
-            if cfg.registration_test == "guidance-2024"
-            else "the Children's Wellbeing and Schools Act 2026"
-        )
-        return (
-            f"Registration test applied: {test}. Full-time education is more than {cfg.full_time_hours:g} hours a week."
-        )
-    return (
-        f"Registration test applied: {cfg.registration_test} ({cfg.registration_test_description}); "
-        f"full-time education is more than {cfg.full_time_hours:g} hours a week (DfE guidance, §3.3)."
-    )
-
-
 def definition_rows(batch, kpis: list[KPI], shareable: bool = False) -> list[tuple[str, str, str]]:
     """(term, what it means, where it comes from) for the Definitions sheet: the place for
     section references (§, the council's AP strategy), rule codes and settings."""
@@ -62,7 +44,7 @@ def definition_rows(batch, kpis: list[KPI], shareable: bool = False) -> list[tup
 
     cfg = batch.config
     rows = [
-        ("Registration test", registration_note(cfg), "settings: registration_test, full_time_hours"),
+        ("Registration test", cfg.rule_settings_line("full"), "settings: registration_test, full_time_hours"),
         (
             "Children on the register",
             "Every child in AP this term, once each by UPN: on any provider return or "

@@ -19,7 +19,6 @@ from .overview import (
     destination_rows,
     headline_rows,
     kpi_rows,
-    registration_note,
     term_note,
     x_codes,
 )
@@ -110,7 +109,7 @@ def _overview(wb, styles, batch, summary, marking, mline):
             term_note(batch),
             f"Produced {batch.produced:%d/%m/%Y %H:%M} by ap-sheets from "
             f"{len(batch.results)} file{'s' * (len(batch.results) != 1)}.",
-            registration_note(cfg, plain=True),
+            cfg.rule_settings_line("plain"),
         ],
         council=cfg.council_name,
         headline=headline_rows(batch, summary),

@@ -25,7 +25,7 @@ from ..findings import ACCEPTED, REJECTED, UNREADABLE
 from ..rules import RULES
 from ..spec import KINDS, Kind
 from . import measures as M
-from .overview import X_CODES, definition_rows, headline_rows, kpi_rows, registration_note, term_note
+from .overview import X_CODES, definition_rows, headline_rows, kpi_rows, term_note
 from .overview_sheet import write_definitions, write_overview
 from .restricted import SHORT_COMMISSIONER
 from .suppression import SUPPRESSED, Line, is_small, rate_hidden, suppress
@@ -196,7 +196,7 @@ def _overview(wb, styles, batch, summary, sup: Suppressor, marking, mline):
         notes=[
             term_note(batch),
             f"Produced {batch.produced:%d/%m/%Y %H:%M} by ap-sheets.",
-            registration_note(cfg, plain=True),
+            cfg.rule_settings_line("plain"),
         ],
         council=cfg.council_name,
         headline=suppressed_headline(batch, summary, sup),
