@@ -52,3 +52,37 @@ def test_the_probe_sees_an_import():
     assert {"pandas", "pandera"} <= imported_after(
         "import ap_sheets.rules.engine as e, ap_sheets.spec as s\ne.schema_for(next(iter(s.KINDS.values())).sheets[0])"
     )
+
+
+def _console(args: list[str], **kw) -> subprocess.CompletedProcess:
+    """`ap-sheets ARGS` as the console script runs it (`python -m ap_sheets.cli`, the same `run`)."""
+    return subprocess.run([sys.executable, "-m", "ap_sheets.cli", *args], capture_output=True, timeout=120, **kw)
+
+
+def test_quick_exit_flushes_everything_and_keeps_the_exit_code(tmp_path):
+    """`run` ends the process without Python's teardown: what was printed still arrives whole
+    (a pipe, so buffered), exit handlers still run, and the command's exit code is kept."""
+    done = _console(["rules", "--format", "json"])
+    assert done.returncode == 0
+    from ap_sheets.rules import RULES
+
+    assert [r["code"] for r in json.loads(done.stdout)] == list(RULES)  # every rule: the JSON complete
+    bad = tmp_path / "notes.xlsx"
+    bad.write_text("not a workbook")
+    done = _console(["validate", str(bad)])
+    assert done.returncode == 1, done.stderr  # the CLI contract: 1 when a file has errors or cannot be read
+    assert b"notes.xlsx" in done.stdout
+    assert _console(["validate", str(tmp_path / "missing.xlsx")]).returncode == 2  # a usage error
+
+
+def test_quick_exit_runs_the_exit_handlers(tmp_path):
+    marker = tmp_path / "ran"
+    code = (
+        "import atexit, pathlib, sys\n"
+        f"atexit.register(pathlib.Path({str(marker)!r}).write_text, 'yes')\n"
+        "sys.argv = ['ap-sheets', '--version']\n"
+        "from ap_sheets.cli import run\nrun()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "ap-sheets" in done.stdout
+    assert marker.read_text() == "yes"

@@ -4,6 +4,6 @@ command area (each adds its commands to the group in `main`)."""
 from __future__ import annotations
 
 from . import consolidate, directory, register, rules, serve, templates, validate  # noqa: F401 (each adds its commands)
-from .main import main
+from .main import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]
