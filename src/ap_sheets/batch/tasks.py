@@ -64,10 +64,8 @@ _warm = False
 
 def warm_up() -> None:
     """Do, once, in this process, the lazy set-up the engine does on its first return
-    (imports inside functions, pandera's backends and the sheet schemas): forked workers
-    then inherit it instead of each paying ~0.3 s for it. Uses a made-up return held in
-    memory, never a file: its tables have headers and no rows, so no value fails (Pandera
-    spends ~5 ms on each failing column's report, which here would be most of a second)."""
+    (imports inside functions, the rules' plans): forked workers then inherit it instead
+    of each paying for it. Uses a made-up return held in memory, never a file."""
     global _warm
     if _warm:
         return

@@ -1,9 +1,9 @@
 """How the declared rules run: on one return, or on many at once.
 
-Value rules become one Pandera schema per sheet (a column gets at most one value check, so
-a cell gets at most one finding for its value, plus not-null when the column is required);
-one Pandera pass over many returns' frames of a sheet stacked together costs about what
-one small frame does, so a batch is checked in one go. Then every check function that
+Value rules run in one pass down each column of a sheet (a column gets at most one value
+check, so a cell gets at most one finding for its value, or one for a missing value when
+the column is required); the same rules are also given as a Pandera schema per sheet
+(`schema_for`), which the pass is tested against. Then every check function that
 applies to the return's kind and template version runs. Hits become findings with sheet,
 Excel row, A1 cell and severity. Findings on a column missing from the workbook are dropped
 (R004 has said it is missing), and the rest are sorted by sheet, row and column.
@@ -11,16 +11,17 @@ Excel row, A1 cell and severity. Findings on a column missing from the workbook 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding
-from ..normalise import NotAReturn, Return, SheetData
+from ..normalise import NotAReturn, Return, SheetData, column_lists
 from ..settings import Settings
 from ..spec import Column, Sheet
 from .declare import DECLARED, CellCheck, Check, Hit, ValueCheck, rules_in_order
 
-if TYPE_CHECKING:  # imported where values are checked: `ap-sheets rules` and --help stay quick
+if TYPE_CHECKING:  # pandas is imported where values are read: `ap-sheets rules` and --help stay quick
     import pandas as pd
     import pandera.pandas as pa
 
@@ -50,7 +51,11 @@ def _value_checks():
 
 @cache
 def schema_for(sheet: Sheet) -> tuple[pa.DataFrameSchema, dict[str, ValueCheck]]:
-    """The sheet's Pandera schema, and each value check by the name Pandera reports it under."""
+    """The sheet's value rules as a Pandera schema, and each value check by the name Pandera
+    reports it under. For analysts who check frames of their own, and the reference the
+    engine's own pass is tested against (`tests/test_value_pass.py`): the checks themselves
+    run in `value_failures`, which gives the same failures without Pandera's start-up (~0.6 s
+    of importing and first use, on every command that checks) or its cost per column."""
     import pandera.pandas as pa
 
     columns, named = {}, {}
@@ -72,59 +77,50 @@ def _cell_checks() -> tuple[CellCheck, ...]:
     return tuple(cc for declared in rules_in_order() for cc in declared.cell_checks)
 
 
-def cell_failures(stacked: pd.DataFrame) -> dict[tuple[str, int], CellCheck]:
-    """(column key, position) -> cell check, for every cell holding a marked value (an Excel
-    error, an unreadable cell). The types present are looked at first, at C speed."""
-    import numpy as np
+@cache
+def _value_plan(sheet: Sheet) -> tuple[tuple[str, bool, ValueCheck | None, Callable[[Any], bool] | None], ...]:
+    """(column key, required, value check, its predicate) for each of the sheet's columns."""
+    plan = []
+    for column in sheet.data_columns:
+        vc = value_check_for(column)
+        plan.append((column.key, column.required, vc, vc.predicate_for(column) if vc is not None else None))
+    return tuple(plan)
 
-    checks = _cell_checks()
-    if not checks or stacked.empty:
-        return {}
-    cells = stacked.to_numpy(dtype=object)
-    present = set(map(type, cells.ravel()))
-    wanted = [cc for cc in checks if any(issubclass(t, cc.classes) for t in present)]
-    out: dict[tuple[str, int], CellCheck] = {}
-    for cc in wanted:
-        hit = np.vectorize(lambda v, cc=cc: isinstance(v, cc.classes), otypes=[bool])(cells)
-        for r, c in zip(*np.nonzero(hit)):
-            out.setdefault((str(stacked.columns[c]), int(r)), cc)
-    return out
+
+def _is_blank(value) -> bool:
+    """A missing value, as Pandera's not-null test sees one among normalised values."""
+    return value is None or (value.__class__ is float and value != value)
 
 
 def value_failures(
     sheet: Sheet, frames: list[pd.DataFrame]
 ) -> list[list[tuple[ValueCheck | CellCheck | None, str, object]]]:
     """For each frame: (value or cell check, or None for a missing required value; column
-    key; frame index) of every failing cell, from one Pandera pass over all the frames. A
-    cell that fails a cell check gets only that finding."""
-    import numpy as np
-    import pandas as pd
-    import pandera.pandas as pa
+    key; frame index) of every failing cell, in one pass down each column.
 
-    out: list[list] = [[] for _ in frames]
-    if not frames:
-        return out
-    stacked = frames[0].reset_index(drop=True) if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    ends = np.cumsum([len(f) for f in frames])
-
-    def add(check, key: str, pos: int) -> None:
-        n = int(np.searchsorted(ends, pos, side="right"))
-        start = ends[n - 1] if n else 0
-        out[n].append((check, key, frames[n].index[pos - start]))
-
-    marked = cell_failures(stacked)
-    schema, named = schema_for(sheet)
-    try:
-        schema.validate(stacked, lazy=True)
-    except pa.errors.SchemaErrors as err:
-        cases = err.failure_cases
-        for check, key, pos in zip(cases["check"], cases["column"], cases["index"]):
-            if pos is None or (isinstance(pos, float) and np.isnan(pos)):
-                continue  # a whole-column failure; columns are always present, so not expected
-            if (key, int(pos)) not in marked:
-                add(None if check == "not_nullable" else named[str(check)], key, int(pos))
-    for (key, pos), cc in sorted(marked.items()):
-        add(cc, key, pos)
+    A cell holding a marked value (an Excel error, an unreadable cell) gets only its cell
+    check's finding; a blank cell only the missing-value finding, when its column is
+    required; any other cell is held to its column's value check."""
+    cell_checks = _cell_checks()
+    marked = tuple(cls for cc in cell_checks for cls in cc.classes)
+    plan = _value_plan(sheet)
+    out: list[list] = []
+    for frame in frames:
+        fails: list = []
+        out.append(fails)
+        if frame.empty:
+            continue
+        index = frame.index.tolist()
+        present = [p for p in plan if p[0] in frame.columns]
+        for (key, required, vc, predicate), values in zip(present, column_lists(frame, [p[0] for p in present])):
+            for pos, value in enumerate(values):
+                if _is_blank(value):
+                    if required:
+                        fails.append((None, key, index[pos]))
+                elif marked and isinstance(value, marked):
+                    fails.append((next(cc for cc in cell_checks if isinstance(value, cc.classes)), key, index[pos]))
+                elif predicate is not None and not predicate(value):
+                    fails.append((vc, key, index[pos]))
     return out
 
 
@@ -178,7 +174,7 @@ def check_return(ret: Return, settings: Settings | None = None) -> list[Finding]
 
 
 def check_returns(rets: list[Return], settings: Settings | None = None) -> list[list[Finding]]:
-    """All findings for each of many returns. Value rules run in one Pandera pass per sheet."""
+    """All findings for each of many returns."""
     settings = settings or Settings()
     found: list[list[Finding]] = [[] for _ in rets]
     for n, ret in enumerate(rets):  # structure first: what is missing decides what else is said
