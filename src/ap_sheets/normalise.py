@@ -169,16 +169,20 @@ def _read_table(sheet: Sheet, grid: RawSheet, version: str | None = None, date19
         if any(v is not None for v in rec):  # a row of only spaces is blank too
             index.append(r)
             records.append(rec)
+    frame = _frame(records, index, [c.key for c in sheet.data_columns])
+    letters = {k: column_letters(i + 1) for k, i in positions.items()}
+    return SheetData(sheet, frame, letters=letters, missing=missing)
+
+
+def _frame(records: list[list], index: list[int], keys: list[str]) -> pd.DataFrame:
+    """A frame of Python objects in one block: much faster to build than column by column."""
     import numpy as np
     import pandas as pd
 
-    keys = [c.key for c in sheet.data_columns]
-    block = np.empty((len(records), len(keys)), dtype=object)  # one block: much faster than per column
+    block = np.empty((len(records), len(keys)), dtype=object)
     if records:
         block[:] = records
-    frame = pd.DataFrame(block, index=pd.Index(index, dtype="int64"), columns=keys, dtype=object)
-    letters = {k: column_letters(i + 1) for k, i in positions.items()}
-    return SheetData(sheet, frame, letters=letters, missing=missing)
+    return pd.DataFrame(block, index=pd.Index(index, dtype="int64"), columns=keys, dtype=object)
 
 
 def _read_form(sheet: Sheet, grid: RawSheet, version: str | None = None, date1904: bool = False) -> SheetData:
@@ -193,9 +197,8 @@ def _read_form(sheet: Sheet, grid: RawSheet, version: str | None = None, date190
         at = rows.get(c.key)
         rec[c.key] = values.normalise(c, grid.value(at, 1), date1904) if at else None
     missing = {c.key for c in sheet.data_columns if c.key not in rows and c.in_version(version)}
-    import pandas as pd
-
-    frame = pd.DataFrame([rec], columns=[c.key for c in sheet.data_columns], dtype=object)
+    keys = [c.key for c in sheet.data_columns]
+    frame = _frame([[rec[k] for k in keys]], [0], keys)
     return SheetData(sheet, frame, form_rows=rows, missing=missing)
 
 

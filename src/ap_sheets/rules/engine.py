@@ -12,6 +12,7 @@ Excel row, A1 cell and severity. Findings on a column missing from the workbook 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -87,11 +88,6 @@ def _value_plan(sheet: Sheet) -> tuple[tuple[str, bool, ValueCheck | None, Calla
     return tuple(plan)
 
 
-def _is_blank(value) -> bool:
-    """A missing value, as Pandera's not-null test sees one among normalised values."""
-    return value is None or (value.__class__ is float and value != value)
-
-
 def value_failures(
     sheet: Sheet, frames: list[pd.DataFrame]
 ) -> list[list[tuple[ValueCheck | CellCheck | None, str, object]]]:
@@ -114,14 +110,19 @@ def value_failures(
         present = [p for p in plan if p[0] in frame.columns]
         for (key, required, vc, predicate), values in zip(present, column_lists(frame, [p[0] for p in present])):
             for pos, value in enumerate(values):
-                if _is_blank(value):
+                cls = value.__class__
+                if value is None or (cls is float and value != value):  # blank (None, NaN)
                     if required:
                         fails.append((None, key, index[pos]))
-                elif marked and isinstance(value, marked):
+                elif cls not in _PLAIN and marked and isinstance(value, marked):
                     fails.append((next(cc for cc in cell_checks if isinstance(value, cc.classes)), key, index[pos]))
                 elif predicate is not None and not predicate(value):
                     fails.append((vc, key, index[pos]))
     return out
+
+
+# Classes of normalised values that are never a marked cell: most cells skip the marker test.
+_PLAIN = frozenset({str, int, float, bool, date, datetime})
 
 
 def _value_findings(data: SheetData, fails) -> list[Finding]:
