@@ -382,3 +382,19 @@ def test_a_write_that_fails_in_xlsxwriter_is_an_oserror_and_leaves_no_file(tmp_p
     with pytest.raises(OSError, match="No space left on device"):
         write_atomic(tmp_path / REPORT_NAME, full, private=True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_chunks_cover_every_file_in_order_and_get_smaller_towards_the_end():
+    """Large chunks while there is much to do, small ones last: no worker is left alone with
+    a large chunk while the others wait (issue 16)."""
+    from ap_sheets.batch import MAX_CHUNK
+    from ap_sheets.batch.workers import chunks
+
+    files = list(range(300))
+    parts = chunks(files, 2)
+    assert [f for part in parts for f in part] == files
+    sizes = [len(part) for part in parts]
+    assert sizes == sorted(sizes, reverse=True)
+    assert sizes[0] == 38 and sizes[-1] == 1  # an eighth of all per worker first; one file last
+    assert [len(part) for part in chunks(files[:6], 2)] == [1] * 6  # a small folder: a file a chunk
+    assert max(len(part) for part in chunks(list(range(3000)), 2)) == MAX_CHUNK

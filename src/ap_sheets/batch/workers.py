@@ -38,7 +38,7 @@ from ..findings import FileReport, unreadable
 from ..safety import LIMITS, REASONS
 from ..validate import internal_error, validate_file
 
-MAX_CHUNK = 40  # files per worker task at most (aiming at 4 tasks a worker: fewer, larger Pandera passes)
+MAX_CHUNK = 40  # files per worker task at most
 GRACE_SECONDS = 30.0  # on top of the per-file limit, for start-up and a busy machine
 START_SECONDS = 120.0  # for a worker to start (spawn imports the engine afresh)
 START_FAILURES = 3  # workers dying before they start, in a row, before giving up
@@ -163,8 +163,15 @@ class _Batch:
 
 
 def chunks(items: list, jobs: int) -> list[list]:
-    size = max(1, min(MAX_CHUNK, -(-len(items) // (jobs * 4))))
-    return [items[i : i + size] for i in range(0, len(items), size)]
+    """The items in chunks that get smaller towards the end (each an eighth of what is left
+    per worker, at most MAX_CHUNK): large ones while there is much to do, small ones last,
+    so that no worker is left alone with a large chunk while the others wait."""
+    out, at = [], 0
+    while at < len(items):
+        size = max(1, min(MAX_CHUNK, -(-(len(items) - at) // (jobs * 4))))
+        out.append(items[at : at + size])
+        at += size
+    return out
 
 
 class WorkerPool:
