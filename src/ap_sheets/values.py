@@ -357,10 +357,15 @@ def upn_check_letter(upn: str) -> str:
 
     A temporary UPN ends in a letter, which counts as its position in UPN_LETTERS.
     """
-    total = 0
-    for weight, ch in enumerate(upn[1:13], start=2):
-        total += weight * ("0123456789".index(ch) if ch in "0123456789" else UPN_LETTERS.index(ch))
+    try:
+        total = sum(weight * _UPN_VALUE[ch] for weight, ch in zip(_UPN_WEIGHTS, upn[1:13]))
+    except KeyError:
+        raise ValueError(f"not a UPN character: {upn!r}") from None
     return UPN_LETTERS[total % 23]
+
+
+_UPN_WEIGHTS = range(2, 14)
+_UPN_VALUE = {**{d: i for i, d in enumerate("0123456789")}, **{c: i for i, c in enumerate(UPN_LETTERS)}}
 
 
 def upn_problem(upn: str) -> str | None:
