@@ -32,6 +32,16 @@ class SheetExtent:
     patches: list[tuple[int, int, bytes]] = field(default_factory=list)  # (start, end, replacement) in the XML
     totals: list[tuple[int, int, int]] = field(default_factory=list)  # a table's Total Row: (row, col1, col2)
 
+    def take_findings(self, found: SheetExtent) -> None:
+        """Copy in what was found in the sheet's XML (from a byte-identical part checked before)."""
+        self.last_row, self.last_col, self.far = found.last_row, found.last_col, found.far
+        self.outside, self.outside_count, self.first_outside = (
+            list(found.outside),
+            found.outside_count,
+            found.first_outside,
+        )
+        self.errors, self.unreadable, self.patches = dict(found.errors), set(found.unreadable), list(found.patches)
+
     @property
     def area(self) -> int:
         """Cells the reader would hold for this sheet: a dense grid from A1 to the last value."""

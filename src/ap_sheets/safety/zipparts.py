@@ -7,6 +7,7 @@ import re
 import zipfile
 
 from .limits import Deadline, Limits, size_text
+from .package import Package
 from .refusals import refuse
 from .xmlscan import DTD, SheetExtent, XmlScan, locate_values
 
@@ -37,18 +38,6 @@ def check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
             ratio = info.file_size / max(1, info.compress_size)
             if ratio > limits.compression_ratio:
                 raise refuse("oversized", detail=f"the part {name} is compressed {ratio:,.0f} times over")
-
-
-def read_part(zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
-    """A whole part, refusing to inflate more than `limit` bytes (whatever the directory says)."""
-    try:
-        with zf.open(name) as f:
-            data = f.read(limit + 1)
-    except (zipfile.BadZipFile, zlib_error(), EOFError, OSError, ValueError, NotImplementedError):
-        raise refuse("damaged", detail=f"the part {name} is corrupted") from None
-    if len(data) > limit:
-        raise refuse("oversized", detail=f"the part {name} expands to more than {size_text(limit)}")
-    return data
 
 
 def refuse_dtd(part: str, data: bytes, limits: Limits, essential: bool) -> None:
@@ -113,7 +102,7 @@ def zlib_error():
 
 
 def scan_part(
-    zf: zipfile.ZipFile, info: zipfile.ZipInfo, extent: SheetExtent | None, limits: Limits, deadline: Deadline
+    pkg: Package, info: zipfile.ZipInfo, extent: SheetExtent | None, limits: Limits, deadline: Deadline
 ) -> int:
     """Inflate one part, bounded; returns the bytes it counts for.
 
@@ -125,20 +114,35 @@ def scan_part(
     logo may well be an SVG with a DOCTYPE), and their sizes are already checked.
 
     Inflating is bounded by the size the zip directory declares (already within
-    `part_bytes`): zipfile never returns more than that, and a part whose real content
-    differs fails its CRC check, which is reported as damage.
+    `part_bytes`), and a part whose real content differs fails its CRC check, which is
+    reported as damage. A part byte-identical to one accepted before is not checked again
+    (`verdicts`): a worksheet gets a copy of what was found in it.
     """
     name = info.filename
     if not (name.casefold().endswith(_XML_SUFFIXES) or extent is not None):
         return info.file_size
-    data = read_part(zf, name, min(info.file_size, limits.part_bytes))
-    deadline.check()
-    if extent is not None:
-        refuse_dtd(name, data, limits, essential=True)
-        if not _SHEET_END.search(data[-256:]):  # cut short: even a sheet the reader never reads
-            raise refuse("damaged", detail=f"the part {name} is cut short or is not well-formed XML")
-        locate_values(data, extent, limits, deadline)
+    limit = min(info.file_size, limits.part_bytes)
+    if extent is None:
+        pkg.fact(name, "part", limit, lambda data: _check_part(name, data, limits, deadline), limits)
     else:
-        check_well_formed(name, data, limits)
-        check_shared_strings(name, data)
-    return len(data)
+        extent.take_findings(
+            pkg.fact(name, "sheet", limit, lambda data: _check_sheet(name, data, limits, deadline), limits)
+        )
+    return info.file_size  # what was inflated: exactly the declared size, or it was refused
+
+
+def _check_part(name: str, data: bytes, limits: Limits, deadline: Deadline) -> bool:
+    deadline.check()
+    check_well_formed(name, data, limits)
+    check_shared_strings(name, data)
+    return True
+
+
+def _check_sheet(name: str, data: bytes, limits: Limits, deadline: Deadline) -> SheetExtent:
+    deadline.check()
+    refuse_dtd(name, data, limits, essential=True)
+    if not _SHEET_END.search(data[-256:]):  # cut short: even a sheet the reader never reads
+        raise refuse("damaged", detail=f"the part {name} is cut short or is not well-formed XML")
+    found = SheetExtent("", name)
+    locate_values(data, found, limits, deadline)
+    return found
