@@ -172,7 +172,7 @@ def _inspect_zip(data: bytes, limits: Limits, deadline: Deadline) -> Inspection:
         )
         for info in infos:
             low = info.filename.casefold()
-            if PurePosixPath(low).name == "vbaproject.bin":
+            if "vbaproject.bin" in low and PurePosixPath(low).name == "vbaproject.bin":
                 if info.file_size > limits.vba_bytes:
                     result.vba_oversized = True
                 elif result.vba is None:

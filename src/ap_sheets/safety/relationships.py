@@ -4,6 +4,7 @@ relationships (read small, with DTDs refused), so the sheet checked is the sheet
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from .limits import MB, Limits
@@ -36,11 +37,13 @@ def _parse(name: str, data: bytes):
         raise refuse("damaged", detail=f"the part {name} is not well-formed: {short_error(exc)}") from None
 
 
+@lru_cache(maxsize=1024)  # pure, and asked of the same few names in every file
 def _rels_of(part: str) -> str:
     p = PurePosixPath(part)
     return str(p.parent / "_rels" / (p.name + ".rels")).lstrip("/") if str(p.parent) != "." else f"_rels/{p.name}.rels"
 
 
+@lru_cache(maxsize=1024)
 def _resolve(base_part: str, target: str) -> str:
     if target.startswith("/"):
         return target.lstrip("/")

@@ -3,7 +3,7 @@
 Returns saved by the same Excel from the same template share many parts byte for byte (the
 theme, styles, comments and their drawings, untouched sheets, the VBA project), so a batch
 checks each of them once. A verdict is keyed by the part's name, its CRC and sizes from the
-zip directory, and a BLAKE2b digest of its *compressed* bytes (plus the limits and what was
+zip directory, and a SHA-256 digest of its *compressed* bytes (plus the limits and what was
 asked): such a part inflates to the same bytes, so it gets the same verdict. Only accepted
 parts are remembered; a refusal is always worked out again. Bounded: least recently used out.
 """

@@ -92,9 +92,10 @@ def _plain_cells(data: bytes) -> bool:
     return not odd or len(odd) <= len(_STR_CELLS.findall(data))
 
 
-# The way Excel, XlsxWriter, openpyxl and LibreOffice write a cell: `<c r="B12" ...`.
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-_CELL_TAG = re.compile(rb"<c[ >/\t\n\r]")  # any cell element, however written
+# Every cell element, however written (`<c` then a space, `>`, `/` ...), with its reference
+# when it is written the way Excel, XlsxWriter, openpyxl and LibreOffice write it: `<c r="B12"`
+# (else the groups are empty). No match holds a second `<`, so no cell hides in another's match.
+_CELL = re.compile(rb'<c(?: r="([A-Z]{1,3})([0-9]{1,7})"|[ >/\t\n\r])')
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.\-]*:c[\s/>]")
 
 
@@ -108,14 +109,15 @@ def locate_values(data: bytes, extent: SheetExtent, limits: Limits, deadline: De
     cells really hold values, notes error values, and marks cells to hide from the reader.
     """
     if not _PREFIXED_CELL.search(data) and _plain_cells(data):
-        refs = _CELL_REF.findall(data)
-        if len(refs) == len(_CELL_TAG.findall(data)):
-            letters, numbers = zip(*refs) if refs else ((), ())  # unzipped at C speed
-            last_row = max(map(int, numbers), default=0)
-            last_col = max((column_number(c.decode()) for c in set(letters)), default=0)
+        cells = _CELL.findall(data)
+        letters, numbers = zip(*cells) if cells else ((), ())  # unzipped at C speed
+        columns = set(letters)
+        if b"" not in columns:  # every cell has its reference written the usual way
+            last_row = max(map(int, set(numbers)), default=0)  # a row's number once, not once a cell
+            last_col = max((column_number(c.decode()) for c in columns), default=0)
             if last_row <= limits.rows and last_col <= limits.columns:
                 extent.last_row, extent.last_col = last_row, last_col
-                extent.far = f"{column_letters(last_col)}{last_row}" if refs else None
+                extent.far = f"{column_letters(last_col)}{last_row}" if cells else None
                 return
     deadline.check()
     scanner = XmlScan(extent.part, extent, limits, essential=True)
