@@ -27,7 +27,7 @@ def _parse(name: str, data: bytes):
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
-    if DTD.search(data[:4096]) or DTD.search(data.replace(b"\x00", b"")[:8192]):
+    if b"!" in data and (DTD.search(data[:4096]) or DTD.search(data.replace(b"\x00", b"")[:8192])):
         raise refuse("dtd", part=name)
     try:
         return fromstring(data, forbid_dtd=True)

@@ -51,7 +51,7 @@ def refuse_dtd(part: str, data: bytes, limits: Limits, essential: bool) -> None:
         scanner = XmlScan(part, None, limits, essential)
         scanner.feed(data)
         scanner.close()
-    elif b"<!" in data and DTD.search(data):
+    elif b"!" in data and DTD.search(data):  # one byte first: its search runs at memory speed
         raise refuse("dtd", part=part)
 
 
@@ -76,6 +76,9 @@ def check_shared_strings(part: str, data: bytes) -> None:
     if m is None:
         return
     declared = m.group(1).strip()
+    # Each `<si>` (as Excel writes it) is an entry: counting those is enough when they suffice.
+    if declared.isdigit() and len(declared) <= 9 and int(declared) <= data.count(b"<si>"):
+        return
     if not declared.isdigit() or len(declared) > 9 or int(declared) > len(_SI.findall(data)):
         raise refuse("oversized", detail="its table of shared text says it holds more entries than it does")
 
