@@ -242,3 +242,24 @@ def test_remembered_is_bounded_least_recently_used_out():
     assert seen.recall("a") == 1  # a is now the most recent
     seen.remember("c", 3)
     assert list(seen.items) == ["a", "c"]
+
+
+@pytest.mark.parametrize(
+    ("items", "declared", "refused"),
+    [
+        ("<si><t>a</t></si><si><t>b</t></si>", "2", False),  # as Excel writes it: counted quickly
+        ("<si><t>a</t></si><si><t>b</t></si>", "3", True),
+        ('<si><t>a</t></si><si xml:space="preserve"><t>b</t></si>', "2", False),  # counted the slow way
+        ("<x:si><x:t>a</x:t></x:si><x:si><x:t>b</x:t></x:si>", "2", False),
+        ("<x:si><x:t>a</x:t></x:si><x:si><x:t>b</x:t></x:si>", "3", True),
+    ],
+)
+def test_shared_strings_count_every_way_an_entry_is_written(items, declared, refused):
+    from ap_sheets.safety.zipparts import check_shared_strings
+
+    data = f'<sst xmlns="x" xmlns:x="x" uniqueCount="{declared}">{items}</sst>'.encode()
+    if refused:
+        with pytest.raises(safety.Refused, match="more entries than it does"):
+            check_shared_strings("xl/sharedStrings.xml", data)
+    else:
+        check_shared_strings("xl/sharedStrings.xml", data)
