@@ -263,3 +263,14 @@ def test_shared_strings_count_every_way_an_entry_is_written(items, declared, ref
             check_shared_strings("xl/sharedStrings.xml", data)
     else:
         check_shared_strings("xl/sharedStrings.xml", data)
+
+
+def test_a_part_named_outside_ascii_reads_as_zipfile_reads_it():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/media/Grüße.xml", b"<a/>")  # a UTF-8 name, flagged so
+    unflagged = raw_zip([entry("xl/media/café.xml", b"<a/>")])  # no flag: the bytes read as cp437
+    for data in (buf.getvalue(), unflagged):
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            [name] = zf.namelist()
+        assert ours(data, name, 100) == zipfiles(data, name, 100) == b"<a/>"
