@@ -274,3 +274,13 @@ def test_a_part_named_outside_ascii_reads_as_zipfile_reads_it():
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             [name] = zf.namelist()
         assert ours(data, name, 100) == zipfiles(data, name, 100) == b"<a/>"
+
+
+def test_a_sheet_with_many_findings_is_not_remembered(tmp_path):
+    """What is remembered stays small, so memory stays flat over a batch of hostile files."""
+    cells = "".join(f'<row r="{r}"><c r="A{r}" t="e"><v>#SPILL!</v></c></row>' for r in range(1, 601))
+    parts = {**mini_parts(), SHEET: f"<worksheet {NS}><sheetData>{cells}</sheetData></worksheet>".encode()}
+    found = safety.inspect(write(tmp_path, raw_zip([entry(n, d) for n, d in parts.items()]))).sheets["Pupils"]
+    assert len(found.errors) == len(found.patches) == 600
+    assert not [k for k in VERDICTS.items if k[0] == "sheet"]
+    assert [k for k in VERDICTS.items if k[0] == "tree"]  # the small parts are

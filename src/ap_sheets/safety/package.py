@@ -94,14 +94,23 @@ class Package:
             CONTENTS.remember(key, data)
         return data
 
-    def fact(self, name: str, what: str, limit: int, work: Callable[[bytes], Any], context: Any = None) -> Any:
-        """`work(the part's bytes)`, remembered for byte-identical parts (`verdicts`) unless it refuses.
-        `context` is anything else the work depends on (the limits)."""
+    def fact(
+        self,
+        name: str,
+        what: str,
+        limit: int,
+        work: Callable[[bytes], Any],
+        context: Any = None,
+        small: Callable[[Any], bool] | None = None,
+    ) -> Any:
+        """`work(the part's bytes)`, remembered for byte-identical parts (`verdicts`) unless it
+        refuses, or is not `small` (memory stays flat). `context`: what else the work depends on."""
         key = (what, self.key(name), limit, context)
         value = VERDICTS.recall(key)
         if value is MISSING:
             value = work(self.read(name, limit))
-            VERDICTS.remember(key, value)
+            if small is None or small(value):
+                VERDICTS.remember(key, value)
         return value
 
     def _inflate(self, info: zipfile.ZipInfo, raw: memoryview, limit: int) -> bytes:

@@ -23,7 +23,8 @@ Every limit is in `LIMITS`. Nothing here ever writes to the input, and nothing h
 anything from a file: ap-sheets only ever reads cell values.
 
 This module runs the steps in order; each step lives in its own module: `filetype`
-(what a file is), `zipparts` (the zip directory and bounded reads), `relationships`
+(what a file is), `zipparts` (the zip directory and each part's checks), `package`
+(bounded reads), `relationships`
 (which part is which sheet) and `xmlscan` (the bounded XML pass).
 """
 

@@ -20,7 +20,8 @@ _OFFICE_DOC = "/officeDocument"
 def _parse_small_xml(pkg: Package, name: str, limits: Limits):
     """An ElementTree of a small part (rels, workbook.xml), with DTDs refused outright.
     Remembered for byte-identical parts (`verdicts`): callers only read it."""
-    return pkg.fact(name, "tree", min(limits.part_bytes, 10 * MB), lambda data: _parse(name, data))
+    small = lambda _: pkg.infos[name].file_size <= 64_000  # Excel writes a few KB
+    return pkg.fact(name, "tree", min(limits.part_bytes, 10 * MB), lambda data: _parse(name, data), small=small)
 
 
 def _parse(name: str, data: bytes):

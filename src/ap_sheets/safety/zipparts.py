@@ -1,5 +1,5 @@
-"""A workbook's zip, read within the limits: the directory checked before anything is inflated
-(zip bombs), whole parts read with a cap, and XML parts searched for DTDs."""
+"""A workbook's zip, checked within the limits: the directory before anything is inflated (zip
+bombs), then each part (read by `package`): DTDs, well-formedness, where a sheet's values are."""
 
 from __future__ import annotations
 
@@ -128,10 +128,13 @@ def scan_part(
     if extent is None:
         pkg.fact(name, "part", limit, lambda data: _check_part(name, data, limits, deadline), limits)
     else:
-        extent.take_findings(
-            pkg.fact(name, "sheet", limit, lambda data: _check_sheet(name, data, limits, deadline), limits)
-        )
+        work = lambda data: _check_sheet(name, data, limits, deadline)
+        extent.take_findings(pkg.fact(name, "sheet", limit, work, limits, small=_few_findings))
     return info.file_size  # what was inflated: exactly the declared size, or it was refused
+
+
+def _few_findings(found: SheetExtent) -> bool:
+    return len(found.errors) + len(found.unreadable) + len(found.patches) <= 1_000
 
 
 def _check_part(name: str, data: bytes, limits: Limits, deadline: Deadline) -> bool:
