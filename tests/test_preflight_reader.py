@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import struct
+import sys
 import zipfile
 import zlib
 from pathlib import Path
@@ -284,3 +285,25 @@ def test_a_sheet_with_many_findings_is_not_remembered(tmp_path):
     assert len(found.errors) == len(found.patches) == 600
     assert not [k for k in VERDICTS.items if k[0] == "sheet"]
     assert [k for k in VERDICTS.items if k[0] == "tree"]  # the small parts are
+
+
+def test_remembered_can_be_shared_between_threads():
+    from concurrent.futures import ThreadPoolExecutor
+
+    seen = Remembered(8)
+
+    def churn(start: int) -> int:
+        hits = 0
+        for i in range(start, start + 20_000):
+            seen.remember(i % 13, i)
+            hits += seen.recall((i + 5) % 13) is not None
+        return hits
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads change hands between any two steps
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            assert all(n > 0 for n in pool.map(churn, range(0, 160_000, 20_000)))
+    finally:
+        sys.setswitchinterval(interval)
+    assert len(seen.items) == 8

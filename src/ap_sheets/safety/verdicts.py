@@ -11,32 +11,37 @@ parts are remembered; a refusal is always worked out again. Bounded: least recen
 from __future__ import annotations
 
 from collections import OrderedDict
+from threading import Lock
 from typing import Any
 
 MISSING: Any = object()
 
 
 class Remembered:
-    """A bounded least-recently-used map."""
+    """A bounded least-recently-used map, safe to share between threads."""
 
     def __init__(self, size: int):
         self.size = size
         self.items: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = Lock()
 
     def recall(self, key: Any) -> Any:
-        value = self.items.get(key, MISSING)
-        if value is not MISSING:
-            self.items.move_to_end(key)
-        return value
+        with self._lock:
+            value = self.items.get(key, MISSING)
+            if value is not MISSING:
+                self.items.move_to_end(key)
+            return value
 
     def remember(self, key: Any, value: Any) -> None:
-        self.items[key] = value
-        self.items.move_to_end(key)
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
+        with self._lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
 
     def clear(self) -> None:
-        self.items.clear()
+        with self._lock:
+            self.items.clear()
 
 
 VERDICTS = Remembered(256)  # small facts: a part passed its checks, a sheet's extent, a parsed rels part
