@@ -6,7 +6,9 @@ One job a module:
 - `refusals`: `Refused` and the plain-English reason for each refusal code;
 - `preflight`: `inspect`, which reads a file once and runs the checks below in order;
 - `filetype`: what a file really is, from its first bytes;
-- `zipparts`: the zip directory checked before inflating, and bounded reads of its parts;
+- `zipparts`: the zip directory checked before inflating, and each part's checks;
+- `package`: each part inflated once, bounded, straight from the file's bytes;
+- `verdicts`: what was found in a part, remembered for byte-identical parts;
 - `relationships`: which zip part is the workbook and which part holds each sheet;
 - `xmlscan`: the bounded XML pass (no DTDs) and where a worksheet's values are;
 - `vba`: the VBA source of a vbaProject.bin, read within bounds;

@@ -23,7 +23,8 @@ Every limit is in `LIMITS`. Nothing here ever writes to the input, and nothing h
 anything from a file: ap-sheets only ever reads cell values.
 
 This module runs the steps in order; each step lives in its own module: `filetype`
-(what a file is), `zipparts` (the zip directory and bounded reads), `relationships`
+(what a file is), `zipparts` (the zip directory and each part's checks), `package`
+(bounded reads), `relationships`
 (which part is which sheet) and `xmlscan` (the bounded XML pass).
 """
 
@@ -39,10 +40,11 @@ from pathlib import Path, PurePosixPath
 
 from .filetype import refusal_for, sniff
 from .limits import LIMITS, Deadline, Limits, size_text
+from .package import Package
 from .refusals import refuse
 from .relationships import WORKBOOK_PART, any_total_row, find_sheet_parts, find_workbook_part, table_totals, uses_1904
 from .xmlscan import SheetExtent
-from .zipparts import check_directory, read_part, scan_part
+from .zipparts import check_directory, scan_part
 
 
 # ---------------------------------------------------------------------------------------
@@ -126,6 +128,7 @@ def _inspect_zip(data: bytes, limits: Limits, deadline: Deadline) -> Inspection:
     with zf:
         infos = zf.infolist()
         check_directory(infos, limits)
+        pkg = Package(data, infos)
         names = {i.filename for i in infos}
         folded = {n.casefold(): n for n in names}
         if "mimetype" in names:
@@ -142,53 +145,53 @@ def _inspect_zip(data: bytes, limits: Limits, deadline: Deadline) -> Inspection:
             raise refuse("powerpoint")
         if "xl/workbook.bin" in folded:
             raise refuse("xlsb")
-        workbook_part = find_workbook_part(zf, names, limits)
+        workbook_part = find_workbook_part(pkg, names, limits)
         if workbook_part is None:
             raise refuse("zip")
         if "[content_types].xml" not in folded:  # Excel cannot open a package without it
             raise refuse("damaged", detail="its list of parts, [Content_Types].xml, is missing")
         if workbook_part != WORKBOOK_PART:  # the reader looks only there: never let the two disagree
             raise refuse("damaged", detail=f"its workbook part is {workbook_part}, not where Excel puts it")
-        sheet_parts = find_sheet_parts(zf, workbook_part, names, limits)
+        sheet_parts = find_sheet_parts(pkg, workbook_part, names, limits)
         extents = {part: SheetExtent(name, part) for name, part in sheet_parts.items()}
         total = 0
         for info in infos:
             deadline.check()
             if info.is_dir():
                 continue
-            total += scan_part(zf, info, extents.get(info.filename), limits, deadline)
+            total += scan_part(pkg, info, extents.get(info.filename), limits, deadline)
             if total > limits.total_bytes:
                 raise refuse("oversized", detail=f"its parts expand to more than {size_text(limits.total_bytes)}")
-        if any_total_row(zf, names, limits):
+        if any_total_row(pkg, names, limits):
             for extent in extents.values():
-                extent.totals = table_totals(zf, extent.part, names, limits)
+                extent.totals = table_totals(pkg, extent.part, names, limits)
         patched = {e.part: e.patches for e in extents.values() if e.patches}
         if patched:  # cells the reader cannot read are hidden from it, in a copy made in memory
-            data = _patched_copy(zf, patched, limits)
+            data = _patched_copy(pkg, patched, limits)
         result = Inspection(
-            data=data, sheets={e.name: e for e in extents.values()}, date1904=uses_1904(zf, workbook_part, limits)
+            data=data, sheets={e.name: e for e in extents.values()}, date1904=uses_1904(pkg, workbook_part, limits)
         )
         for info in infos:
             low = info.filename.casefold()
-            if PurePosixPath(low).name == "vbaproject.bin":
+            if "vbaproject.bin" in low and PurePosixPath(low).name == "vbaproject.bin":
                 if info.file_size > limits.vba_bytes:
                     result.vba_oversized = True
                 elif result.vba is None:
-                    result.vba = read_part(zf, info.filename, limits.vba_bytes)
+                    result.vba = pkg.read_shared(info.filename, limits.vba_bytes)
                 else:  # a second VBA project: never in a template, so it counts as different macros
-                    result.macro_sheets[info.filename] = read_part(zf, info.filename, limits.vba_bytes)
+                    result.macro_sheets[info.filename] = pkg.read(info.filename, limits.vba_bytes)
             elif low.startswith("xl/macrosheets/") and not info.is_dir():
-                result.macro_sheets[info.filename] = read_part(zf, info.filename, limits.part_bytes)
+                result.macro_sheets[info.filename] = pkg.read(info.filename, limits.part_bytes)
         return result
 
 
-def _patched_copy(zf: zipfile.ZipFile, patched: dict[str, list], limits: Limits) -> bytes:
+def _patched_copy(pkg: Package, patched: dict[str, list], limits: Limits) -> bytes:
     """A copy of the workbook (in memory; the input is never touched) in which each listed
     span of a sheet's XML is replaced. Each span runs from a cell's start tag to its end tag."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as copy:
-        for info in zf.infolist():
-            body = read_part(zf, info.filename, limits.part_bytes)
+        for info in pkg.infos.values():
+            body = pkg.read(info.filename, limits.part_bytes)
             spans = patched.get(info.filename)
             if spans:
                 pieces, at = [], 0

@@ -4,26 +4,31 @@ relationships (read small, with DTDs refused), so the sheet checked is the sheet
 from __future__ import annotations
 
 import re
-import zipfile
+from functools import lru_cache
 from pathlib import PurePosixPath
 
 from .limits import MB, Limits
+from .package import Package
 from .refusals import refuse
 from .xmlscan import DTD, short_error
-from .zipparts import read_part
 
 _REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 WORKBOOK_PART = "xl/workbook.xml"
 _OFFICE_DOC = "/officeDocument"
 
 
-def _parse_small_xml(zf: zipfile.ZipFile, name: str, limits: Limits):
-    """An ElementTree of a small part (rels, workbook.xml), with DTDs refused outright."""
+def _parse_small_xml(pkg: Package, name: str, limits: Limits):
+    """An ElementTree of a small part (rels, workbook.xml), with DTDs refused outright.
+    Remembered for byte-identical parts (`verdicts`): callers only read it."""
+    small = lambda _: pkg.infos[name].file_size <= 64_000  # Excel writes a few KB
+    return pkg.fact(name, "tree", min(limits.part_bytes, 10 * MB), lambda data: _parse(name, data), small=small)
+
+
+def _parse(name: str, data: bytes):
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
-    data = read_part(zf, name, min(limits.part_bytes, 10 * MB))
-    if DTD.search(data[:4096]) or DTD.search(data.replace(b"\x00", b"")[:8192]):
+    if b"!" in data and (DTD.search(data[:4096]) or DTD.search(data.replace(b"\x00", b"")[:8192])):
         raise refuse("dtd", part=name)
     try:
         return fromstring(data, forbid_dtd=True)
@@ -33,11 +38,13 @@ def _parse_small_xml(zf: zipfile.ZipFile, name: str, limits: Limits):
         raise refuse("damaged", detail=f"the part {name} is not well-formed: {short_error(exc)}") from None
 
 
+@lru_cache(maxsize=1024)  # pure, and asked of the same few names in every file
 def _rels_of(part: str) -> str:
     p = PurePosixPath(part)
     return str(p.parent / "_rels" / (p.name + ".rels")).lstrip("/") if str(p.parent) != "." else f"_rels/{p.name}.rels"
 
 
+@lru_cache(maxsize=1024)
 def _resolve(base_part: str, target: str) -> str:
     if target.startswith("/"):
         return target.lstrip("/")
@@ -53,9 +60,9 @@ def _resolve(base_part: str, target: str) -> str:
     return "/".join(parts)
 
 
-def find_workbook_part(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> str | None:
+def find_workbook_part(pkg: Package, names: set[str], limits: Limits) -> str | None:
     if "_rels/.rels" in names:
-        root = _parse_small_xml(zf, "_rels/.rels", limits)
+        root = _parse_small_xml(pkg, "_rels/.rels", limits)
         for rel in root.iter(f"{{{_REL_NS}}}Relationship"):
             if rel.get("Type", "").endswith(_OFFICE_DOC):
                 target = _resolve("", rel.get("Target", ""))
@@ -64,13 +71,13 @@ def find_workbook_part(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> 
     return "xl/workbook.xml" if "xl/workbook.xml" in names else None
 
 
-def find_sheet_parts(zf: zipfile.ZipFile, workbook: str, names: set[str], limits: Limits) -> dict[str, str]:
+def find_sheet_parts(pkg: Package, workbook: str, names: set[str], limits: Limits) -> dict[str, str]:
     """Sheet name -> worksheet part, from the workbook part and its relationships."""
-    root = _parse_small_xml(zf, workbook, limits)
+    root = _parse_small_xml(pkg, workbook, limits)
     rels_name = _rels_of(workbook)
     raw_targets: dict[str, str] = {}
     if rels_name in names:
-        for rel in _parse_small_xml(zf, rels_name, limits).iter(f"{{{_REL_NS}}}Relationship"):
+        for rel in _parse_small_xml(pkg, rels_name, limits).iter(f"{{{_REL_NS}}}Relationship"):
             if rel.get("TargetMode") != "External":
                 raw_targets[rel.get("Id", "")] = rel.get("Target", "")
     out: dict[str, str] = {}
@@ -104,17 +111,21 @@ _DATE1904 = re.compile(rb"\sdate1904\s*=\s*[\"']\s*(1|true)\s*[\"']", re.I)
 _TOTALS = re.compile(rb"\stotalsRowCount\s*=\s*[\"']\s*[1-9]")
 
 
-def uses_1904(zf: zipfile.ZipFile, workbook: str, limits: Limits) -> bool:
+def uses_1904(pkg: Package, workbook: str, limits: Limits) -> bool:
     """True when the workbook counts dates from 1904 (Excel > Options > Advanced, older Mac Excel).
     (The part has passed the XML checks already: a look at one attribute is enough.)"""
-    m = _WORKBOOK_PR.search(read_part(zf, workbook, limits.part_bytes))
+    return pkg.fact(workbook, "1904", limits.part_bytes, _says_1904)
+
+
+def _says_1904(data: bytes) -> bool:
+    m = _WORKBOOK_PR.search(data)
     return bool(m and _DATE1904.search(m.group(0)))
 
 
-def any_total_row(zf: zipfile.ZipFile, names: set[str], limits: Limits) -> bool:
+def any_total_row(pkg: Package, names: set[str], limits: Limits) -> bool:
     """Whether any table in the workbook has a Total Row (most have none: nothing more to read)."""
     return any(
-        _TOTALS.search(read_part(zf, n, limits.part_bytes))
+        pkg.fact(n, "totals", limits.part_bytes, lambda data: bool(_TOTALS.search(data)))
         for n in names
         if n.casefold().startswith("xl/tables/") and n.casefold().endswith(".xml")
     )
@@ -130,20 +141,20 @@ def _cell(ref: str) -> tuple[int, int] | None:
     return int(digits), column_number(letters)
 
 
-def table_totals(zf: zipfile.ZipFile, sheet_part: str, names: set[str], limits: Limits) -> list[tuple[int, int, int]]:
+def table_totals(pkg: Package, sheet_part: str, names: set[str], limits: Limits) -> list[tuple[int, int, int]]:
     """The Total Row(s) of each Excel table on a sheet, from the tables' definitions:
     [(row, first column, last column)]. A Total Row holds sums and labels, not a record."""
     rels = _rels_of(sheet_part)
     if rels not in names:
         return []
     out = []
-    for rel in _parse_small_xml(zf, rels, limits).iter(f"{{{_REL_NS}}}Relationship"):
+    for rel in _parse_small_xml(pkg, rels, limits).iter(f"{{{_REL_NS}}}Relationship"):
         if not rel.get("Type", "").endswith("/table") or rel.get("TargetMode") == "External":
             continue
         part = _resolve(sheet_part, rel.get("Target", ""))
         if part not in names:
             continue
-        table = _parse_small_xml(zf, part, limits)
+        table = _parse_small_xml(pkg, part, limits)
         count = table.get("totalsRowCount", "0").strip()
         first, _, last = table.get("ref", "").replace("$", "").partition(":")
         a, b = _cell(first), _cell(last or first)

@@ -32,6 +32,16 @@ class SheetExtent:
     patches: list[tuple[int, int, bytes]] = field(default_factory=list)  # (start, end, replacement) in the XML
     totals: list[tuple[int, int, int]] = field(default_factory=list)  # a table's Total Row: (row, col1, col2)
 
+    def take_findings(self, found: SheetExtent) -> None:
+        """Copy in what was found in the sheet's XML (from a byte-identical part checked before)."""
+        self.last_row, self.last_col, self.far = found.last_row, found.last_col, found.far
+        self.outside, self.outside_count, self.first_outside = (
+            list(found.outside),
+            found.outside_count,
+            found.first_outside,
+        )
+        self.errors, self.unreadable, self.patches = dict(found.errors), set(found.unreadable), list(found.patches)
+
     @property
     def area(self) -> int:
         """Cells the reader would hold for this sheet: a dense grid from A1 to the last value."""
@@ -82,10 +92,12 @@ def _plain_cells(data: bytes) -> bool:
     return not odd or len(odd) <= len(_STR_CELLS.findall(data))
 
 
-# The way Excel, XlsxWriter, openpyxl and LibreOffice write a cell: `<c r="B12" ...`.
-_CELL_REF = re.compile(rb'<c r="([A-Z]{1,3})([0-9]{1,7})"')
-_CELL_TAG = re.compile(rb"<c[ >/\t\n\r]")  # any cell element, however written
+# Every cell element, however written (`<c` then a space, `>`, `/` ...), with its reference
+# when it is written the way Excel, XlsxWriter, openpyxl and LibreOffice write it: `<c r="B12"`
+# (else the groups are empty). No match holds a second `<`, so no cell hides in another's match.
+_CELL = re.compile(rb'<c(?: r="([A-Z]{1,3})([0-9]{1,7})"|[ >/\t\n\r])')
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.\-]*:c[\s/>]")
+_PREFIXED_HINT = re.compile(rb":c[\s/>]")  # in every prefixed cell; a quarter of the time to rule them out
 
 
 def locate_values(data: bytes, extent: SheetExtent, limits: Limits, deadline: Deadline) -> None:
@@ -97,15 +109,16 @@ def locate_values(data: bytes, extent: SheetExtent, limits: Limits, deadline: De
     markup; error values or cells the reader would choke on) a precise pass finds which
     cells really hold values, notes error values, and marks cells to hide from the reader.
     """
-    if not _PREFIXED_CELL.search(data) and _plain_cells(data):
-        refs = _CELL_REF.findall(data)
-        if len(refs) == len(_CELL_TAG.findall(data)):
-            letters, numbers = zip(*refs) if refs else ((), ())  # unzipped at C speed
-            last_row = max(map(int, numbers), default=0)
-            last_col = max((column_number(c.decode()) for c in set(letters)), default=0)
+    if not (_PREFIXED_HINT.search(data) and _PREFIXED_CELL.search(data)) and _plain_cells(data):
+        cells = _CELL.findall(data)
+        letters, numbers = zip(*cells) if cells else ((), ())  # unzipped at C speed
+        columns = set(letters)
+        if b"" not in columns:  # every cell has its reference written the usual way
+            last_row = max(map(int, set(numbers)), default=0)  # a row's number once, not once a cell
+            last_col = max((column_number(c.decode()) for c in columns), default=0)
             if last_row <= limits.rows and last_col <= limits.columns:
                 extent.last_row, extent.last_col = last_row, last_col
-                extent.far = f"{column_letters(last_col)}{last_row}" if refs else None
+                extent.far = f"{column_letters(last_col)}{last_row}" if cells else None
                 return
     deadline.check()
     scanner = XmlScan(extent.part, extent, limits, essential=True)
@@ -260,7 +273,7 @@ class XmlScan:
     def feed(self, chunk: bytes):
         if len(self.head) < 8192:
             self.head += chunk[: 8192 - len(self.head)]
-            if DTD.search(self.head.replace(b"\x00", b"")):
+            if b"!" in self.head and DTD.search(self.head.replace(b"\x00", b"")):
                 raise refuse("dtd", part=self.part)
         if self.failed:
             return
