@@ -398,3 +398,28 @@ def test_chunks_cover_every_file_in_order_and_get_smaller_towards_the_end():
     assert sizes[0] == 38 and sizes[-1] == 1  # an eighth of all per worker first; one file last
     assert [len(part) for part in chunks(files[:6], 2)] == [1] * 6  # a small folder: a file a chunk
     assert max(len(part) for part in chunks(list(range(3000)), 2)) == MAX_CHUNK
+
+
+def _collector_on(items):
+    import gc
+
+    return [gc.isenabled() for _ in items]
+
+
+def test_the_collector_is_paused_for_a_run_only_and_on_in_workers(good_files, tmp_path):
+    """The main process pauses the garbage collector while it collects and writes a batch
+    (`run.gc_paused`); the forked workers turn theirs back on, and so does the run at its end."""
+    import gc
+
+    from ap_sheets.batch.run import gc_paused
+    from ap_sheets.batch.workers import WorkerPool, run_workers
+
+    with gc_paused():
+        assert not gc.isenabled()
+        seen: list[bool] = []
+        with WorkerPool(2) as pool:
+            run_workers([("a", "a"), ("b", "b")], 2, seen.extend, task=_collector_on, pool=pool)
+        assert seen == [True, True]
+    assert gc.isenabled()
+    consolidate(returns_folder(tmp_path, good_files), tmp_path / "out", progress=False)
+    assert gc.isenabled()

@@ -82,8 +82,12 @@ def write_feedback(source_path, report: FileReport, target_path, now: datetime |
         warnings.simplefilter("ignore")  # openpyxl's notes on the parts it does not keep
         with source.open("rb") as handle:  # a handle: openpyxl does not judge by the name
             book = openpyxl.load_workbook(handle, keep_vba=source.suffix.lower() == ".xlsm", rich_text=True)
-        add_validation_sheet(book, report, now or datetime.now(), settings)
-        book.save(target)
+        try:
+            add_validation_sheet(book, report, now or datetime.now(), settings)
+            book.save(target)
+        finally:  # openpyxl keeps the VBA project in a zip in memory, in a cycle the collector meets late
+            if getattr(book, "vba_archive", None) is not None:
+                book.vba_archive.close()
     return target
 
 

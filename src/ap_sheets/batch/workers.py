@@ -102,6 +102,7 @@ class _TaskError(Exception):
 def worker_main(conn, parent_pid: int | None) -> None:
     """A worker's life: say it is ready, then run (task, chunk) messages until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent, which stops the workers
+    gc.enable()  # a forked worker inherits the parent's paused collector (`run.gc_paused`)
     _watch_parent(parent_pid)
     conn.send(("ready", os.getpid()))
     while True:
