@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from . import values
@@ -175,14 +176,22 @@ def _read_table(sheet: Sheet, grid: RawSheet, version: str | None = None, date19
 
 
 def _frame(records: list[list], index: list[int], keys: list[str]) -> pd.DataFrame:
-    """A frame of Python objects in one block: much faster to build than column by column."""
+    """A frame of Python objects in one block: much faster to build than column by column.
+    (The block from one flat run of values and the column labels made once per sheet: numpy
+    copying nested lists and pandas labelling columns cost five times the frame itself.)"""
     import numpy as np
     import pandas as pd
 
-    block = np.empty((len(records), len(keys)), dtype=object)
-    if records:
-        block[:] = records
-    return pd.DataFrame(block, index=pd.Index(index, dtype="int64"), columns=keys, dtype=object)
+    values = np.fromiter(chain.from_iterable(records), dtype=object, count=len(records) * len(keys))
+    block = values.reshape(len(records), len(keys))
+    return pd.DataFrame(block, index=np.array(index, dtype=np.int64), columns=_labels(tuple(keys)), dtype=object)
+
+
+@lru_cache(maxsize=64)
+def _labels(keys: tuple[str, ...]) -> pd.Index:
+    import pandas as pd
+
+    return pd.Index(list(keys))
 
 
 def _read_form(sheet: Sheet, grid: RawSheet, version: str | None = None, date1904: bool = False) -> SheetData:
