@@ -13,7 +13,7 @@ from ..read import (
     OutsideData,
     RawSheet,
     RawWorkbook,
-    capped_row,
+    capped_rows,
     digest_of,
     outside_data,
     read_meta,
@@ -78,7 +78,7 @@ def sheet_grid(sheet, cut: list[CutText] | None = None, outside: list[OutsideDat
     last = sheet.used_range.last_cell
     rows, cols = min(last.row, LIMITS.rows), min(last.column, LIMITS.columns)
     grid = sheet.range((1, 1), (rows, cols)).options(ndim=2).value
-    grid = [capped_row(list(r), name, i, LIMITS, cut) for i, r in enumerate(grid, 1)]
+    grid = capped_rows([list(r) for r in grid], name, LIMITS, cut)
     if last.row > LIMITS.rows or last.column > LIMITS.columns:
         extent = _outside(sheet, name, last.row, last.column)
         if extent.outside_count:
