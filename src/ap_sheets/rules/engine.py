@@ -56,8 +56,12 @@ def schema_for(sheet: Sheet) -> tuple[pa.DataFrameSchema, dict[str, ValueCheck]]
     reports it under. For analysts who check frames of their own, and the reference the
     engine's own pass is tested against (`tests/test_value_pass.py`): the checks themselves
     run in `value_failures`, which gives the same failures without Pandera's start-up (~0.6 s
-    of importing and first use, on every command that checks) or its cost per column."""
-    import pandera.pandas as pa
+    of importing and first use, on every command that checks) or its cost per column.
+    Needs the `schema` extra: `pip install "ap-sheets[schema]"`."""
+    try:
+        import pandera.pandas as pa
+    except ImportError as exc:
+        raise ImportError('the value rules as a Pandera schema need Pandera: pip install "ap-sheets[schema]"') from exc
 
     columns, named = {}, {}
     for column in sheet.data_columns:
