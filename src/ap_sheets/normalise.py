@@ -88,11 +88,15 @@ class Return:
 
     @property
     def record(self) -> dict:
-        """The one-record sheet (Provider or School) as a dict of typed values."""
+        """The one-record sheet (Provider or School) as a dict of typed values (a copy each
+        time; worked out once per frame: a dozen rules ask, and pandas takes 0.1 ms to answer)."""
         data = self.sheets.get(self.kind.record_sheet)
         if data is None or data.frame.empty:
             return {}
-        return data.frame.iloc[0].to_dict()
+        known = self.__dict__.get("_record")
+        if known is None or known[0] is not data.frame:
+            known = self.__dict__["_record"] = (data.frame, data.frame.iloc[0].to_dict())
+        return dict(known[1])
 
     def frame(self, sheet: str) -> pd.DataFrame:
         return self.sheets[sheet].frame
