@@ -141,3 +141,16 @@ def test_long_text_wraps_and_columns_fit_their_content(outcome):
     assert long and all(c.alignment.wrap_text for c in long)
     assert all(ws.row_dimensions[c.row].height and ws.row_dimensions[c.row].height >= 30 for c in long)
     assert ws.column_dimensions[heads["Row"]].width >= 6
+
+
+def test_header_rows_are_tall_enough_for_their_wrapped_headers(outcome):
+    """Headers wrap to their column's width ('NC year' over two lines): the header row is as
+    tall as the longest needs, or a printed Register shows only each header's last line."""
+    from ap_sheets.excel.text import text_lines
+
+    wb = openpyxl.load_workbook(outcome.outputs["report"])
+    ws = wb["Register"]
+    header = next(r for r in ws.iter_rows(min_row=1, max_row=10) if r[0].value == "UPN")
+    lines = max(text_lines(c.value, ws.column_dimensions[c.column_letter].width) for c in header if c.value)
+    assert lines > 1  # some header does wrap
+    assert ws.row_dimensions[header[0].row].height == 15.0 * lines

@@ -213,6 +213,11 @@ def write_table(
     if widths is not None:
         for j, width in enumerate(widths):
             ws.set_column(left + j, left + j, width)
+        # Headers wrap to their column's width: the header row as tall as the longest needs
+        # (neither Excel nor LibreOffice resizes a row of a written file when printing).
+        head_lines = max((text_lines(c.header, widths[j]) for j, c in enumerate(cols)), default=1)
+        if head_lines > 1:
+            ws.set_row(top, LINE_HEIGHT * min(head_lines, 5))
     return last
 
 
