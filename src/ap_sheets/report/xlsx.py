@@ -246,15 +246,19 @@ def title_block(ws: Worksheet, styles: Styles, council: str, title: str, marking
     import textwrap
 
     ws.write_string(0, 0, f"{council}: {title}" if council else title, styles.title)
-    ws.write_string(1, 0, marking_line, styles.marking)
-    # Notes in lines short enough to print on the first page (wide sheets print across pages).
+    # The marking and notes in lines short enough to print on the first page (wide sheets
+    # print across pages at full size; the marking is bold, so its lines are shorter).
+    marks = textwrap.wrap(marking_line, MARKING_WIDTH) or [marking_line]
+    for i, line in enumerate(marks):
+        ws.write_string(1 + i, 0, line, styles.marking)
     lines = [line for note in notes for line in textwrap.wrap(note, NOTE_WIDTH)]
     for i, line in enumerate(lines):
-        ws.write_string(2 + i, 0, line, styles.note)
-    return 3 + len(lines) + 1
+        ws.write_string(1 + len(marks) + i, 0, line, styles.note)
+    return 2 + len(marks) + len(lines) + 1
 
 
 NOTE_WIDTH = 120  # characters
+MARKING_WIDTH = 95  # characters of bold text
 
 
 TREND_LINES = (
