@@ -154,3 +154,13 @@ def test_header_rows_are_tall_enough_for_their_wrapped_headers(outcome):
     lines = max(text_lines(c.value, ws.column_dimensions[c.column_letter].width) for c in header if c.value)
     assert lines > 1  # some header does wrap
     assert ws.row_dimensions[header[0].row].height == 15.0 * lines
+
+
+def test_the_marking_line_wraps_to_print_on_the_first_page_of_a_wide_sheet(outcome):
+    from ap_sheets.report.xlsx import MARKING_WIDTH
+
+    ws = openpyxl.load_workbook(outcome.outputs["report"])["Register"]
+    marks = [ws["A2"].value, ws["A3"].value]  # under the title, before the notes
+    assert all(len(m) <= MARKING_WIDTH for m in marks)
+    assert marks[0].startswith("OFFICIAL-SENSITIVE: holds personal data about children.")
+    assert " ".join(marks).endswith("share council_report_shareable.xlsx instead.")
