@@ -423,3 +423,25 @@ def test_the_collector_is_paused_for_a_run_only_and_on_in_workers(good_files, tm
     assert gc.isenabled()
     consolidate(returns_folder(tmp_path, good_files), tmp_path / "out", progress=False)
     assert gc.isenabled()
+
+
+def test_a_bug_met_while_checking_one_return_costs_only_that_return(good_files, tmp_path, monkeypatch):
+    """A fault in ap-sheets itself on one return: that file is unreadable with the
+    maintainers' message, the others in the same call are checked as usual."""
+    from ap_sheets import validate
+
+    folder = returns_folder(tmp_path, good_files)
+    real = validate.check_return
+
+    def check_return(ret, settings=None):
+        if ret.source == "alpha.xlsm":
+            raise RuntimeError("a bug")
+        return real(ret, settings)
+
+    monkeypatch.setattr(validate, "check_return", check_return)
+    alpha, school = validate.check_files(
+        [(folder / "alpha.xlsm", "alpha.xlsm"), (folder / "school.xlsm", "school.xlsm")]
+    )
+    assert alpha.report.status == "unreadable" and alpha.ret is None
+    assert "could not check this file (RuntimeError)" in alpha.report.reason
+    assert school.report.status == "accepted" and school.ret is not None

@@ -13,7 +13,7 @@ from pathlib import Path
 from .findings import REJECTED, FileReport, status_for, unreadable
 from .normalise import NotAReturn, Return, to_return
 from .read import RawWorkbook, UnreadableWorkbook, read_workbook
-from .rules import check_return, check_returns, not_a_return
+from .rules import check_return, not_a_return
 from .settings import Settings
 
 
@@ -34,33 +34,23 @@ def internal_error(file: str, exc: BaseException) -> FileReport:
 
 
 def check_workbooks(raws: list[RawWorkbook], settings: Settings | None = None) -> list[Checked]:
-    """Check workbooks already read into grids; the value checks of all of them run together."""
-    out: list[Checked | None] = [None] * len(raws)
-    pending: list[tuple[int, Return]] = []
-    for i, raw in enumerate(raws):
-        try:
-            pending.append((i, to_return(raw)))
-        except NotAReturn as exc:
-            out[i] = Checked(FileReport(raw.source, exc.kind, REJECTED, [not_a_return(exc)]))
-        except Exception as exc:  # a bug must cost one file
-            out[i] = Checked(internal_error(raw.source, exc))
-    try:
-        found: list = check_returns([ret for _, ret in pending], settings)
-    except Exception:  # find the return that fails; check the others
-        found = [_checks_or_error(ret, settings) for _, ret in pending]
-    for (i, ret), issues in zip(pending, found):
-        if isinstance(issues, Exception):
-            out[i] = Checked(internal_error(ret.source, issues))
-        else:
-            out[i] = Checked(FileReport(ret.source, ret.kind.kind, status_for(issues), issues), ret)
-    return out  # type: ignore[return-value]
+    """Check workbooks already read into grids; a bug met on one costs only that one."""
+    settings = settings or Settings()
+    return [_check_one(raw, settings) for raw in raws]
 
 
-def _checks_or_error(ret: Return, settings: Settings | None):
+def _check_one(raw: RawWorkbook, settings: Settings) -> Checked:
     try:
-        return check_return(ret, settings)
+        ret = to_return(raw)
+    except NotAReturn as exc:
+        return Checked(FileReport(raw.source, exc.kind, REJECTED, [not_a_return(exc)]))
+    except Exception as exc:  # a bug must cost one file
+        return Checked(internal_error(raw.source, exc))
+    try:
+        issues = check_return(ret, settings)
     except Exception as exc:
-        return exc
+        return Checked(internal_error(ret.source, exc))
+    return Checked(FileReport(ret.source, ret.kind.kind, status_for(issues), issues), ret)
 
 
 def check_workbook(raw: RawWorkbook, settings: Settings | None = None) -> Checked:

@@ -32,9 +32,8 @@ def checked_files(items: list[tuple], settings: Settings | None = None) -> list[
 
 
 def check_chunk(items: list[tuple[str, str]], settings: Settings | None = None) -> list[FileResult]:
-    """The batch's task: read, normalise and check some (path, shown name) files (the value
-    checks of the chunk's returns run together) with the council's settings; one
-    `FileResult` each, in order. Sent to workers as `functools.partial(check_chunk,
+    """The batch's task: read, normalise and check some (path, shown name) files with the
+    council's settings; one `FileResult` each, in order. Sent to workers as `functools.partial(check_chunk,
     settings=...)`, which pickles under spawn too."""
     stats = [_stat(item[0]) for item in items]
     results = []

@@ -1,4 +1,4 @@
-"""How the declared rules run: on one return, or on many at once.
+"""How the declared rules run: on one return, or on many.
 
 Value rules run in one pass down each column of a sheet (a column gets at most one value
 check, so a cell gets at most one finding for its value, or one for a missing value when
@@ -92,37 +92,31 @@ def _value_plan(sheet: Sheet) -> tuple[tuple[str, bool, ValueCheck | None, Calla
     return tuple(plan)
 
 
-def value_failures(
-    sheet: Sheet, frames: list[pd.DataFrame]
-) -> list[list[tuple[ValueCheck | CellCheck | None, str, object]]]:
-    """For each frame: (value or cell check, or None for a missing required value; column
-    key; frame index) of every failing cell, in one pass down each column.
+def value_failures(sheet: Sheet, frame: pd.DataFrame) -> list[tuple[ValueCheck | CellCheck | None, str, object]]:
+    """(value or cell check, or None for a missing required value; column key; frame index)
+    of every failing cell of a sheet's frame, in one pass down each column.
 
     A cell holding a marked value (an Excel error, an unreadable cell) gets only its cell
     check's finding; a blank cell only the missing-value finding, when its column is
     required; any other cell is held to its column's value check."""
+    fails: list = []
+    if frame.empty:
+        return fails
     cell_checks = _cell_checks()
     marked = tuple(cls for cc in cell_checks for cls in cc.classes)
-    plan = _value_plan(sheet)
-    out: list[list] = []
-    for frame in frames:
-        fails: list = []
-        out.append(fails)
-        if frame.empty:
-            continue
-        index = frame.index.tolist()
-        present = [p for p in plan if p[0] in frame.columns]
-        for (key, required, vc, predicate), values in zip(present, column_lists(frame, [p[0] for p in present])):
-            for pos, value in enumerate(values):
-                cls = value.__class__
-                if value is None or (cls is float and value != value):  # blank (None, NaN)
-                    if required:
-                        fails.append((None, key, index[pos]))
-                elif cls not in _PLAIN and marked and isinstance(value, marked):
-                    fails.append((next(cc for cc in cell_checks if isinstance(value, cc.classes)), key, index[pos]))
-                elif predicate is not None and not predicate(value):
-                    fails.append((vc, key, index[pos]))
-    return out
+    index = frame.index.tolist()
+    present = [p for p in _value_plan(sheet) if p[0] in frame.columns]
+    for (key, required, vc, predicate), values in zip(present, column_lists(frame, [p[0] for p in present])):
+        for pos, value in enumerate(values):
+            cls = value.__class__
+            if value is None or (cls is float and value != value):  # blank (None, NaN)
+                if required:
+                    fails.append((None, key, index[pos]))
+            elif cls not in _PLAIN and marked and isinstance(value, marked):
+                fails.append((next(cc for cc in cell_checks if isinstance(value, cc.classes)), key, index[pos]))
+            elif predicate is not None and not predicate(value):
+                fails.append((vc, key, index[pos]))
+    return fails
 
 
 # Classes of normalised values that are never a marked cell: most cells skip the marker test.
@@ -175,30 +169,23 @@ def not_a_return(exc: NotAReturn) -> Finding:
 
 def check_return(ret: Return, settings: Settings | None = None) -> list[Finding]:
     """All findings for one return, sorted by sheet, row and column."""
-    return check_returns([ret], settings)[0]
+    settings = settings or Settings()
+    found: list[Finding] = []
+    for check in all_checks():  # structure first: what is missing decides what else is said
+        if check.sheet is None and check.applies(ret.kind.kind, ret.version):
+            found += [_hit_finding(ret, check, hit) for hit in check.run(ret, settings)]
+    for data in ret.sheets.values():
+        found += _value_findings(data, value_failures(data.spec, data.frame))
+    for check in all_checks():
+        if check.sheet is not None and check.applies(ret.kind.kind, ret.version):
+            found += [_hit_finding(ret, check, hit) for hit in check.run(ret, settings)]
+    return sort_findings(ret, [f for f in found if not _on_missing_column(ret, f)])
 
 
 def check_returns(rets: list[Return], settings: Settings | None = None) -> list[list[Finding]]:
     """All findings for each of many returns."""
     settings = settings or Settings()
-    found: list[list[Finding]] = [[] for _ in rets]
-    for n, ret in enumerate(rets):  # structure first: what is missing decides what else is said
-        for check in all_checks():
-            if check.sheet is None and check.applies(ret.kind.kind, ret.version):
-                found[n] += [_hit_finding(ret, check, hit) for hit in check.run(ret, settings)]
-    by_sheet: dict[str, list[tuple[int, SheetData]]] = {}
-    for n, ret in enumerate(rets):
-        for name, data in ret.sheets.items():
-            by_sheet.setdefault(name, []).append((n, data))
-    for items in by_sheet.values():
-        fails = value_failures(items[0][1].spec, [data.frame for _, data in items])
-        for (n, data), fail in zip(items, fails):
-            found[n] += _value_findings(data, fail)
-    for n, ret in enumerate(rets):
-        for check in all_checks():
-            if check.sheet is not None and check.applies(ret.kind.kind, ret.version):
-                found[n] += [_hit_finding(ret, check, hit) for hit in check.run(ret, settings)]
-    return [sort_findings(ret, [f for f in fs if not _on_missing_column(ret, f)]) for ret, fs in zip(rets, found)]
+    return [check_return(ret, settings) for ret in rets]
 
 
 def _on_missing_column(ret: Return, f: Finding) -> bool:
