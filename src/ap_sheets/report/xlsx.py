@@ -23,7 +23,13 @@ from ..excel.text import text_lines
 from .suppression import Suppressed
 
 TABLE_STYLE = "Table Style Medium 2"
+# Every cell is top-aligned unless its format says otherwise: rows that wrap are tall, and a
+# row reads across only when each cell starts at the top. Set on the workbook's default
+# format, so plain text needs no format of its own (a per-cell format costs a style
+# attribute on each of the Register's 100,000+ cells).
+DEFAULT_FORMAT = {"font_name": "Calibri", "font_size": 11, "valign": "top"}
 WORKBOOK_OPTIONS = {
+    "default_format_properties": DEFAULT_FORMAT,
     "strings_to_formulas": False,
     "strings_to_urls": False,
     "strings_to_numbers": False,
@@ -55,15 +61,15 @@ class Styles:
         )
         self.bold = wb.add_format({"bold": True, "valign": "top"})
         self.bold_int = wb.add_format({"bold": True, "num_format": "#,##0", "valign": "top"})
-        self.council = wb.add_format({"bold": True, "font_size": 12, "font_color": "#404040"})
+        self.council = wb.add_format({"bold": True, "font_size": 12, "font_color": "#404040", "valign": "bottom"})
         self.note_text = wb.add_format({"valign": "top", "font_color": "#595959"})
         self.wrap_text_note = wb.add_format({"valign": "top", "font_color": "#595959", "text_wrap": True})
         self.pct_left = wb.add_format({"num_format": "0.0%", "valign": "top", "align": "left", "indent": 1})
         self.int_left = wb.add_format({"num_format": "#,##0", "valign": "top", "align": "left", "indent": 1})
-        self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E78"})
-        self.heading = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78"})
-        self.marking = wb.add_format({"bold": True, "font_color": "#C00000"})
-        self.note = wb.add_format({"italic": True, "font_color": "#595959"})
+        self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": "#1F4E78", "valign": "bottom"})
+        self.heading = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E78", "valign": "bottom"})
+        self.marking = wb.add_format({"bold": True, "font_color": "#C00000", "valign": "bottom"})
+        self.note = wb.add_format({"italic": True, "font_color": "#595959", "valign": "bottom"})
         self.wrap_note = wb.add_format({"italic": True, "font_color": "#595959", "text_wrap": True, "valign": "top"})
         self.text = wb.add_format({"valign": "top"})
         self.indent = wb.add_format({"valign": "top", "indent": 1, "font_color": "#595959"})
@@ -163,9 +169,11 @@ def write_table(
     covers them). The loop dispatches on the value's exact class, since the Register alone
     is 100,000+ cells.
     """
-    fmts = [styles.of(c.kind) for c in cols]
+    # Plain text takes the workbook's default format (top-aligned): no per-cell format.
+    fmts = [None if c.kind == "text" else styles.of(c.kind) for c in cols]
     rows = rows if isinstance(rows, list) else list(rows)
     widths = None
+    may_wrap = [False] * len(cols)
     if set_widths:  # text longer than its column wraps
         longest = [0] * len(cols)
         for values in rows:
@@ -175,28 +183,33 @@ def write_table(
                     if n > longest[j]:
                         longest[j] = n
         widths = [fitted_width(c, longest[j]) for j, c in enumerate(cols)]
-        wraps = [j for j, c in enumerate(cols) if c.kind in TEXT_KINDS and longest[j] + 2 > widths[j]]
-        for j in wraps:
-            fmts[j] = styles.wrap_text_note if cols[j].kind == "note" else styles.wrap
+        for j, c in enumerate(cols):
+            if c.kind in TEXT_KINDS and longest[j] + 2 > widths[j]:
+                may_wrap[j] = True
+                fmts[j] = styles.wrap_text_note if c.kind == "note" else styles.wrap
+    wrapping = [j for j in range(len(cols)) if may_wrap[j]]
     write_string, write_number = ws.write_string, ws.write_number
     r = top
     for r_off, values in enumerate(rows, start=1):
         r = top + r_off
-        lines = 1
         for j, value in enumerate(values):
             if value is None:
                 continue
             cls = value.__class__
             if cls is str:
                 write_string(r, left + j, value, fmts[j])
-                if widths is not None and len(value) + 2 > widths[j] and cols[j].kind in TEXT_KINDS:
-                    lines = max(lines, text_lines(value, widths[j]))
             elif cls is int or (cls is float and math.isfinite(value)):
                 write_number(r, left + j, value, fmts[j])
             else:
                 put(ws, r, left + j, value, fmts[j], styles)
-        if lines > 1:
-            ws.set_row(r, LINE_HEIGHT * min(lines, 15))
+        if wrapping:
+            lines = 1
+            for j in wrapping:
+                value = values[j]
+                if value.__class__ is str and len(value) + 2 > widths[j]:  # type: ignore[index]
+                    lines = max(lines, text_lines(value, widths[j]))  # type: ignore[index]
+            if lines > 1:
+                ws.set_row(r, LINE_HEIGHT * min(lines, 15))
     last = max(r, top + 1)
     ws.add_table(
         top,
