@@ -273,6 +273,18 @@ def floor(files: list[Path], rows: list[list], where: Path) -> tuple[float, floa
     return read, write
 
 
+def byte_compile() -> None:
+    """Compile ap-sheets' modules to bytecode first, as pip does when it installs a package.
+    An editable install (`pip install -e .`) leaves that to Python's first import, which a
+    machine with PYTHONDONTWRITEBYTECODE set (as this sandbox is) never does: every run would
+    compile all the package's sources again (about 0.15 s), which no installed copy does."""
+    import compileall
+
+    import ap_sheets
+
+    compileall.compile_dir(Path(ap_sheets.__file__).parent, quiet=1)
+
+
 def ap_sheets_command() -> list[str]:
     """`ap-sheets`, as installed beside this Python (the console script), else `-m`."""
     script = Path(sys.executable).with_name("ap-sheets")
@@ -393,6 +405,7 @@ def main(argv=None) -> int:
 
     from ap_sheets.batch import consolidate
 
+    byte_compile()
     tmp = None
     if args.keep:
         root = args.keep

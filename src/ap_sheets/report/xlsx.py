@@ -155,6 +155,10 @@ def fitted_width(col: Col, longest: int) -> float:
 
 
 LINE_HEIGHT = 15.0  # points per line of 11-point text
+# A date as Excel's serial number (1900 system) from 1 March 1900, where Excel's count and
+# the calendar agree: the Register's dates, without a datetime made for each.
+_EXCEL_EPOCH = date(1899, 12, 30)
+_FIRST_SERIAL_DATE = date(1900, 3, 1)
 
 
 def write_table(
@@ -200,6 +204,8 @@ def write_table(
                 write_string(r, left + j, value, fmts[j])
             elif cls is int or (cls is float and math.isfinite(value)):
                 write_number(r, left + j, value, fmts[j])
+            elif cls is date and fmts[j] is styles.date and value >= _FIRST_SERIAL_DATE:
+                write_number(r, left + j, (value - _EXCEL_EPOCH).days, fmts[j])  # as write_datetime would
             else:
                 put(ws, r, left + j, value, fmts[j], styles)
         if wrapping:

@@ -3,7 +3,6 @@ the same way by every cross rule (X001-X009), and whether a placement was open i
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from datetime import date
 from functools import lru_cache
@@ -19,14 +18,14 @@ def provider_key(value) -> str | None:
     """Provider IDs compared without case or spaces: ' ap-012 ' matches 'AP-012'."""
     if value is None:
         return None
-    text = re.sub(r"\s+", "", str(value)).upper()
+    text = "".join(str(value).split()).upper()  # split(): the same white space as \s
     return text or None
 
 
 def school_key(value) -> str | None:
     if value is None:
         return None
-    text = re.sub(r"\s+", "", str(value))
+    text = "".join(str(value).split())
     return text or None
 
 
