@@ -58,7 +58,33 @@ def test_checking_a_return_does_not_import_pandera():
     """Checking runs the engine's own value pass: Pandera (~0.6 s to import and first use)
     is only for the schema given to analysts."""
     modules = imported_after("from ap_sheets.batch.tasks import warm_up\nwarm_up()")
-    assert "pandas" in modules and "pandera" not in modules
+    assert "pandera" not in modules
+
+
+def test_consolidating_imports_neither_pandas_nor_numpy(tmp_path, provider_filler, school_filler):
+    """A real consolidation of real workbooks (checks, figures, both reports, the register
+    database) runs on plain lists: pandas and numpy (0.3 s to import) are for analysts only."""
+    returns = tmp_path / "returns"
+    returns.mkdir()
+    provider_filler.save(returns / "provider.xlsm")
+    school_filler.save(returns / "school.xlsm")
+    args = ["consolidate", str(returns), "-o", str(tmp_path / "out"), "--db", str(tmp_path / "register.db")]
+    modules = imported_after(run_cli(args))
+    assert {"python_calamine", "xlsxwriter", "sqlalchemy"} <= modules  # the probe saw the run
+    assert modules.isdisjoint({"pandas", "numpy", "pandera"})
+    assert (tmp_path / "out" / "council_report.xlsx").is_file()
+
+
+def test_a_sheet_is_still_a_dataframe_for_analysts(provider_filler, tmp_path):
+    """`Return.frame` gives pandas what the checks walk as lists: the same values, by Excel row."""
+    from ap_sheets.normalise import to_return
+    from ap_sheets.read import read_workbook
+
+    ret = to_return(read_workbook(provider_filler.save(tmp_path / "p.xlsm")))
+    table, frame = ret.table("Pupils"), ret.frame("Pupils")
+    assert list(frame.index) == table.index and list(frame.columns) == list(table.keys)
+    assert all(frame[k].tolist() == table[k] for k in table.keys)
+    assert ret.record == ret.frame("Provider").iloc[0].to_dict()
 
 
 def _console(args: list[str], **kw) -> subprocess.CompletedProcess:

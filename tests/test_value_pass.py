@@ -17,6 +17,7 @@ import pytest
 
 from ap_sheets.rules.engine import _cell_checks, schema_for, value_failures
 from ap_sheets.spec import KINDS
+from ap_sheets.table import Table
 from ap_sheets.values import ExcelError, UnreadableCell, normalise, upn_check_letter
 
 SHEETS = [(kind.kind, sheet) for kind in KINDS.values() for sheet in kind.sheets]
@@ -102,7 +103,8 @@ def as_set(failures):
 def test_value_pass_agrees_with_pandera(kind, sheet):
     for seed in range(3):
         frames = frames_for(sheet, seed)
-        ours, pandera = [value_failures(sheet, f) for f in frames], pandera_failures(sheet, frames)
+        ours = [value_failures(sheet, Table.from_frame(f)) for f in frames]
+        pandera = pandera_failures(sheet, frames)
         assert as_set(ours) == as_set(pandera)
         assert sum(map(len, ours)) > 0  # the corpus has failing cells
 
@@ -113,6 +115,6 @@ def test_every_kind_of_failure_is_in_the_corpus():
     seen = set()
     for _, sheet in SHEETS:
         for frame in frames_for(sheet, 0):
-            for check, _, _ in value_failures(sheet, frame):
+            for check, _, _ in value_failures(sheet, Table.from_frame(frame)):
                 seen.add("missing" if check is None else type(check).__name__)
     assert seen == {"missing", "ValueCheck", "CellCheck"}

@@ -31,13 +31,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-import pandas as pd
-
 from .normalise import Return
 from .return_rows import NotificationRow, complaint_counts, table_rows
 from .rules.notification_rules import notified_same_day
 from .spec import Kind
 from .spec import codes as C
+from .table import Table
 from .terms import Term
 from .values import is_num
 
@@ -281,12 +280,10 @@ def notification_rows(ret: Return) -> list[NotificationRow]:
     """A provider return's Notifications; `on_time` is decided by rule R040 itself, so the
     figure and the Validation list always agree."""
     late = {hit.index for hit in notified_same_day(ret)}
-    notes = ret.frame("Notifications")
+    notes = ret.table("Notifications")
     return [
-        NotificationRow(int(idx), upn, event, when, int(idx) not in late)
-        for idx, upn, event, when in zip(
-            notes.index.tolist(), notes["upn"].tolist(), notes["event_type"].tolist(), notes["event_date"].tolist()
-        )
+        NotificationRow(idx, upn, event, when, idx not in late)
+        for idx, upn, event, when in zip(notes.index, notes["upn"], notes["event_type"], notes["event_date"])
     ]
 
 
@@ -299,18 +296,19 @@ def school_figures(ret: Return) -> dict:
     """A school log's figures: from the school's own records of its placements (the council
     report counts placements from the providers' returns; these are the school's view)."""
     rec = ret.record
-    placements = ret.frame("Placements")
-    ended = _ended(placements, ret)
+    placements = ret.table("Placements")
+    ended = [d for d, end in zip(placements["destination"], placements["end_date"]) if has_ended(end, ret.term)]
     registered = Counter(_yn(v) for v in placements["provider_registered"])
+    upns = list(zip(placements.index, placements["upn"]))
     return {
         "kind": ret.kind.kind,
         "term": ret.term.label if ret.term else None,
         "school_name": _text(rec.get("school_name")),
         "school_urn": _text(rec.get("school_urn")),
         "placements": len(placements),
-        "children": _children(placements),
-        "with_ehcp": _children(placements[placements["sen"] == "E"]),
-        "looked_after": _children(placements[placements["looked_after"] == "Y"]),
+        "children": _children(upns),
+        "with_ehcp": _children(u for u, sen in zip(upns, placements["sen"]) if sen == "E"),
+        "looked_after": _children(u for u, lac in zip(upns, placements["looked_after"]) if lac == "Y"),
         "by_provider": _by_provider(placements),
         "provider_registered": {
             "registered": registered["Y"],
@@ -321,7 +319,7 @@ def school_figures(ret: Return) -> dict:
         "attendance": _attendance_pct(placements),
         "progress": _by_code(placements["progress"], C.PROGRESS),
         "ended_placements": len(ended),
-        "destinations": _by_code(ended["destination"], C.DESTINATION),
+        "destinations": _by_code(ended, C.DESTINATION),
     }
 
 
@@ -336,10 +334,9 @@ def _yn(value) -> str | None:
     return value if value in ("Y", "N") else None
 
 
-def _children(frame: pd.DataFrame) -> int:
-    """Distinct children: by UPN, each row without a UPN as one more."""
-    keys = {upn if isinstance(upn, str) else ("row", idx) for idx, upn in frame["upn"].items()}
-    return len(keys)
+def _children(rows: Iterable[tuple[int, object]]) -> int:
+    """Distinct children among (Excel row, UPN) pairs: by UPN, each row without a UPN as one more."""
+    return len({upn if isinstance(upn, str) else ("row", idx) for idx, upn in rows})
 
 
 def _by_code(values: Iterable, codes: C.CodeList) -> dict[str, int]:
@@ -353,11 +350,7 @@ def _by_code(values: Iterable, codes: C.CodeList) -> dict[str, int]:
     return out
 
 
-def _ended(frame: pd.DataFrame, ret: Return) -> pd.DataFrame:
-    return frame[frame["end_date"].map(lambda end: has_ended(end, ret.term)).astype(bool)]
-
-
-def _attendance_pct(placements: pd.DataFrame) -> dict:
+def _attendance_pct(placements: Table) -> dict:
     """The school log records a percentage per placement: how many gave one, and their mean."""
     given = [v for v in placements["attendance_pct"] if is_num(v) and 0 <= v <= 100]
     return {
@@ -366,7 +359,7 @@ def _attendance_pct(placements: pd.DataFrame) -> dict:
     }
 
 
-def _by_provider(placements: pd.DataFrame) -> dict[str, int]:
+def _by_provider(placements: Table) -> dict[str, int]:
     """Placements per provider name, most first (ties by name); blank names as NOT_RECORDED."""
     counts = Counter(v if isinstance(v, str) else NOT_RECORDED for v in placements["provider_name"])
     return dict(sorted(counts.items(), key=lambda kv: (kv[0] == NOT_RECORDED, -kv[1], kv[0])))

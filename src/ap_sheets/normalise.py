@@ -1,4 +1,4 @@
-"""From raw grids to a `Return`: typed frames indexed by Excel row, plus the facts of its structure.
+"""From raw grids to a `Return`: typed tables indexed by Excel row, plus the facts of its structure.
 
 What happens here, once: the workbook's kind and template version are checked; each sheet's
 header row is found and columns are matched by header (case, spacing and notes in
@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from itertools import chain
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from . import values
 from .cells import column_letters
 from .read import CutText, OutsideData, RawSheet, RawWorkbook, TwinTabs
 from .spec import KINDS, Layout, Sheet, WorkbookKind, fold
+from .table import Table
 from .terms import Term, parse_academic_year
 
-if TYPE_CHECKING:  # pandas is imported where a sheet is read: commands that do not check stay quick
+if TYPE_CHECKING:  # pandas only for `SheetData.frame`: checking never imports it
     import pandas as pd
 
 HEADER_SEARCH_ROWS = 10
@@ -36,19 +36,12 @@ def header_key(text) -> str:
     return fold(cleaned)
 
 
-def column_lists(frame: pd.DataFrame, keys) -> list[list]:
-    """The named columns of a frame as plain lists of their values: taken from the frame's one
-    block of Python objects (every frame here is built so), far faster than a Series each."""
-    block = frame.to_numpy(dtype=object, copy=False)
-    return [block[:, frame.columns.get_loc(k)].tolist() for k in keys]
-
-
 @dataclass
 class SheetData:
-    """One sheet's data, typed. `frame` is indexed by Excel row; its columns are column keys."""
+    """One sheet's data, typed. `table` is indexed by Excel row; its columns are column keys."""
 
     spec: Sheet
-    frame: pd.DataFrame
+    table: Table
     letters: dict[str, str] = field(default_factory=dict)  # table: key -> column letter
     form_rows: dict[str, int] = field(default_factory=dict)  # form: key -> Excel row
     missing: set[str] = field(default_factory=set)  # keys of columns not found (reported as R004)
@@ -56,6 +49,11 @@ class SheetData:
     @property
     def name(self) -> str:
         return self.spec.name
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The table as a pandas DataFrame (made when first asked: for analysts and Pandera)."""
+        return self.table.to_frame()
 
     def locate(self, key: str | None, index) -> tuple[int | None, str | None]:
         """(Excel row, A1 cell) of a value; index is the frame index (Excel row for tables)."""
@@ -88,17 +86,17 @@ class Return:
 
     @property
     def record(self) -> dict:
-        """The one-record sheet (Provider or School) as a dict of typed values (a copy each
-        time; worked out once per frame: a dozen rules ask, and pandas takes 0.1 ms to answer)."""
+        """The one-record sheet (Provider or School) as a dict of typed values (a copy)."""
         data = self.sheets.get(self.kind.record_sheet)
-        if data is None or data.frame.empty:
+        if data is None or data.table.empty:
             return {}
-        known = self.__dict__.get("_record")
-        if known is None or known[0] is not data.frame:
-            known = self.__dict__["_record"] = (data.frame, data.frame.iloc[0].to_dict())
-        return dict(known[1])
+        return data.table.record(0)
+
+    def table(self, sheet: str) -> Table:
+        return self.sheets[sheet].table
 
     def frame(self, sheet: str) -> pd.DataFrame:
+        """A sheet as a pandas DataFrame (for analysts; the checks use `table`)."""
         return self.sheets[sheet].frame
 
 
@@ -174,28 +172,9 @@ def _read_table(sheet: Sheet, grid: RawSheet, version: str | None = None, date19
         if any(v is not None for v in rec):  # a row of only spaces is blank too
             index.append(r)
             records.append(rec)
-    frame = _frame(records, index, [c.key for c in sheet.data_columns])
+    table = Table.from_rows([c.key for c in sheet.data_columns], index, records)
     letters = {k: column_letters(i + 1) for k, i in positions.items()}
-    return SheetData(sheet, frame, letters=letters, missing=missing)
-
-
-def _frame(records: list[list], index: list[int], keys: list[str]) -> pd.DataFrame:
-    """A frame of Python objects in one block: much faster to build than column by column.
-    (The block from one flat run of values and the column labels made once per sheet: numpy
-    copying nested lists and pandas labelling columns cost five times the frame itself.)"""
-    import numpy as np
-    import pandas as pd
-
-    values = np.fromiter(chain.from_iterable(records), dtype=object, count=len(records) * len(keys))
-    block = values.reshape(len(records), len(keys))
-    return pd.DataFrame(block, index=np.array(index, dtype=np.int64), columns=_labels(tuple(keys)), dtype=object)
-
-
-@lru_cache(maxsize=64)
-def _labels(keys: tuple[str, ...]) -> pd.Index:
-    import pandas as pd
-
-    return pd.Index(list(keys))
+    return SheetData(sheet, table, letters=letters, missing=missing)
 
 
 def _read_form(sheet: Sheet, grid: RawSheet, version: str | None = None, date1904: bool = False) -> SheetData:
@@ -211,8 +190,8 @@ def _read_form(sheet: Sheet, grid: RawSheet, version: str | None = None, date190
         rec[c.key] = values.normalise(c, grid.value(at, 1), date1904) if at else None
     missing = {c.key for c in sheet.data_columns if c.key not in rows and c.in_version(version)}
     keys = [c.key for c in sheet.data_columns]
-    frame = _frame([[rec[k] for k in keys]], [0], keys)
-    return SheetData(sheet, frame, form_rows=rows, missing=missing)
+    table = Table.from_rows(keys, [0], [[rec[k] for k in keys]])
+    return SheetData(sheet, table, form_rows=rows, missing=missing)
 
 
 def _term_of(record: dict) -> Term | None:

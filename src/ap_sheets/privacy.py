@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -290,10 +291,7 @@ def pseudonymise_register(frame, salt: str | bytes, keep=()):
     """
     key = _salt_bytes(salt)
     keep = frozenset(keep)
-    try:
-        import pandas as pd
-    except ImportError:  # pragma: no cover - pandas is a dependency
-        pd = None
+    pd = sys.modules.get("pandas")  # a DataFrame means pandas is loaded; a list never loads it
     if pd is not None and isinstance(frame, pd.DataFrame):
         cols = output_columns(list(frame.columns), keep)
         data = {out: [_apply(t, v, key) for v in frame[k].tolist()] for k, out, t in cols}

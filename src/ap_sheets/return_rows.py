@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from .normalise import Return, column_lists
+from .normalise import Return
 from .spec import Kind
 
 
@@ -97,16 +97,15 @@ def table_rows(ret: Return) -> list:
     if ret.kind.kind not in ROW_TYPES:  # an AP Directory: no children's rows
         return []
     sheet_name, row_type = ROW_TYPES[ret.kind.kind]
-    frame = ret.frame(sheet_name)
-    columns = column_lists(frame, row_type._fields[1:])
-    return [row_type(int(idx), *vals) for idx, *vals in zip(frame.index.tolist(), *columns)]
+    table = ret.table(sheet_name)
+    return [row_type(idx, *vals) for idx, *vals in zip(table.index, *table.lists(row_type._fields[1:]))]
 
 
 def complaint_counts(ret: Return) -> tuple[int, int, int]:
     """(complaints, compliments, complaints not yet resolved) on a provider return."""
-    complaints = ret.frame("Complaints")
-    kinds = complaints["kind"].tolist()
-    resolved = complaints["date_resolved"].tolist()
+    complaints = ret.table("Complaints")
+    kinds = complaints["kind"]
+    resolved = complaints["date_resolved"]
     return (
         sum(k == "Complaint" for k in kinds),
         sum(k == "Compliment" for k in kinds),

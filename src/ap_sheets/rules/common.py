@@ -6,15 +6,14 @@ from collections.abc import Iterator
 from datetime import date
 
 from ..findings import display_value
-from ..normalise import column_lists
+from ..table import Table
 from ..terms import compulsory_school_age
 from ..values import is_date, is_num
 
 
-def rows(frame, *keys) -> Iterator[tuple[int, dict]]:
-    """(Excel row, record with only the wanted keys) for each row of a frame."""
-    cols = column_lists(frame, keys)  # plain lists: far faster to walk than Series
-    for idx, *vals in zip(frame.index.tolist(), *cols):
+def rows(table: Table, *keys) -> Iterator[tuple[int, dict]]:
+    """(Excel row, record with only the wanted keys) for each row of a sheet's table."""
+    for idx, *vals in zip(table.index, *table.lists(keys)):
         yield idx, dict(zip(keys, vals))
 
 

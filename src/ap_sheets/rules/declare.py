@@ -9,7 +9,7 @@ message wording, the settings it reads and its check, all in one place.
 
     @R053.check(Kind.SCHOOL_LOG, "Placements")
     def reintegration_plan(ret):
-        for idx, r in rows(ret.frame("Placements"), "reintegration_plan"):
+        for idx, r in rows(ret.table("Placements"), "reintegration_plan"):
             if r["reintegration_plan"] == "N":
                 yield R053.hit(idx, "reintegration_plan", value="N")
 
@@ -50,7 +50,7 @@ PERSONAL_FIELDS = frozenset({"upn", "surname", "forename", "name", "date_of_birt
 
 @dataclass(frozen=True)
 class Hit:
-    """One thing a check found. `index` is the frame index (the Excel row on table sheets,
+    """One thing a check found. `index` is the table's index (the Excel row on table sheets,
     0 on form sheets, None for the whole sheet); `column` the column key it is about.
 
     `sheet`, `row`, `cell` and `header` are given only where the check knows better than

@@ -62,8 +62,8 @@ class Directory:
         """From a checked AP Directory (`normalise.Return`); a repeated ID (D001) keeps its first row."""
         day = ret.record.get("directory_date")
         directory = cls(file, day if is_date(day) else None)
-        frame = ret.frame(SHEET)
-        for idx, rec in zip(frame.index.tolist(), frame.to_dict("records")):
+        table = ret.table(SHEET)
+        for idx, rec in zip(table.index, table.records()):
             key = provider_key(rec.get("provider_id"))
             if key is None or key in directory.listings:
                 continue

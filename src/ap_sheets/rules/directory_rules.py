@@ -35,7 +35,7 @@ D001 = rule(
 @D001.check(KIND, SHEET)
 def provider_id_once(ret):
     seen: dict[str, int] = {}
-    for idx, r in rows(ret.frame(SHEET), "provider_id"):
+    for idx, r in rows(ret.table(SHEET), "provider_id"):
         pid = r["provider_id"]
         if pid is None:
             continue
@@ -58,7 +58,7 @@ D002 = rule(
 
 @D002.check(KIND, SHEET)
 def initial_qa_before_listing(ret):
-    for idx, r in rows(ret.frame(SHEET), "directory_status", "initial_qa_visit"):
+    for idx, r in rows(ret.table(SHEET), "directory_status", "initial_qa_visit"):
         if r["directory_status"] == LISTED and r["initial_qa_visit"] is None:
             yield D002.hit(idx, "initial_qa_visit")
 
@@ -80,7 +80,7 @@ D003 = rule(
 @D003.check(KIND, SHEET)
 def annual_qa_visit(ret):
     day = directory_date(ret)
-    for idx, r in rows(ret.frame(SHEET), "directory_status", "last_qa_visit"):
+    for idx, r in rows(ret.table(SHEET), "directory_status", "last_qa_visit"):
         if r["directory_status"] != LISTED:
             continue
         visit = r["last_qa_visit"]
@@ -105,7 +105,7 @@ def insurance_in_date(ret):
     day = directory_date(ret)
     if day is None:
         return
-    for idx, r in rows(ret.frame(SHEET), "directory_status", "insurance_expiry"):
+    for idx, r in rows(ret.table(SHEET), "directory_status", "insurance_expiry"):
         expiry = r["insurance_expiry"]
         if r["directory_status"] == LISTED and is_date(expiry) and expiry < day:
             yield D004.hit(idx, "insurance_expiry", value=expiry, expiry=expiry, day=day)
@@ -130,7 +130,7 @@ def directory_values_needed_sometimes(ret):
         "last_qa_visit",
         "qa_outcome",
     )
-    for idx, r in rows(ret.frame(SHEET), *keys):
+    for idx, r in rows(ret.table(SHEET), *keys):
         if r["ofsted_judgement"] in JUDGED and r["ofsted_report_date"] is None:
             yield R003.hit(idx, "ofsted_report_date", "ofsted_report_date")
         if r["registered_school"] == "N" and r["ukprn"] is None and r["ap_setting_type"] is None:
@@ -143,7 +143,7 @@ def directory_values_needed_sometimes(ret):
 
 @R014.check(KIND, SHEET)
 def directory_dfe_urn_for_registered_school(ret):
-    for idx, r in rows(ret.frame(SHEET), "registered_school", "dfe_urn"):
+    for idx, r in rows(ret.table(SHEET), "registered_school", "dfe_urn"):
         if r["registered_school"] == "Y" and r["dfe_urn"] is None:
             yield R014.hit(idx, "dfe_urn", "missing")
 

@@ -17,13 +17,13 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from ..findings import Finding
-from ..normalise import NotAReturn, Return, SheetData, column_lists
+from ..normalise import NotAReturn, Return, SheetData
 from ..settings import Settings
 from ..spec import Column, Sheet
+from ..table import Table
 from .declare import DECLARED, CellCheck, Check, Hit, ValueCheck, rules_in_order
 
-if TYPE_CHECKING:  # pandas is imported where values are read: `ap-sheets rules` and --help stay quick
-    import pandas as pd
+if TYPE_CHECKING:  # Pandera only for `schema_for` (the `schema` extra): checking never imports it
     import pandera.pandas as pa
 
 # The specification's rule for a required value that is missing: the engine reports the
@@ -92,21 +92,21 @@ def _value_plan(sheet: Sheet) -> tuple[tuple[str, bool, ValueCheck | None, Calla
     return tuple(plan)
 
 
-def value_failures(sheet: Sheet, frame: pd.DataFrame) -> list[tuple[ValueCheck | CellCheck | None, str, object]]:
-    """(value or cell check, or None for a missing required value; column key; frame index)
-    of every failing cell of a sheet's frame, in one pass down each column.
+def value_failures(sheet: Sheet, table: Table) -> list[tuple[ValueCheck | CellCheck | None, str, object]]:
+    """(value or cell check, or None for a missing required value; column key; Excel row)
+    of every failing cell of a sheet's table, in one pass down each column.
 
     A cell holding a marked value (an Excel error, an unreadable cell) gets only its cell
     check's finding; a blank cell only the missing-value finding, when its column is
     required; any other cell is held to its column's value check."""
     fails: list = []
-    if frame.empty:
+    if table.empty:
         return fails
     cell_checks = _cell_checks()
     marked = tuple(cls for cc in cell_checks for cls in cc.classes)
-    index = frame.index.tolist()
-    present = [p for p in _value_plan(sheet) if p[0] in frame.columns]
-    for (key, required, vc, predicate), values in zip(present, column_lists(frame, [p[0] for p in present])):
+    index = table.index
+    present = [p for p in _value_plan(sheet) if p[0] in table]
+    for (key, required, vc, predicate), values in zip(present, table.lists(p[0] for p in present)):
         for pos, value in enumerate(values):
             cls = value.__class__
             if value is None or (cls is float and value != value):  # blank (None, NaN)
@@ -133,7 +133,7 @@ def _value_findings(data: SheetData, fails) -> list[Finding]:
                 _finding(data, required.code, required.severity, key, index, required.say(header=column.header), None)
             )
         else:
-            value = data.frame.at[index, key]
+            value = data.table.at(index, key)
             out.append(_finding(data, vc.rule.code, vc.rule.severity, key, index, vc.says(column, value), value))
     return out
 
@@ -175,7 +175,7 @@ def check_return(ret: Return, settings: Settings | None = None) -> list[Finding]
         if check.sheet is None and check.applies(ret.kind.kind, ret.version):
             found += [_hit_finding(ret, check, hit) for hit in check.run(ret, settings)]
     for data in ret.sheets.values():
-        found += _value_findings(data, value_failures(data.spec, data.frame))
+        found += _value_findings(data, value_failures(data.spec, data.table))
     for check in all_checks():
         if check.sheet is not None and check.applies(ret.kind.kind, ret.version):
             found += [_hit_finding(ret, check, hit) for hit in check.run(ret, settings)]

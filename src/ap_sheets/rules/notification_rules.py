@@ -49,15 +49,15 @@ R040 = rule(
 
 def _school_placed(ret) -> set[str]:
     """UPNs of pupils a school placed: only for them is there a school to tell."""
-    pupils = ret.frame("Pupils")
+    pupils = ret.table("Pupils")
     return {u for u, t in zip(pupils["upn"], pupils["commissioner_type"]) if t == "School"}
 
 
 @R040.check(KIND, "Notifications")
 def notified_same_day(ret):
-    frame = ret.frame("Notifications")
+    table = ret.table("Notifications")
     school_placed = _school_placed(ret)
-    for idx, r in rows(frame, "upn", "event_type", "event_date", *WHO):
+    for idx, r in rows(table, "upn", "event_type", "event_date", *WHO):
         event, when = r["event_type"], r["event_date"]
         needed = set(MUST_NOTIFY.get(event, ()))
         if r["upn"] not in school_placed:
@@ -97,8 +97,8 @@ def upn_on_pupils_sheet(ret):
     pupils = ret.sheets["Pupils"]
     if "upn" in pupils.missing:
         return
-    known = {u for u in pupils.frame["upn"] if isinstance(u, str)}
-    for idx, r in rows(ret.frame("Notifications"), "upn"):
+    known = {u for u in pupils.table["upn"] if isinstance(u, str)}
+    for idx, r in rows(ret.table("Notifications"), "upn"):
         upn = r["upn"]
         if isinstance(upn, str) and upn not in known:
             yield R041.hit(idx, "upn", value=upn)

@@ -17,7 +17,7 @@ VISIT_WEEKS = 6  # §7.2: visit pupils at their provision regularly
 
 
 def _rows(ret, *keys):
-    return rows(ret.frame(SHEET), *keys)
+    return rows(ret.table(SHEET), *keys)
 
 
 R050 = rule(

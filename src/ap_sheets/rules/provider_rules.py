@@ -59,7 +59,7 @@ R023 = rule(
 @R023.check(KIND, "Pupils")
 def sessions_add_up(ret):
     keys = ("sessions_possible", "sessions_attended", "sessions_authorised")
-    for idx, r in rows(ret.frame("Pupils"), *keys):
+    for idx, r in rows(ret.table("Pupils"), *keys):
         negative = [k for k in keys if is_num(r[k]) and r[k] < 0]
         for k in negative:
             yield R023.hit(idx, k, "negative", value=r[k], label=ret.sheets["Pupils"].header(k), count=r[k])
@@ -95,7 +95,7 @@ def unregistered_part_time_only(ret, *, full_time_hours):
     an unregistered provider is not a registration matter (§3.2, s.92)."""
     if ret.record.get("registered_school") != "N":
         return
-    for idx, r in rows(ret.frame("Pupils"), "hours_per_week", "date_of_birth"):
+    for idx, r in rows(ret.table("Pupils"), "hours_per_week", "date_of_birth"):
         h = r["hours_per_week"]
         if is_num(h) and h > full_time_hours and of_compulsory_school_age(r["date_of_birth"], ret.term):
             yield R030.hit(idx, "hours_per_week", value=h, hours=hours(h), limit=hours(full_time_hours))
@@ -143,7 +143,7 @@ def must_register_as_school(ret, *, registration_test, full_time_hours):
     if ret.record.get("registered_school") != "N" or ret.term is None:
         return
     full_time = []
-    for idx, r in rows(ret.frame("Pupils"), "hours_per_week", "date_of_birth", "sen", "looked_after"):
+    for idx, r in rows(ret.table("Pupils"), "hours_per_week", "date_of_birth", "sen", "looked_after"):
         h = r["hours_per_week"]
         if is_num(h) and h > full_time_hours and of_compulsory_school_age(r["date_of_birth"], ret.term):
             full_time.append((idx, r))
@@ -280,7 +280,7 @@ R042 = rule(
 def destination_when_ended(ret):
     if ret.term is None:
         return
-    for idx, r in rows(ret.frame("Pupils"), "end_date", "destination"):
+    for idx, r in rows(ret.table("Pupils"), "end_date", "destination"):
         end = r["end_date"]
         if is_date(end) and ret.term.start <= end <= ret.term.end and r["destination"] is None:
             yield R042.hit(idx, "destination", end=end)

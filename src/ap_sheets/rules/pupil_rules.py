@@ -16,7 +16,7 @@ CHILD_SHEETS = ((Kind.PROVIDER_RETURN, "Pupils"), (Kind.SCHOOL_LOG, "Placements"
 
 
 def on_child_sheets(declared):
-    """Attach one check to both child-level sheets (it gets the sheet's frame)."""
+    """Attach one check to both child-level sheets (it gets the sheet's table)."""
 
     def attach(fn):
         for kind, sheet in CHILD_SHEETS:
@@ -28,7 +28,7 @@ def on_child_sheets(declared):
 
 def _bound(fn, sheet):
     def bound(ret):
-        return fn(ret, ret.frame(sheet))
+        return fn(ret, ret.table(sheet))
 
     bound.__name__, bound.__doc__ = fn.__name__, fn.__doc__
     return bound
@@ -45,16 +45,16 @@ R011 = rule(
 
 
 @on_child_sheets(R011)
-def duplicate_upn_overlapping(ret, frame):
+def duplicate_upn_overlapping(ret, table):
     """The same UPN on two rows whose placements overlap: one child counted twice.
 
     On a school's log a child may be at two providers at once (part-time placements can
     make up full time, §8.15), so there a duplicate is the same UPN at the same provider.
     """
-    by_provider = "provider_id" in frame.columns
+    by_provider = "provider_id" in table
     seen: dict[tuple, list[tuple[object, date, date]]] = {}
     keys = ("upn", "start_date", "end_date") + (("provider_id",) if by_provider else ())
-    for idx, r in rows(frame, *keys):
+    for idx, r in rows(table, *keys):
         upn = r["upn"]
         if not isinstance(upn, str):
             continue
@@ -81,9 +81,9 @@ R015 = rule(
 
 
 @on_child_sheets(R015)
-def temporary_upn(ret, frame):
+def temporary_upn(ret, table):
     """A UPN that passes R010 and ends in a letter (a UPN R010 rejects is not also queried)."""
-    for idx, r in rows(frame, "upn"):
+    for idx, r in rows(table, "upn"):
         upn = r["upn"]
         if isinstance(upn, str) and upn_problem(upn) is None and is_temporary_upn(upn):
             yield R015.hit(idx, "upn", value=upn)
@@ -101,10 +101,10 @@ _NC_CODES = {"R"} | {str(n) for n in range(1, 15)}  # not X: National Curriculum
 
 
 @on_child_sheets(R020)
-def nc_year_matches_birth_date(ret, frame):
+def nc_year_matches_birth_date(ret, table):
     if ret.term is None:
         return
-    for idx, r in rows(frame, "date_of_birth", "nc_year"):
+    for idx, r in rows(table, "date_of_birth", "nc_year"):
         born, nc = r["date_of_birth"], r["nc_year"]
         if not is_date(born) or not isinstance(nc, str) or nc not in _NC_CODES:
             continue
@@ -131,10 +131,10 @@ R021 = rule(
 
 
 @on_child_sheets(R021)
-def age_in_range(ret, frame):
+def age_in_range(ret, table):
     if ret.term is None:
         return
-    for idx, r in rows(frame, "date_of_birth", "sen"):
+    for idx, r in rows(table, "date_of_birth", "sen"):
         born = r["date_of_birth"]
         if not is_date(born):
             continue
@@ -159,8 +159,8 @@ R022 = rule(
 
 
 @on_child_sheets(R022)
-def dates_in_order(ret, frame):
-    for idx, r in rows(frame, "start_date", "planned_end_date", "end_date"):
+def dates_in_order(ret, table):
+    for idx, r in rows(table, "start_date", "planned_end_date", "end_date"):
         start = r["start_date"]
         if not is_date(start):
             continue

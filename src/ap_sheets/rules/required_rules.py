@@ -49,7 +49,7 @@ def ofsted_report_date_when_judged(ret):
 def pupil_values_needed_sometimes(ret):
     """Sexual orientation at 16 and over (at the start of term); the URN of a commissioning school."""
     for idx, r in rows(
-        ret.frame("Pupils"), "date_of_birth", "sexual_orientation", "commissioner_type", "commissioner_urn"
+        ret.table("Pupils"), "date_of_birth", "sexual_orientation", "commissioner_type", "commissioner_urn"
     ):
         born = r["date_of_birth"]
         if (
@@ -65,7 +65,7 @@ def pupil_values_needed_sometimes(ret):
 
 @R003.check(Kind.SCHOOL_LOG, "Placements")
 def provider_urn_for_registered(ret):
-    for idx, r in rows(ret.frame("Placements"), "provider_registered", "provider_urn"):
+    for idx, r in rows(ret.table("Placements"), "provider_registered", "provider_urn"):
         if r["provider_registered"] == "Y" and r["provider_urn"] is None:
             yield R003.hit(idx, "provider_urn", "provider_urn")
 
