@@ -619,7 +619,7 @@ def test_outcome_times_each_step(run):
         "find files",
         "check files",
         "reconcile",
-        "write council_report.xlsx",
+        "write the two reports",
         "write the other outputs",
     ]
     assert all(s >= 0 for s in run.phases.values())

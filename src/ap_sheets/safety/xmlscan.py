@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 from xml.parsers import expat
 
 from ..cells import column_letters, column_number
@@ -98,6 +99,7 @@ def _plain_cells(data: bytes) -> bool:
 _CELL = re.compile(rb'<c(?: r="([A-Z]{1,3})([0-9]{1,7})"|[ >/\t\n\r])')
 _PREFIXED_CELL = re.compile(rb"<[A-Za-z_][\w.\-]*:c[\s/>]")
 _PREFIXED_HINT = re.compile(rb":c[\s/>]")  # in every prefixed cell; a quarter of the time to rule them out
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
 
 
 def locate_values(data: bytes, extent: SheetExtent, limits: Limits, deadline: Deadline) -> None:
@@ -111,10 +113,9 @@ def locate_values(data: bytes, extent: SheetExtent, limits: Limits, deadline: De
     """
     if not (_PREFIXED_HINT.search(data) and _PREFIXED_CELL.search(data)) and _plain_cells(data):
         cells = _CELL.findall(data)
-        letters, numbers = zip(*cells) if cells else ((), ())  # unzipped at C speed
-        columns = set(letters)
+        columns = set(map(_FIRST, cells))  # at C speed (zip(*cells) takes one argument a cell)
         if b"" not in columns:  # every cell has its reference written the usual way
-            last_row = max(map(int, set(numbers)), default=0)  # a row's number once, not once a cell
+            last_row = max(map(int, set(map(_SECOND, cells))), default=0)  # a row's number once, not once a cell
             last_col = max((column_number(c.decode()) for c in columns), default=0)
             if last_row <= limits.rows and last_col <= limits.columns:
                 extent.last_row, extent.last_col = last_row, last_col
