@@ -181,6 +181,8 @@ def _check(
     bar = _progress_bar(len(items), progress)
 
     def done(chunk: list[FileResult]) -> None:
+        if not results and pool is not None:
+            _load_report_writers()  # here, where this process would only wait for the workers
         results.extend(chunk)
         if bar is not None:
             bar.update(len(chunk))
@@ -194,6 +196,13 @@ def _check(
         if bar is not None:
             bar.close()
     return results
+
+
+def _load_report_writers() -> None:
+    """Import what writes the reports (XlsxWriter and the report modules, about 0.1 s) while
+    the workers check the files, not after: this process has nothing else to do then."""
+    from .. import report  # noqa: F401
+    from ..rules import directory_cross_rules  # noqa: F401
 
 
 def _write_outputs(batch: Consolidation, out: OutputFolder, salt, clock: _Stopwatch) -> dict:
