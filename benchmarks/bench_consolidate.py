@@ -345,13 +345,8 @@ def run_command(data: Path, out: Path, jobs: int | None) -> float:
     return time.perf_counter() - started
 
 
-def _peak_mib() -> tuple[float, float]:
-    """(this process, largest finished child) peak RSS in MiB.
-
-    This process's own peak comes from /proc/self/status (VmHWM): getrusage's ru_maxrss
-    survives exec. Workers are forked, so their peak includes pages shared with the main
-    process.
-    """
+def _vm_hwm_mib() -> float:
+    """This process's peak resident memory (VmHWM), in MiB: getrusage's ru_maxrss survives exec."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     try:
         for line in Path("/proc/self/status").read_text().splitlines():
@@ -359,18 +354,57 @@ def _peak_mib() -> tuple[float, float]:
                 own = int(line.split()[1]) / 1024
     except OSError:
         pass
-    return own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own
+
+
+_PEAKS: Path | None = None  # where `--child` runs note each process's peak memory
+
+
+def _note_peak(who: str) -> None:
+    if _PEAKS is not None:
+        with open(_PEAKS, "a") as f:
+            f.write(f"{who} {_vm_hwm_mib()}\n")
+
+
+def _measured_check_chunk(items, settings=None):
+    """The workers' task, noting the worker's peak memory after each chunk (sent to the
+    forked workers by name, so it lives at the top of this module)."""
+    from ap_sheets.batch.tasks import check_chunk
+
+    out = check_chunk(items, settings)
+    _note_peak("worker")
+    return out
 
 
 def child_run(directory: str, outdir: str) -> None:
-    """The command, run in this fresh process; prints its time and peak memory as JSON last."""
+    """The command, run in this fresh process; prints its time and peak memory as JSON last:
+    this (main) process's, the largest worker's and the shareable report's writer's (a child
+    forked from the main process, so most of its pages are the main process's, shared)."""
+    import tempfile
+
+    import ap_sheets.batch.run as run
+    import ap_sheets.report as report
     from ap_sheets.cli import main as cli
 
+    global _PEAKS
+    _PEAKS = Path(tempfile.mkdtemp(prefix="ap-bench-mem-")) / "peaks"
+    real_shareable = report.write_shareable_report
+
+    def write_shareable_report(batch, path):
+        real_shareable(batch, path)
+        _note_peak("shareable")
+
+    run.check_chunk, report.write_shareable_report = _measured_check_chunk, write_shareable_report
     started = time.perf_counter()
     cli.main(["consolidate", directory, "-o", outdir], standalone_mode=False)
     seconds = time.perf_counter() - started
-    main_mib, worker_mib = _peak_mib()
-    print(json.dumps({"seconds": seconds, "main_mib": main_mib, "worker_mib": worker_mib}))
+    peaks: dict[str, float] = {}
+    for line in _PEAKS.read_text().splitlines():
+        who, mib = line.split()
+        peaks[who] = max(peaks.get(who, 0.0), float(mib))
+    shutil.rmtree(_PEAKS.parent, ignore_errors=True)
+    record = {"seconds": seconds, "main_mib": _vm_hwm_mib(), "worker_mib": peaks.get("worker", 0.0)}
+    print(json.dumps({**record, "shareable_mib": peaks.get("shareable", 0.0)}))
 
 
 def corpus(root: Path, returns: int, pupils: int, jobs: int) -> tuple[Path, list[Path]]:
@@ -483,7 +517,8 @@ def main(argv=None) -> int:
                 rec = json.loads(res.stdout.strip().splitlines()[-1])
                 print(
                     f"  {n:5d} returns: {rec['seconds']:5.1f} s, peak main process {rec['main_mib']:4.0f} MiB, "
-                    f"largest worker {rec['worker_mib']:4.0f} MiB"
+                    f"largest worker {rec['worker_mib']:4.0f} MiB, shareable report's writer "
+                    f"{rec['shareable_mib']:4.0f} MiB (forked: mostly the main process's pages, shared)"
                 )
         if args.scale:
             print("\ntime against the number of returns (the command, one run each, beside its floor):")
