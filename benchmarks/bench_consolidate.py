@@ -378,23 +378,15 @@ def _measured_check_chunk(items, settings=None):
 
 def child_run(directory: str, outdir: str) -> None:
     """The command, run in this fresh process; prints its time and peak memory as JSON last:
-    this (main) process's, the largest worker's and the shareable report's writer's (a child
-    forked from the main process, so most of its pages are the main process's, shared)."""
+    this (main) process's and the largest worker's."""
     import tempfile
 
     import ap_sheets.batch.run as run
-    import ap_sheets.report as report
     from ap_sheets.cli import main as cli
 
     global _PEAKS
     _PEAKS = Path(tempfile.mkdtemp(prefix="ap-bench-mem-")) / "peaks"
-    real_shareable = report.write_shareable_report
-
-    def write_shareable_report(batch, path):
-        real_shareable(batch, path)
-        _note_peak("shareable")
-
-    run.check_chunk, report.write_shareable_report = _measured_check_chunk, write_shareable_report
+    run.check_chunk = _measured_check_chunk
     started = time.perf_counter()
     cli.main(["consolidate", directory, "-o", outdir], standalone_mode=False)
     seconds = time.perf_counter() - started
@@ -403,8 +395,7 @@ def child_run(directory: str, outdir: str) -> None:
         who, mib = line.split()
         peaks[who] = max(peaks.get(who, 0.0), float(mib))
     shutil.rmtree(_PEAKS.parent, ignore_errors=True)
-    record = {"seconds": seconds, "main_mib": _vm_hwm_mib(), "worker_mib": peaks.get("worker", 0.0)}
-    print(json.dumps({**record, "shareable_mib": peaks.get("shareable", 0.0)}))
+    print(json.dumps({"seconds": seconds, "main_mib": _vm_hwm_mib(), "worker_mib": peaks.get("worker", 0.0)}))
 
 
 def corpus(root: Path, returns: int, pupils: int, jobs: int) -> tuple[Path, list[Path]]:
@@ -517,8 +508,7 @@ def main(argv=None) -> int:
                 rec = json.loads(res.stdout.strip().splitlines()[-1])
                 print(
                     f"  {n:5d} returns: {rec['seconds']:5.1f} s, peak main process {rec['main_mib']:4.0f} MiB, "
-                    f"largest worker {rec['worker_mib']:4.0f} MiB, shareable report's writer "
-                    f"{rec['shareable_mib']:4.0f} MiB (forked: mostly the main process's pages, shared)"
+                    f"largest worker {rec['worker_mib']:4.0f} MiB"
                 )
         if args.scale:
             print("\ntime against the number of returns (the command, one run each, beside its floor):")

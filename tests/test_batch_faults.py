@@ -447,40 +447,11 @@ def test_a_bug_met_while_checking_one_return_costs_only_that_return(good_files, 
     assert school.report.status == "accepted" and school.ret is not None
 
 
-# ---- the shareable report, written in a child process beside the restricted one (issue 16) -------
-linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forked only on Linux")
-
-
+# ---- a shareable report that cannot be written --------------------------------------------------
 def _shareable_writer(monkeypatch, write):
     import ap_sheets.report as report
 
     monkeypatch.setattr(report, "write_shareable_report", write)
-
-
-@linux_only
-def test_the_shareable_report_is_written_by_a_child_process(good_files, tmp_path, monkeypatch):
-    _shareable_writer(monkeypatch, lambda batch, path: Path(path).write_text(str(os.getpid())))
-    out = tmp_path / "out"
-    consolidate(returns_folder(tmp_path, good_files), out, progress=False, in_process=True)
-    writer = int((out / SHAREABLE_NAME).read_text())
-    assert writer != os.getpid()
-    assert sorted(p.name for p in out.iterdir()) == sorted([REPORT_NAME, SHAREABLE_NAME, SUMMARY_NAME])
-
-
-def test_with_another_thread_running_it_is_written_here(good_files, tmp_path, monkeypatch):
-    import threading
-
-    _shareable_writer(monkeypatch, lambda batch, path: Path(path).write_text(str(os.getpid())))
-    stop = threading.Event()
-    other = threading.Thread(target=stop.wait)
-    other.start()
-    try:
-        out = tmp_path / "out"
-        consolidate(returns_folder(tmp_path, good_files), out, progress=False, in_process=True)
-    finally:
-        stop.set()
-        other.join()
-    assert int((out / SHAREABLE_NAME).read_text()) == os.getpid()
 
 
 @pytest.mark.parametrize(
@@ -509,16 +480,3 @@ def test_a_shareable_report_that_fails_fails_the_run_and_leaves_nothing(
     if isinstance(fault, OSError):
         assert caught.value.errno == 28
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the last report, as it was
-
-
-@linux_only
-def test_a_child_killed_while_writing_is_an_error_not_a_hang(tmp_path):
-    from ap_sheets.batch import beside
-
-    def killed() -> Path:
-        os.kill(os.getpid(), signal.SIGKILL)
-        return tmp_path / "never"
-
-    finish = beside.start(killed)
-    with pytest.raises(OSError, match=r"stopped unexpectedly \(killed by signal 9\)"):
-        finish()

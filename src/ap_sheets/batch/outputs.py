@@ -7,8 +7,7 @@ private folder, every output renamed into place only when all of them are writte
   folders, `.ap-sheets-tmp-*`), and makes this run's private folder (readable by its owner
   only) for every working file: XlsxWriter's temporary parts hold names and UPNs. The private
   folder is removed when the run ends, also on an error.
-- `OutputFolder.stage` writes an output into the private folder (`stage_beside`: in a child
-  process, while this one writes another); `commit` renames them all
+- `OutputFolder.stage` writes an output into the private folder; `commit` renames them all
   into place (a rename cannot run out of space), so a failed run (a full disk) leaves the
   previous report as it was and nothing half-written.
 - `write_atomic` writes one file via a temporary file and renames it into place.
@@ -135,21 +134,6 @@ class OutputFolder:
         """Write output `name` into the private folder; it is moved into place by `commit`."""
         assert self.tmp is not None, "use OutputFolder as a context manager"
         self._staged[key] = (stage_file(self.tmp, name, write, private), self.folder / name)
-
-    def stage_beside(self, key: str, name: str, write: Callable[[Path], None], private: bool = False):
-        """`stage`, in a child process while this one goes on (`beside`; where it cannot fork,
-        at once). Returns `finish`, to call before `commit`: it waits for the child and
-        raises what the writing raised."""
-        from . import beside
-
-        assert self.tmp is not None, "use OutputFolder as a context manager"
-        tmp = self.tmp
-        done = beside.start(lambda: stage_file(tmp, name, write, private))
-
-        def finish() -> None:
-            self._staged[key] = (done(), self.folder / name)
-
-        return finish
 
     def commit(self) -> dict[str, Path]:
         """Rename every staged output into place; their final paths by key."""

@@ -9,7 +9,6 @@ rejected returns on the same workers (`feedback_copies`).
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
 import os
@@ -209,15 +208,8 @@ def _write_outputs(batch: Consolidation, out: OutputFolder, salt, clock: _Stopwa
     """Every output into the run's private folder (moved into place by `out.commit()`)."""
     from ..report import build_summary, write_council_report, write_shareable_report
 
-    # The shareable report in a child process while this one writes the restricted one.
-    shareable = out.stage_beside("shareable", SHAREABLE_NAME, lambda p: write_shareable_report(batch, p))
-    try:
-        out.stage("report", REPORT_NAME, lambda p: write_council_report(batch, p), private=True)
-    except BaseException:
-        with contextlib.suppress(Exception):
-            shareable()  # wait for it: the run fails with the restricted report's own error
-        raise
-    shareable()  # waits for it, and raises what it raised
+    out.stage("report", REPORT_NAME, lambda p: write_council_report(batch, p), private=True)
+    out.stage("shareable", SHAREABLE_NAME, lambda p: write_shareable_report(batch, p))
     clock.lap("write the two reports")
     if salt is not None:
         from ..report.pseudonymised import PSEUDONYMISED_NAME, write_pseudonymised_register
