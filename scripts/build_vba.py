@@ -107,7 +107,22 @@ def build(out: Path = OUT, macros: Path = MACROS) -> Path:
             data = z.read("xl/vbaProject.bin")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
+    write_digest(out)
     return out
+
+
+def write_digest(bin_path: Path) -> Path:
+    """The project's digest beside it (`ap_sheets.safety.macros.TEMPLATE_VBA_DIGEST`), so that
+    checking a return with the template's macros unchanged needs no decompressing."""
+    import hashlib
+
+    from ap_sheets.safety.limits import LIMITS
+    from ap_sheets.safety.macros import digest_from_source
+
+    data = bin_path.read_bytes()
+    side = bin_path.with_name("vbaProject.digest")
+    side.write_text(f"{hashlib.sha256(data).hexdigest()} {digest_from_source(data, (), LIMITS)}\n", encoding="ascii")
+    return side
 
 
 def main(argv: list[str] | None = None) -> int:
