@@ -6,7 +6,11 @@ memory mode, writing a register-sized sheet of plain values (the rows of the run
 Register, made ready beforehand). No tool that reads these files and writes a register can
 do less. The goal: `ap-sheets consolidate` as the council runs it (the command, in its own
 process, start-up included) at most 2.0x the floor, median of 3 runs, each beside its own
-floor.
+floor. "Beside": the floor is measured just before and just after each run of the command,
+and the run is compared with their mean. This machine's speed drifts by a third within
+seconds (the same work, one core, timed again and again); a floor on one side only could
+be measured in a fast spell and the command in a slow one, or the other way round, and
+the two sides together cancel most of that drift. Both sides are printed.
 
 It builds the returns with the real templates (N providers x P pupils + N school logs),
 then prints: the floor and the command's time for each run and their ratios; where the
@@ -459,15 +463,19 @@ def main(argv=None) -> int:
             f"writing {len(rows) - 1} register rows x {len(rows[0])} columns of plain values"
         )
         ratios, commands, floors = [], [], []
+        after = floor(files, rows, root)
         for i in range(args.runs):
-            read, write = floor(files, rows, root)
+            before = after
             seconds = run_command(data, root / "out", args.jobs)
+            after = floor(files, rows, root)
+            read, write = (before[0] + after[0]) / 2, (before[1] + after[1]) / 2
             floors.append(read + write)
             commands.append(seconds)
             ratios.append(seconds / (read + write))
             print(
-                f"  run {i + 1}: floor {read:5.2f} s read + {write:5.2f} s write = {read + write:5.2f} s;  "
-                f"ap-sheets consolidate {seconds:5.2f} s;  ratio {seconds / (read + write):4.2f}x"
+                f"  run {i + 1}: floor {sum(before):5.2f} s before, {sum(after):5.2f} s after, mean {read:5.2f} s read "
+                f"+ {write:5.2f} s write = {read + write:5.2f} s;  ap-sheets consolidate {seconds:5.2f} s;  "
+                f"ratio {seconds / (read + write):4.2f}x"
             )
         print(
             f"median: floor {statistics.median(floors):5.2f} s, ap-sheets consolidate "
