@@ -91,6 +91,21 @@ def frames_for(sheet, seed: int, n_frames: int = 6, rows: int = 25) -> list[pd.D
         block[:] = records
         index = pd.Index(range(5 + f, 5 + f + len(records)), dtype="int64")
         frames.append(pd.DataFrame(block, index=index, columns=keys, dtype=object))
+    # A table with every cell filled (no blank or marked cell): the pass's quick path per column.
+    records = []
+    for _ in range(rows):
+        record = []
+        for column in sheet.data_columns:
+            value = None
+            while value is None or isinstance(value, (ExcelError, UnreadableCell)):
+                value = normalise(column, rng.choice(raw_values(column)))
+            record.append(value)
+        records.append(record)
+    block = np.empty((len(records), len(keys)), dtype=object)
+    block[:] = records
+    frames.append(
+        pd.DataFrame(block, index=pd.Index(range(100, 100 + rows), dtype="int64"), columns=keys, dtype=object)
+    )
     frames.append(pd.DataFrame(np.empty((0, len(keys)), dtype=object), columns=keys, dtype=object))  # an empty table
     return frames
 

@@ -305,7 +305,7 @@ def _direct(column: Column) -> Callable:
             parse = clean_text
 
     def normalise_cell(raw):
-        if raw is None:
+        if raw is None or raw == "":
             return None
         if raw.__class__ is not str and isinstance(raw, CellProblem):
             return raw

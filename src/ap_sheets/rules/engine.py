@@ -107,6 +107,10 @@ def value_failures(sheet: Sheet, table: Table) -> list[tuple[ValueCheck | CellCh
     index = table.index
     present = [p for p in _value_plan(sheet) if p[0] in table]
     for (key, required, vc, predicate), values in zip(present, table.lists(p[0] for p in present)):
+        if set(map(type, values)) <= _CLEAN:  # no blank, NaN or marked cell: only the value check
+            if predicate is not None:
+                fails += [(vc, key, index[pos]) for pos, ok in enumerate(map(predicate, values)) if not ok]
+            continue
         for pos, value in enumerate(values):
             cls = value.__class__
             if value is None or (cls is float and value != value):  # blank (None, NaN)
@@ -121,6 +125,8 @@ def value_failures(sheet: Sheet, table: Table) -> list[tuple[ValueCheck | CellCh
 
 # Classes of normalised values that are never a marked cell: most cells skip the marker test.
 _PLAIN = frozenset({str, int, float, bool, date, datetime})
+# A column of only these has no blank (None), NaN (a float) or marked cell (a str subclass).
+_CLEAN = frozenset({str, int, bool, date, datetime})
 
 
 def _value_findings(data: SheetData, fails) -> list[Finding]:
