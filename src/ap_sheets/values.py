@@ -293,16 +293,22 @@ def _from_1904(norm: Callable, raw):
     return norm(raw)
 
 
-def _direct(column: Column) -> Callable:
-    """`_normalise` for one column with its parser chosen once (free text, identifiers)."""
+def _parser(column: Column) -> Callable:
+    """The function that reads one column's non-blank, unmarked cell."""
     parse = _PARSERS.get(column.type)
-    if parse is None:
-        if column.type is ValueType.CODE and column.codes is not None:
-            parse = partial(parse_code, codes=column.codes)
-        elif column.type is ValueType.EMAIL:
-            parse = _parse_email
-        else:
-            parse = clean_text
+    if parse is not None:
+        return parse
+    if column.type is ValueType.CODE and column.codes is not None:
+        return partial(parse_code, codes=column.codes)
+    if column.type is ValueType.EMAIL:
+        return _parse_email
+    return clean_text
+
+
+def _direct(column: Column) -> Callable:
+    """One column's normaliser, its parser chosen once: None for a blank, a marked cell
+    (`CellProblem`) as it is, anything else parsed."""
+    parse = _parser(column)
 
     def normalise_cell(raw):
         if raw is None or raw == "":
@@ -315,6 +321,7 @@ def _direct(column: Column) -> Callable:
 
 
 def _memoised(column: Column) -> Callable:
+    read = _direct(column)
     by_text: dict = {}
     by_value: dict = {}
 
@@ -331,10 +338,10 @@ def _memoised(column: Column) -> Callable:
         except KeyError:
             pass
         except TypeError:  # an unhashable value: never from a reader, but never crash
-            return _normalise(column, raw)
+            return read(raw)
         if len(memo) >= _MEMO_MAX:
             memo.clear()
-        value = memo[key] = _normalise(column, raw)
+        value = memo[key] = read(raw)
         return value
 
     return normalise_cell
@@ -343,19 +350,6 @@ def _memoised(column: Column) -> Callable:
 def normalise(column: Column, raw, date1904: bool = False):
     """The one entry point: a raw cell value -> typed value (or the user's text if unreadable)."""
     return normaliser(column, date1904)(raw)
-
-
-def _normalise(column: Column, raw):
-    if isinstance(raw, CellProblem):
-        return raw
-    parse = _PARSERS.get(column.type)
-    if parse is not None:
-        return parse(raw)
-    if column.type is ValueType.CODE and column.codes is not None:
-        return parse_code(raw, column.codes)
-    if column.type is ValueType.EMAIL:
-        return _parse_email(raw)
-    return clean_text(raw)
 
 
 def _parse_email(raw):
