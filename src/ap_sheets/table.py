@@ -42,10 +42,6 @@ class Table:
         return cls(keys, [int(i) for i in frame.index.tolist()], [block[:, j].tolist() for j in range(len(keys))])
 
     @property
-    def columns(self) -> tuple[str, ...]:
-        return self.keys
-
-    @property
     def empty(self) -> bool:
         return not self.index
 

@@ -34,8 +34,8 @@ from . import (  # noqa: F401 (importing a group declares its rules)
 )
 from .cross_rules import reconcile
 from .declare import DECLARED, Rule, rules_in_order
-from .engine import check_return, check_returns, not_a_return, sort_findings
+from .engine import check_return, not_a_return, sort_findings
 
 RULES: dict[str, Rule] = {r.code: r for r in rules_in_order()}
 
-__all__ = ["DECLARED", "RULES", "Rule", "check_return", "check_returns", "not_a_return", "reconcile", "sort_findings"]
+__all__ = ["DECLARED", "RULES", "Rule", "check_return", "not_a_return", "reconcile", "sort_findings"]

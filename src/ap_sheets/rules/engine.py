@@ -1,4 +1,4 @@
-"""How the declared rules run: on one return, or on many.
+"""How the declared rules run on one return.
 
 Value rules run in one pass down each column of a sheet (a column gets at most one value
 check, so a cell gets at most one finding for its value, or one for a missing value when
@@ -186,12 +186,6 @@ def check_return(ret: Return, settings: Settings | None = None) -> list[Finding]
         if check.sheet is not None and check.applies(ret.kind.kind, ret.version):
             found += [_hit_finding(ret, check, hit) for hit in check.run(ret, settings)]
     return sort_findings(ret, [f for f in found if not _on_missing_column(ret, f)])
-
-
-def check_returns(rets: list[Return], settings: Settings | None = None) -> list[list[Finding]]:
-    """All findings for each of many returns."""
-    settings = settings or Settings()
-    return [check_return(ret, settings) for ret in rets]
 
 
 def _on_missing_column(ret: Return, f: Finding) -> bool:

@@ -34,7 +34,6 @@ from .refusals import REASONS, SAVE_AGAIN, SAVE_AS_XLSM, SEND_WORKBOOK, Refused,
 from .relationships import WORKBOOK_PART
 from .vba import VbaError, VbaModule, read_vba_dir, vba_decompress, vba_modules
 from .xmlscan import SheetExtent
-from .zipparts import zlib_error
 
 __all__ = [
     "EARLIER_TEMPLATE_DIGESTS",
@@ -66,5 +65,4 @@ __all__ = [
     "vba_decompress",
     "vba_digest",
     "vba_modules",
-    "zlib_error",
 ]
