@@ -16,11 +16,11 @@ def main():
 def run() -> None:
     """The console script: the Click group, then a quick exit.
 
-    Python's own teardown frees every object one at a time: ~0.3 s after a batch, with
-    pandas loaded, for nothing, since the operating system frees a finished
-    process's memory at once. So once the command is done, the exit handlers run and the
-    output is flushed as at a normal exit, and the process ends without that teardown. (Only
-    when no other thread is running: otherwise it exits the normal way, which waits for them.)
+    Python's own teardown frees every object one at a time: ~0.3 s after a batch, for
+    nothing, since the operating system frees a finished process's memory at once. So once
+    the command is done, the exit handlers run and the output is flushed as at a normal
+    exit, and the process ends without that teardown. (Only when no other thread is
+    running: otherwise it exits the normal way, which waits for them.)
     """
     import atexit
     import contextlib

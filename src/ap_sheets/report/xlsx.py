@@ -177,7 +177,7 @@ def write_table(
     fmts = [None if c.kind == "text" else styles.of(c.kind) for c in cols]
     rows = rows if isinstance(rows, list) else list(rows)
     widths = None
-    may_wrap = [False] * len(cols)
+    wrapping: list[int] = []  # the text columns whose longer values wrap
     if set_widths:  # text longer than its column wraps
         longest = [0] * len(cols)
         for values in rows:
@@ -189,9 +189,8 @@ def write_table(
         widths = [fitted_width(c, longest[j]) for j, c in enumerate(cols)]
         for j, c in enumerate(cols):
             if c.kind in TEXT_KINDS and longest[j] + 2 > widths[j]:
-                may_wrap[j] = True
+                wrapping.append(j)
                 fmts[j] = styles.wrap_text_note if c.kind == "note" else styles.wrap
-    wrapping = [j for j in range(len(cols)) if may_wrap[j]]
     write_string, write_number = ws.write_string, ws.write_number
     r = top
     for r_off, values in enumerate(rows, start=1):
